@@ -104,6 +104,7 @@ export interface Backend {
    * dh = ∂L/∂h_t (rows × H), dc = ∂L/∂c_t arriving from step t+1 (rows × H).
    * Out (overwritten): dGates = ∂L/∂a (rows × 4H, pre-activation), dcPrev = ∂L/∂c_{t−1}
    * through this step. Accumulated: dPeep (3 × H) when peep is non-null.
+   * `dcPrev` may be the same array and offset as `dc` (the layers update it in place).
    */
   lstmBackward(
     rows: number,
@@ -133,7 +134,8 @@ export interface Backend {
    *   r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r ⊙ gh_n),
    *   h = (1 − z) ⊙ n + z ⊙ h_prev,
    * with gi = W_ih x + b_ih and gh = W_hh h_prev + b_hh (rows × 3H each).
-   * Out: `act` (rows × 3H) holds r, z, n; `h` written.
+   * Out: `act` (rows × 3H) holds r, z, n; `h` written. `act` may be the same array and
+   * offset as `gi` (the layers convert pre-activations to activations in place).
    */
   gruForward(
     rows: number,

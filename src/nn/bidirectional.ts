@@ -1,0 +1,94 @@
+/**
+ * The bidirectional wrapper (Schuster & Paliwal 1997; BLSTM as Graves & Schmidhuber
+ * 2005): a forward-in-time and a reverse-in-time direction over the same input, their
+ * outputs concatenated per frame [h_fwd, h_rev] (PyTorch's order and `_reverse` names).
+ *
+ * The reverse direction needs the whole sequence before its first output, so a run
+ * given to this layer must hold whole sequences that start (are reset) at the run's
+ * first slot; the engine enforces k1 = k2 = Infinity for bidirectional models
+ * (TBPTT.md). Masked tails pass the reverse state s_0 through unchanged, so streams
+ * of unequal length in one batch are exact.
+ */
+import type { Backend } from "../core/backend.js";
+import type { FloatArray } from "../core/types.js";
+import type { SequenceLayer } from "./layer.js";
+import type { RecurrentDirection } from "./recurrent.js";
+import type { SlotRun, Tape } from "./tape.js";
+
+export class BidirectionalLayer implements SequenceLayer {
+  readonly directions: readonly RecurrentDirection[];
+  output!: FloatArray;
+  dOutput!: FloatArray;
+  /** S·B·H each: the halves of dOutput, as each direction reads them. */
+  private dForward!: FloatArray;
+  private dReverse!: FloatArray;
+  private streams = 0;
+
+  constructor(
+    readonly forwardDirection: RecurrentDirection,
+    readonly reverseDirection: RecurrentDirection,
+  ) {
+    if (!reverseDirection.spec.reverse || forwardDirection.spec.reverse) {
+      throw new Error("BidirectionalLayer: expected a forward and a reverse direction");
+    }
+    this.directions = [forwardDirection, reverseDirection];
+  }
+
+  get inputSize(): number {
+    return this.forwardDirection.spec.inputSize;
+  }
+
+  get outputSize(): number {
+    return 2 * this.forwardDirection.spec.hiddenSize;
+  }
+
+  allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void {
+    if (tape.lanes !== 1)
+      throw new Error("a bidirectional layer trains with one lane (window truncation) only");
+    this.forwardDirection.allocate(backend, params, grads, tape);
+    this.reverseDirection.allocate(backend, params, grads, tape);
+    const H = this.forwardDirection.spec.hiddenSize;
+    this.streams = tape.streams;
+    this.output = backend.alloc(tape.capacity * tape.streams * 2 * H);
+    this.dOutput = backend.alloc(tape.capacity * tape.streams * 2 * H);
+    this.dForward = backend.alloc(tape.capacity * tape.streams * H);
+    this.dReverse = backend.alloc(tape.capacity * tape.streams * H);
+  }
+
+  forward(run: SlotRun, x: FloatArray): void {
+    this.forwardDirection.forward(run, x);
+    this.reverseDirection.forward(run, x);
+    const H = this.forwardDirection.spec.hiddenSize;
+    const hF = this.forwardDirection.buffers.h;
+    const hR = this.reverseDirection.buffers.h;
+    // output[s, b] = [h_fwd[s, b], h_rev[s, b]]
+    for (let row = run.first * this.streams; row < (run.first + run.count) * this.streams; row++) {
+      for (let j = 0; j < H; j++) {
+        this.output[row * 2 * H + j] = hF[row * H + j];
+        this.output[row * 2 * H + H + j] = hR[row * H + j];
+      }
+    }
+  }
+
+  beginBackward(): void {
+    this.forwardDirection.beginBackward();
+    this.reverseDirection.beginBackward();
+  }
+
+  backward(run: SlotRun, x: FloatArray, dX: FloatArray | null): void {
+    const H = this.forwardDirection.spec.hiddenSize;
+    for (let row = run.first * this.streams; row < (run.first + run.count) * this.streams; row++) {
+      for (let j = 0; j < H; j++) {
+        this.dForward[row * H + j] = this.dOutput[row * 2 * H + j];
+        this.dReverse[row * H + j] = this.dOutput[row * 2 * H + H + j];
+      }
+    }
+    this.forwardDirection.backward(run, x, this.dForward, dX);
+    this.reverseDirection.backward(run, x, this.dReverse, dX);
+  }
+
+  clearState(): void {
+    this.forwardDirection.clearState();
+    this.reverseDirection.clearState();
+  }
+}

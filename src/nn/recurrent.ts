@@ -1,0 +1,336 @@
+/**
+ * One direction of one recurrent layer over the tape: what every cell shares.
+ *
+ * Forward over a run of T slots (cuDNN's structure, and char-rnn's "evaluate the
+ * input sums at once"): the input projections of all T steps are one product
+ * X·W_ihᵀ before the recurrence; only the recurrent product stays per step.
+ * Backward (BPTT, Werbos 1990; Williams & Peng 1990 for the truncated sweep) runs the
+ * recurrence in reverse per step, then the weight gradients of all T steps are one
+ * product each: ∂W_ih += ∂Aᵀ·X, ∂W_hh += ∂Aᵀ·H_in, and ∂X += ∂A·W_ih for the layer below.
+ *
+ * The sweep honours the tape: no gradient crosses a reset (the entering state was
+ * the constant s_0) or a stop flag (a window's start); a masked step passes its
+ * state, and its adjoint, through unchanged. Lanes are independent adjoints over the
+ * same stored activations (per-loss truncation); their weight gradients add up.
+ *
+ * Dimension legend: S slots, B streams, L lanes, I inputs, H hidden, G gates.
+ */
+import type { Backend } from "../core/backend.js";
+import type { ParamLayout } from "../core/params.js";
+import type { FloatArray } from "../core/types.js";
+import type { CellBuffers, CellContext, CellKernel, CellParams, CellType } from "./cell.js";
+import { gruCell } from "./gru-cell.js";
+import { lstmCell } from "./lstm-cell.js";
+import { rnnCell } from "./rnn-cell.js";
+import type { SlotRun, Tape } from "./tape.js";
+
+const CELLS: Record<CellType, CellKernel> = { lstm: lstmCell, gru: gruCell, rnn: rnnCell };
+
+export interface DirectionSpec {
+  cell: CellType;
+  inputSize: number;
+  hiddenSize: number;
+  peepholes: boolean;
+  /** Runs from the last step to the first (the backward half of a bidirectional layer). */
+  reverse: boolean;
+  /** PyTorch's names: `${prefix}weight_ih_l${layer}${reverse ? "_reverse" : ""}`. */
+  prefix: string;
+  layer: number;
+}
+
+export class RecurrentDirection {
+  readonly cell: CellKernel;
+  readonly gates: number;
+  readonly p: CellParams;
+  readonly names: { weightIh: string; weightHh: string; biasIh: string; biasHh: string; peep: string[] };
+  private ctx!: CellContext;
+  private tape!: Tape;
+  /** B·H: the state leaving the last step forwarded (what the next step enters with). */
+  hCarry!: FloatArray;
+  cCarry!: FloatArray | null;
+  /** L·B·H scratch: adjoints of masked rows, passed around the cell. */
+  private passH!: FloatArray;
+  private passC!: FloatArray | null;
+  /** S·B·G scratch: the lane sum of ∂A, when L > 1. */
+  private dGatesSum: FloatArray | null = null;
+  private dRecurrentSum: FloatArray | null = null;
+
+  constructor(
+    readonly spec: DirectionSpec,
+    layout: ParamLayout,
+  ) {
+    this.cell = CELLS[spec.cell];
+    if (!this.cell) throw new Error(`unknown cell ${spec.cell}; expected lstm, gru or rnn`);
+    if (spec.peepholes && spec.cell !== "lstm")
+      throw new Error(`peepholes exist only for the lstm cell, not ${spec.cell}`);
+    const H = spec.hiddenSize;
+    const G = this.cell.gateMultiple * H;
+    this.gates = G;
+    const suffix = `_l${spec.layer}${spec.reverse ? "_reverse" : ""}`;
+    const n = (what: string) => `${spec.prefix}${what}${suffix}`;
+    this.names = {
+      weightIh: n("weight_ih"),
+      weightHh: n("weight_hh"),
+      biasIh: n("bias_ih"),
+      biasHh: n("bias_hh"),
+      peep: spec.peepholes ? [n("weight_ci"), n("weight_cf"), n("weight_co")] : [],
+    };
+    const weightIh = layout.add(this.names.weightIh, [G, spec.inputSize]);
+    const weightHh = layout.add(this.names.weightHh, [G, H]);
+    const biasIh = layout.add(this.names.biasIh, [G]);
+    const biasHh = layout.add(this.names.biasHh, [G]);
+    // The three peephole vectors are added back to back, so the kernels read them as one (3, H) block.
+    let peep = -1;
+    for (const name of this.names.peep) {
+      const off = layout.add(name, [H]);
+      if (peep < 0) peep = off;
+    }
+    this.p = { weightIh, weightHh, biasIh, biasHh, peep };
+  }
+
+  /** (Re)allocates every buffer for a tape; called when the engine sizes its ring. */
+  allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void {
+    const { capacity: S, streams: B, lanes: L } = tape;
+    const H = this.spec.hiddenSize;
+    const G = this.gates;
+    const lstm = this.spec.cell === "lstm";
+    const gru = this.spec.cell === "gru";
+    const buf: CellBuffers = {
+      gates: backend.alloc(S * B * G),
+      recurrent: gru ? backend.alloc(S * B * G) : null,
+      hIn: backend.alloc(S * B * H),
+      h: backend.alloc(S * B * H),
+      cIn: lstm ? backend.alloc(S * B * H) : null,
+      c: lstm ? backend.alloc(S * B * H) : null,
+      dGates: backend.alloc(S * L * B * G),
+      dRecurrent: gru ? backend.alloc(S * L * B * G) : null,
+      dhTotal: backend.alloc(L * B * H),
+      dhNext: backend.alloc(L * B * H),
+      dcNext: lstm ? backend.alloc(L * B * H) : null,
+    };
+    this.ctx = { backend, streams: B, lanes: L, hidden: H, params, grads, p: this.p, buf };
+    this.tape = tape;
+    this.hCarry = backend.alloc(B * H);
+    this.cCarry = lstm ? backend.alloc(B * H) : null;
+    this.passH = backend.alloc(L * B * H);
+    this.passC = lstm ? backend.alloc(L * B * H) : null;
+    this.dGatesSum = L > 1 ? backend.alloc(S * B * G) : null;
+    this.dRecurrentSum = L > 1 && gru ? backend.alloc(S * B * G) : null;
+  }
+
+  get buffers(): CellBuffers {
+    return this.ctx.buf;
+  }
+
+  /** Sets the carried state to s_0 = 0 (a fresh start). */
+  clearState(): void {
+    this.hCarry.fill(0);
+    this.cCarry?.fill(0);
+  }
+
+  /**
+   * Forward over a run. `x` holds the layer's input, S·B·I, slot-indexed. A forward
+   * direction continues from the carried state; a reverse one starts from s_0 at the
+   * run's end, so its run must be whole sequences (see bidirectional.ts).
+   */
+  forward(run: SlotRun, x: FloatArray): void {
+    const { backend, streams: B, hidden: H, params, buf } = this.ctx;
+    const G = this.gates;
+    const I = this.spec.inputSize;
+    const { first, count } = run;
+    // Input projections of the whole run: A = X·W_ihᵀ + b_ih
+    backend.gemm(
+      false,
+      true,
+      count * B,
+      G,
+      I,
+      1,
+      x,
+      first * B * I,
+      I,
+      params,
+      this.p.weightIh,
+      I,
+      0,
+      buf.gates,
+      first * B * G,
+      G,
+    );
+    backend.addRowBroadcast(count * B, G, params, this.p.biasIh, buf.gates, first * B * G);
+    if (this.spec.reverse) this.clearState();
+    const { reset, active } = this.tape;
+    for (let k = 0; k < count; k++) {
+      const slot = this.spec.reverse ? first + count - 1 - k : first + k;
+      const sOff = slot * B * H;
+      for (let b = 0; b < B; b++) {
+        const fresh = !this.spec.reverse && reset[slot * B + b] === 1;
+        copyRow(fresh, this.hCarry, b * H, buf.hIn, sOff + b * H, H);
+        if (buf.cIn) copyRow(fresh, this.cCarry!, b * H, buf.cIn, sOff + b * H, H);
+      }
+      this.cell.forwardStep(this.ctx, slot);
+      for (let b = 0; b < B; b++) {
+        if (active[slot * B + b] === 0) {
+          // A masked step leaves the state as it was.
+          copyRow(false, buf.hIn, sOff + b * H, buf.h, sOff + b * H, H);
+          if (buf.c) copyRow(false, buf.cIn!, sOff + b * H, buf.c, sOff + b * H, H);
+        }
+      }
+      copyRow(false, buf.h, sOff, this.hCarry, 0, B * H);
+      if (buf.c) copyRow(false, buf.c, sOff, this.cCarry!, 0, B * H);
+    }
+  }
+
+  /** Clears the adjoints carried down the sweep; call once before the first run of a backward pass. */
+  beginBackward(): void {
+    this.ctx.buf.dhNext.fill(0);
+    this.ctx.buf.dcNext?.fill(0);
+  }
+
+  /**
+   * Backward over a run (the runs of one pass in reverse time order for a forward
+   * direction). `dOut` is ∂L/∂h per slot and lane, S·L·B·H; `dX`, when given, receives
+   * += ∂L/∂x per slot and lane (S·L·B·I). Parameter gradients accumulate into grads.
+   */
+  backward(run: SlotRun, x: FloatArray, dOut: FloatArray, dX: FloatArray | null): void {
+    const { streams: B, lanes: L, hidden: H, buf } = this.ctx;
+    const { first, count } = run;
+    const { reset, active, stop } = this.tape;
+    for (let k = 0; k < count; k++) {
+      const slot = this.spec.reverse ? first + k : first + count - 1 - k;
+      // ∂L/∂h_t = from the output at t + from step t+1 (or t−1 when reversed)
+      const dOutOff = slot * L * B * H;
+      for (let i = 0; i < L * B * H; i++) buf.dhTotal[i] = dOut[dOutOff + i] + buf.dhNext[i];
+      let masked = false;
+      for (let b = 0; b < B; b++) {
+        if (active[slot * B + b] === 1) continue;
+        masked = true;
+        for (let lane = 0; lane < L; lane++) {
+          const row = (lane * B + b) * H;
+          // Keep the adjoint to pass around the step; a zero adjoint yields zero ∂A.
+          copyRow(false, buf.dhTotal, row, this.passH, row, H);
+          buf.dhTotal.fill(0, row, row + H);
+          if (buf.dcNext) {
+            copyRow(false, buf.dcNext, row, this.passC!, row, H);
+            buf.dcNext.fill(0, row, row + H);
+          }
+        }
+      }
+      this.cell.backwardStep(this.ctx, slot);
+      for (let b = 0; b < B; b++) {
+        const wasMasked = masked && active[slot * B + b] === 0;
+        const fresh = !this.spec.reverse && reset[slot * B + b] === 1;
+        for (let lane = 0; lane < L; lane++) {
+          const row = (lane * B + b) * H;
+          if (wasMasked) {
+            copyRow(false, this.passH, row, buf.dhNext, row, H);
+            if (buf.dcNext) copyRow(false, this.passC!, row, buf.dcNext, row, H);
+          }
+          // No gradient crosses a reset or a window's start.
+          if (fresh || stop[(slot * L + lane) * B + b] === 1) {
+            buf.dhNext.fill(0, row, row + H);
+            buf.dcNext?.fill(0, row, row + H);
+          }
+        }
+      }
+    }
+    this.accumulateWeightGradients(run, x, dX);
+  }
+
+  private accumulateWeightGradients(run: SlotRun, x: FloatArray, dX: FloatArray | null): void {
+    const { backend, streams: B, lanes: L, hidden: H, params, grads, buf } = this.ctx;
+    const G = this.gates;
+    const I = this.spec.inputSize;
+    const { first, count } = run;
+    const rows = count * B;
+    let dA = buf.dGates;
+    let dR = buf.dRecurrent ?? buf.dGates;
+    const aOff = first * B * G;
+    if (L > 1) {
+      // Weight gradients need Σ over lanes of ∂A; every lane saw the same inputs.
+      sumLanes(buf.dGates, this.dGatesSum!, first, count, L, B * G);
+      dA = this.dGatesSum!;
+      dR = dA;
+      if (buf.dRecurrent) {
+        sumLanes(buf.dRecurrent, this.dRecurrentSum!, first, count, L, B * G);
+        dR = this.dRecurrentSum!;
+      }
+    }
+    // ∂W_ih += ∂Aᵀ X,  ∂b_ih += Σ ∂A
+    backend.gemm(true, false, G, I, rows, 1, dA, aOff, G, x, first * B * I, I, 1, grads, this.p.weightIh, I);
+    backend.sumRows(rows, G, dA, aOff, grads, this.p.biasIh);
+    // ∂W_hh += ∂Rᵀ H_in,  ∂b_hh += Σ ∂R  (R = A for LSTM and RNN; the recurrent part for GRU)
+    backend.gemm(
+      true,
+      false,
+      G,
+      H,
+      rows,
+      1,
+      dR,
+      aOff,
+      G,
+      buf.hIn,
+      first * B * H,
+      H,
+      1,
+      grads,
+      this.p.weightHh,
+      H,
+    );
+    backend.sumRows(rows, G, dR, aOff, grads, this.p.biasHh);
+    // ∂X += ∂A W_ih, per lane (the layer below keeps its lanes apart)
+    if (dX) {
+      backend.gemm(
+        false,
+        false,
+        count * L * B,
+        I,
+        G,
+        1,
+        buf.dGates,
+        first * L * B * G,
+        G,
+        params,
+        this.p.weightIh,
+        I,
+        1,
+        dX,
+        first * L * B * I,
+        I,
+      );
+    }
+  }
+}
+
+/** dst[dOff..dOff+n) = zero ? 0 : src[sOff..sOff+n); a loop, so no view is allocated per step. */
+export function copyRow(
+  zero: boolean,
+  src: FloatArray,
+  sOff: number,
+  dst: FloatArray,
+  dOff: number,
+  n: number,
+): void {
+  if (zero) dst.fill(0, dOff, dOff + n);
+  else for (let i = 0; i < n; i++) dst[dOff + i] = src[sOff + i];
+}
+
+/** out[s] = Σ_λ inp[s, λ] for slots [first, first + count), each block `width` long. */
+function sumLanes(
+  inp: FloatArray,
+  out: FloatArray,
+  first: number,
+  count: number,
+  lanes: number,
+  width: number,
+): void {
+  for (let s = first; s < first + count; s++) {
+    const o = s * width;
+    for (let i = 0; i < width; i++) {
+      let sum = 0;
+      for (let lane = 0; lane < lanes; lane++) sum += inp[(s * lanes + lane) * width + i];
+      out[o + i] = sum;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Exact BPTT over whole sequences (no truncation): the reference computation that
+ * the finite-difference checks test, and the building block the TBPTT oracle reuses.
+ * B sequences of possibly unequal length run side by side; a shorter one is masked
+ * after its end.
+ */
+import type { SequenceModel } from "./model.js";
+
+export interface SequenceBatch {
+  /** Per stream: T_b × I features, row-major. */
+  inputs: ArrayLike<number>[];
+  /** Per stream: T_b labels (−1: no loss at that step). */
+  labels: ArrayLike<number>[];
+}
+
+/** Writes a batch into the model's tape (slots 0..T−1, all streams reset at slot 0). */
+export function loadBatch(model: SequenceModel, batch: SequenceBatch): number {
+  const B = batch.inputs.length;
+  const I = model.config.inputSize;
+  if (batch.labels.length !== B)
+    throw new Error(`batch: ${B} input streams but ${batch.labels.length} label streams`);
+  let T = 0;
+  for (let b = 0; b < B; b++) {
+    const steps = (batch.labels[b] as ArrayLike<number>).length;
+    const inputs = batch.inputs[b] as ArrayLike<number>;
+    if (inputs.length !== steps * I) {
+      throw new Error(
+        `batch stream ${b}: ${steps} labels need ${steps * I} input values (${I} per step), got ${inputs.length}`,
+      );
+    }
+    T = Math.max(T, steps);
+  }
+  if (T === 0) throw new Error("batch: every sequence is empty");
+  model.configure(Math.max(T, model.tape?.capacity ?? 0), B, 1);
+  const { tape } = model;
+  tape.reset.fill(0);
+  tape.active.fill(0);
+  tape.labels.fill(-1);
+  tape.stop.fill(0);
+  model.inputs.fill(0);
+  for (let b = 0; b < B; b++) {
+    const labels = batch.labels[b] as ArrayLike<number>;
+    const inputs = batch.inputs[b] as ArrayLike<number>;
+    tape.reset[b] = 1;
+    for (let t = 0; t < labels.length; t++) {
+      tape.active[t * B + b] = 1;
+      tape.labels[t * B + b] = labels[t] as number;
+      for (let i = 0; i < I; i++) model.inputs[(t * B + b) * I + i] = inputs[t * I + i] as number;
+    }
+  }
+  return T;
+}
+
+/** Σ L over the batch; gradients of that sum are accumulated into model.grads. */
+export function sequenceLossAndGradient(model: SequenceModel, batch: SequenceBatch): number {
+  const T = loadBatch(model, batch);
+  const run = { first: 0, count: T };
+  const loss = model.forward(run);
+  model.backward([run], [run], 1);
+  return loss;
+}
+
+/** Σ L over the batch, forward only. */
+export function sequenceLoss(model: SequenceModel, batch: SequenceBatch): number {
+  const T = loadBatch(model, batch);
+  return model.forward({ first: 0, count: T });
+}

@@ -1,0 +1,59 @@
+/**
+ * Frame-wise softmax and cross-entropy over C classes, with a per-frame mask:
+ *   p = softmax(z),  L = −log p_y = logsumexp(z) − z_y,  ∂L/∂z = p − onehot(y).
+ * A row has a loss only where its label is ≥ 0 and its step is active (tape.ts).
+ */
+import type { FloatArray } from "../core/types.js";
+
+/**
+ * Turns logits into probabilities in place and returns Σ L over the rows with a loss.
+ * `labels` and `active` are indexed from `rowOff` (one entry per row).
+ */
+export function softmaxCrossEntropyForward(
+  rows: number,
+  classes: number,
+  logits: FloatArray,
+  off: number,
+  labels: Int32Array,
+  active: Uint8Array,
+  rowOff: number,
+): number {
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = off + r * classes;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < classes; c++) if (logits[o + c] > max) max = logits[o + c];
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(logits[o + c] - max);
+    const label = labels[rowOff + r];
+    if (label >= 0 && active[rowOff + r] === 1) loss += Math.log(sum) - (logits[o + label] - max);
+    for (let c = 0; c < classes; c++) logits[o + c] = Math.exp(logits[o + c] - max) / sum;
+  }
+  return loss;
+}
+
+/** dLogits = scale · (p − onehot(y)) on rows with a loss, 0 elsewhere (overwrites). */
+export function softmaxCrossEntropyBackward(
+  rows: number,
+  classes: number,
+  probs: FloatArray,
+  off: number,
+  labels: Int32Array,
+  active: Uint8Array,
+  rowOff: number,
+  scale: number,
+  dLogits: FloatArray,
+  dOff: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = off + r * classes;
+    const d = dOff + r * classes;
+    const label = labels[rowOff + r];
+    if (label < 0 || active[rowOff + r] === 0) {
+      dLogits.fill(0, d, d + classes);
+      continue;
+    }
+    for (let c = 0; c < classes; c++) dLogits[d + c] = scale * probs[o + c];
+    dLogits[d + label] -= scale;
+  }
+}
