@@ -1,0 +1,68 @@
+#!/usr/bin/python3
+"""Summarises run-all.sh's JSON lines as a Markdown table.
+
+Usage: /usr/bin/python3 bench/peers/summarise.py RESULTS.jsonl
+
+One row per workload; one column per run (system and thread count) giving
+the median over the passes of each pass's median throughput, with the lowest
+and highest pass in brackets; then the ratio of PyTorch on 1 thread to each
+TensorFlow.js backend, computed from those medians.
+"""
+
+import json
+import statistics
+import sys
+
+WORKLOADS = ("A1", "A16", "B", "M256", "M1024")
+
+
+def run_name(result):
+    if result["system"] == "pytorch":
+        return f"pytorch {result['threads']}t"
+    return result["system"]
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: summarise.py RESULTS.jsonl")
+    by_cell = {}
+    with open(sys.argv[1]) as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            result = json.loads(line)
+            if "skipped" in result:
+                continue
+            by_cell.setdefault((result["workload"], run_name(result)), []).append(result)
+
+    runs = sorted({run for _, run in by_cell}, key=lambda r: (not r.startswith("pytorch"), r))
+    tfjs_runs = [r for r in runs if r.startswith("tfjs")]
+    header = ["workload", "unit"] + runs + [f"pytorch 1t / {r}" for r in tfjs_runs]
+    print("| " + " | ".join(header) + " |")
+    print("|" + " --- |" * len(header))
+    for workload in WORKLOADS:
+        cells = {run: by_cell.get((workload, run)) for run in runs}
+        present = [c for c in cells.values() if c]
+        if not present:
+            continue
+        row = [workload, present[0][0]["unit"]]
+        medians = {}
+        for run in runs:
+            results = cells[run]
+            if not results:
+                row.append("")
+                continue
+            values = [r["throughput"] for r in results]
+            medians[run] = statistics.median(values)
+            spread = f" ({min(values):,.0f}-{max(values):,.0f})" if len(values) > 1 else ""
+            row.append(f"{medians[run]:,.0f}{spread}" if medians[run] >= 10 else f"{medians[run]:.2f}")
+        for run in tfjs_runs:
+            if "pytorch 1t" in medians and run in medians:
+                row.append(f"{medians['pytorch 1t'] / medians[run]:.1f}x")
+            else:
+                row.append("")
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
