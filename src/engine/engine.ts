@@ -1,0 +1,239 @@
+/**
+ * The TBPTT(k1, k2) engine: drives a SequenceModel over B streams of sequences by the
+ * planner's updates (../shared/TBPTT.md). For each update it
+ *   1. writes the update's forward steps (t', t] into the model's ring of slots,
+ *   2. runs the model forward over them (carrying each stream's state),
+ *   3. runs one backward sweep from t down to the earliest step any stream needs,
+ *      with the state entering each stream's window held constant (a stop flag) and
+ *      no gradient crossing a reset; per-loss truncation runs min(k1, k2) lanes in
+ *      that one sweep, lane s mod L carrying loss s, each cut at its own k2 horizon,
+ *   4. hands the gradient and a record to the update function (the optimizer).
+ * Stored activations: a ring of planner.capacity() slots per stream — k2 for window
+ * truncation, k1 + k2 − 1 for per-loss, back to the last reset when k2 = Infinity —
+ * so memory is bounded by the schedule, not by the stream's length.
+ */
+import type { FloatArray } from "../core/types.js";
+import type { SequenceModel } from "../nn/model.js";
+import type { SlotRun } from "../nn/tape.js";
+import { Planner, type PlannerPosition, type UpdatePlan } from "./planner.js";
+import type { Schedule } from "./schedule.js";
+
+/** A sequence as the engine reads it: features are written in place, never copied whole. */
+export interface SequenceLike {
+  readonly length: number;
+  /** Writes the I input features of step `position` at out[offset…]. */
+  writeInput(position: number, out: FloatArray, offset: number): void;
+  /** The class at `position`, or −1 where that step has no loss. */
+  label(position: number): number;
+}
+
+export interface UpdateRecord {
+  index: number;
+  time: number;
+  previousTime: number;
+  /** Per stream: the first step its backward pass reached, −1 where the stream had no step. */
+  windowStart: number[];
+  /** Losses (labelled, active steps) this update used, and their sum. */
+  losses: number;
+  lossSum: number;
+  forwardSteps: number;
+  backwardSteps: number;
+  storedSteps: number;
+}
+
+/** The optimizer's side: called with the gradient of each update; return false to stop the run. */
+export type UpdateFn = (grads: FloatArray, record: UpdateRecord) => boolean | undefined;
+
+export interface RunOptions {
+  /** Continue from a planner position (engine.position()); the carried state is the model's. */
+  start?: PlannerPosition;
+  /** false: forward only (evaluation), no backward, updates still reported. */
+  train?: boolean;
+  /** Called after each forward chunk with the update's plan, e.g. to read model.probs at engine.slotOf(time). */
+  onForward?: (plan: UpdatePlan) => void;
+}
+
+export interface RunSummary {
+  updates: number;
+  steps: number;
+  losses: number;
+  lossSum: number;
+  stopped: boolean;
+}
+
+export class Engine {
+  readonly lanes: number;
+  private planner: Planner | null = null;
+  private base = 0;
+  private capacity = 0;
+
+  constructor(
+    readonly model: SequenceModel,
+    readonly schedule: Schedule,
+    readonly streams: number,
+  ) {
+    const { k1, k2, truncation, reset, layout, flush } = schedule;
+    if (model.config.bidirectional) {
+      const ok =
+        k1 === Number.POSITIVE_INFINITY &&
+        k2 === Number.POSITIVE_INFINITY &&
+        truncation === "window" &&
+        reset === "sequence" &&
+        layout === "aligned" &&
+        flush;
+      if (!ok) {
+        throw new Error(
+          "a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on (TBPTT.md)",
+        );
+      }
+    }
+    this.lanes =
+      truncation === "per-loss" && Number.isFinite(k2) ? Math.min(k2, Number.isFinite(k1) ? k1 : k2) : 1;
+  }
+
+  /** The slot that holds step `time` in the current run. */
+  slotOf(time: number): number {
+    return (((time - this.base) % this.capacity) + this.capacity) % this.capacity;
+  }
+
+  /** Where the run stands between updates (for checkpoints). */
+  position(): PlannerPosition {
+    if (!this.planner) throw new Error("engine: no run in progress");
+    return this.planner.position();
+  }
+
+  run(sequences: readonly SequenceLike[], onUpdate: UpdateFn, options: RunOptions = {}): RunSummary {
+    const { model, streams: B } = this;
+    const train = options.train ?? true;
+    const planner = new Planner(
+      this.schedule,
+      B,
+      sequences.map((s) => s.length),
+    );
+    this.planner = planner;
+    this.capacity = planner.capacity();
+    model.configure(this.capacity, B, train ? this.lanes : 1);
+    if (options.start) planner.restore(options.start);
+    else model.clearState();
+    const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
+    for (let plan = planner.next(); plan; plan = planner.next()) {
+      const first = (plan.ticks[0] as { time: number }).time;
+      // Nothing before this update is needed: start the ring afresh, so whole sequences are one run.
+      if (plan.sweepStart >= first) this.base = first;
+      this.writeTicks(plan, sequences);
+      const chunk = this.runsOf(plan.previousTime + 1, plan.time);
+      let lossSum = 0;
+      for (const run of chunk) lossSum += model.forward(run);
+      options.onForward?.(plan);
+      const losses = this.countLosses(plan);
+      if (train) {
+        const scale = this.schedule.reduction === "mean" && losses > 0 ? 1 / losses : 1;
+        this.backward(plan, chunk, scale);
+      }
+      const record: UpdateRecord = {
+        index: plan.index,
+        time: plan.time,
+        previousTime: plan.previousTime,
+        windowStart: plan.windowStart,
+        losses,
+        lossSum,
+        forwardSteps: plan.ticks.length,
+        backwardSteps: train ? plan.backwardSteps : 0,
+        storedSteps: plan.storedSteps,
+      };
+      summary.updates++;
+      summary.steps += plan.ticks.length;
+      summary.losses += losses;
+      summary.lossSum += lossSum;
+      const go = onUpdate(model.grads, record);
+      if (train) model.zeroGrads();
+      if (go === false) {
+        summary.stopped = true;
+        break;
+      }
+    }
+    return summary;
+  }
+
+  /** Slot runs covering steps [from, to], oldest first (the ring may wrap once). */
+  private runsOf(from: number, to: number): SlotRun[] {
+    const count = to - from + 1;
+    if (count > this.capacity) {
+      throw new Error(
+        `engine: ${count} steps needed but the ring holds ${this.capacity} (a planner bound was wrong)`,
+      );
+    }
+    const first = this.slotOf(from);
+    if (first + count <= this.capacity) return [{ first, count }];
+    const head = this.capacity - first;
+    return [
+      { first, count: head },
+      { first: 0, count: count - head },
+    ];
+  }
+
+  private writeTicks(plan: UpdatePlan, sequences: readonly SequenceLike[]): void {
+    const { model, streams: B } = this;
+    const { tape, inputs } = model;
+    const I = model.config.inputSize;
+    for (const tick of plan.ticks) {
+      const slot = this.slotOf(tick.time);
+      for (let b = 0; b < B; b++) {
+        const row = slot * B + b;
+        const step = tick.steps[b];
+        if (!step) {
+          tape.active[row] = 0;
+          tape.reset[row] = 0;
+          tape.labels[row] = -1;
+          inputs.fill(0, row * I, (row + 1) * I); // finite, so masked rows add 0 · x to ∂W
+          continue;
+        }
+        const seq = sequences[step.sequence] as SequenceLike;
+        tape.active[row] = 1;
+        tape.reset[row] = step.reset ? 1 : 0;
+        tape.labels[row] = seq.label(step.position);
+        seq.writeInput(step.position, inputs, row * I);
+      }
+    }
+  }
+
+  private countLosses(plan: UpdatePlan): number {
+    const { tape } = this.model;
+    const B = this.streams;
+    let n = 0;
+    for (const tick of plan.ticks) {
+      const slot = this.slotOf(tick.time);
+      for (let b = 0; b < B; b++)
+        if (tape.active[slot * B + b] === 1 && (tape.labels[slot * B + b] as number) >= 0) n++;
+    }
+    return n;
+  }
+
+  private backward(plan: UpdatePlan, lossRuns: SlotRun[], scale: number): void {
+    const { model, streams: B, lanes: L } = this;
+    const { tape } = model;
+    const sweep = this.runsOf(plan.sweepStart, plan.time);
+    const clearStops = () => {
+      for (const run of sweep) tape.stop.fill(0, run.first * L * B, (run.first + run.count) * L * B);
+    };
+    clearStops();
+    if (this.schedule.truncation === "window") {
+      // One adjoint per stream, cut where its window starts.
+      plan.windowStart.forEach((start, b) => {
+        if (start >= 0) tape.stop[this.slotOf(start) * B + b] = 1;
+      });
+    } else {
+      // Per-loss: loss s rides lane s mod L and is cut at its own horizon.
+      plan.ticks.forEach((tick, k) => {
+        const lane = tick.time % L;
+        tape.laneOfSlot[this.slotOf(tick.time)] = lane;
+        for (let b = 0; b < B; b++) {
+          const start = plan.lossStart[k * B + b] as number;
+          if (start >= 0) tape.stop[(this.slotOf(start) * L + lane) * B + b] = 1;
+        }
+      });
+    }
+    model.backward(sweep, lossRuns, scale);
+    clearStops();
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The planner: what a TBPTT(k1, k2) schedule does to a set of sequences, without a
+ * model. It lays the sequences onto B streams (aligned or packed), marks reset points,
+ * decides when updates happen, and for each update which steps every stream's backward
+ * pass covers (../shared/TBPTT.md, "The schedule" and "Minibatches of streams").
+ * The engine executes these plans with a model; `tbptt schedule` prints them.
+ *
+ * Time: one clock for all streams, steps 0, 1, 2, …; t is an update's last step and
+ * t' the previous update's (−1 before the first).
+ */
+import type { Schedule } from "./schedule.js";
+
+export interface StreamStep {
+  sequence: number;
+  position: number;
+  /** The state entering this step is s_0: a reset point. */
+  reset: boolean;
+}
+
+export interface Tick {
+  time: number;
+  /** Per stream: its step, or null where the stream is masked (no data). */
+  steps: (StreamStep | null)[];
+}
+
+export interface UpdatePlan {
+  index: number;
+  /** t: the last step of this update. */
+  time: number;
+  /** t': the last step of the previous update (−1 for the first). */
+  previousTime: number;
+  /** The forward steps (t', t]. */
+  ticks: Tick[];
+  /** Per stream, the first step of its backward sweep (window truncation), or its earliest loss start (per-loss). */
+  windowStart: number[];
+  /**
+   * Per tick of this update and stream (k·B + b), the first step the loss at that step
+   * back-propagates through; −1 where the stream has no step. For window truncation
+   * this is max(windowStart, the step's last reset), for per-loss max(s − k2 + 1, reset).
+   */
+  lossStart: Int32Array;
+  /** The earliest step any stream's sweep needs. */
+  sweepStart: number;
+  /** Backward step evaluations: the sweep's length (window) or Σ over losses of their spans (per-loss); the maximum over streams. */
+  backwardSteps: number;
+  /** Steps that must be stored for this update: t − sweepStart + 1. */
+  storedSteps: number;
+}
+
+/** The planner's position, enough to continue a plan exactly (checkpoints). */
+export interface PlannerPosition {
+  nextTime: number;
+  previousUpdate: number;
+  updates: number;
+  nextSequence: number;
+  streams: { sequence: number; position: number; count: number }[];
+  batchStart: number;
+  batchLength: number;
+}
+
+export class Planner {
+  private readonly streams: number;
+  private readonly lengths: readonly number[];
+  private time = 0;
+  private previousUpdate = -1;
+  private updates = 0;
+  /** Next sequence to hand out (packed) or first sequence of the next batch (aligned). */
+  private nextSequence = 0;
+  /** Per stream: current sequence (−1 none), position in it, and active steps so far (for every: N). */
+  private current: { sequence: number; position: number; count: number }[];
+  /** Aligned: the batch's first tick and its length. */
+  private batchStart = 0;
+  private batchLength = 0;
+  /** Per stream: the reset times that may still bound a window, ascending. */
+  private resets: number[][];
+  private lookahead: Tick | null = null;
+
+  constructor(
+    readonly schedule: Schedule,
+    streams: number,
+    lengths: readonly number[],
+  ) {
+    if (!Number.isInteger(streams) || streams < 1)
+      throw new Error(`streams: expected an integer ≥ 1, got ${streams}`);
+    lengths.forEach((n, i) => {
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`sequence ${i}: expected at least one step, got length ${n}`);
+    });
+    this.streams = streams;
+    this.lengths = lengths;
+    this.current = Array.from({ length: streams }, () => ({ sequence: -1, position: 0, count: 0 }));
+    this.resets = Array.from({ length: streams }, () => []);
+  }
+
+  /** The longest stretch of steps any update can need stored: the engine's ring size. */
+  capacity(): number {
+    const { k1, k2, truncation, reset, layout, flush } = this.schedule;
+    const longest = this.lengths.reduce((a, b) => Math.max(a, b), 1);
+    const clock = layout === "aligned" ? this.alignedTotal() : this.lengths.reduce((a, b) => a + b, 0);
+    // The span back to the last reset: a sequence, N steps, or everything.
+    const span = reset === "sequence" ? longest : reset === "never" ? clock : Math.min(reset.every, clock);
+    // The longest update: k1 steps, or up to the next reset (aligned, flushed), or all the data.
+    const chunk = Number.isFinite(k1)
+      ? k1
+      : layout === "aligned" && flush && reset === "sequence"
+        ? span
+        : clock;
+    let bound: number;
+    // Aligned, flushed, reset at each sequence: every update lies inside one batch, so a window
+    // back to its reset fits in one span. (With every: N, masked streams can delay the flush.)
+    const flushedAtResets = layout === "aligned" && flush && reset === "sequence";
+    if (k2 === Number.POSITIVE_INFINITY) bound = flushedAtResets ? span : span + chunk;
+    else if (truncation === "window") bound = k2;
+    else bound = chunk + k2 - 1;
+    return Math.max(1, Math.min(bound, clock));
+  }
+
+  private alignedTotal(): number {
+    let total = 0;
+    for (let i = 0; i < this.lengths.length; i += this.streams) {
+      total += Math.max(...this.lengths.slice(i, i + this.streams));
+    }
+    return total;
+  }
+
+  /** The next update's plan, or null at the end of the data. */
+  next(): UpdatePlan | null {
+    const { k1 } = this.schedule;
+    const ticks: Tick[] = [];
+    for (;;) {
+      const tick = this.takeTick();
+      if (!tick) break;
+      ticks.push(tick);
+      const following = this.peekTick();
+      if (!following) break; // end of the data: always update
+      if (ticks.length >= k1) break;
+      if (this.schedule.layout === "aligned" && this.schedule.flush && following.steps.some((s) => s?.reset))
+        break;
+    }
+    if (ticks.length === 0) return null;
+    return this.plan(ticks);
+  }
+
+  position(): PlannerPosition {
+    if (this.lookahead) throw new Error("planner: position is only defined between updates");
+    return {
+      nextTime: this.time,
+      previousUpdate: this.previousUpdate,
+      updates: this.updates,
+      nextSequence: this.nextSequence,
+      streams: this.current.map((c) => ({ ...c })),
+      batchStart: this.batchStart,
+      batchLength: this.batchLength,
+    };
+  }
+
+  /** Continues from a saved position. Windows never reach back past it: valid where no history is needed. */
+  restore(p: PlannerPosition): void {
+    this.time = p.nextTime;
+    this.previousUpdate = p.previousUpdate;
+    this.updates = p.updates;
+    this.nextSequence = p.nextSequence;
+    this.current = p.streams.map((c) => ({ ...c }));
+    this.batchStart = p.batchStart;
+    this.batchLength = p.batchLength;
+    this.lookahead = null;
+    this.resets = Array.from({ length: this.streams }, () => []);
+  }
+
+  private peekTick(): Tick | null {
+    if (!this.lookahead) this.lookahead = this.makeTick();
+    return this.lookahead;
+  }
+
+  private takeTick(): Tick | null {
+    const tick = this.peekTick();
+    this.lookahead = null;
+    if (tick) {
+      tick.steps.forEach((s, b) => {
+        if (s?.reset) (this.resets[b] as number[]).push(tick.time);
+      });
+    }
+    return tick;
+  }
+
+  /** Builds the tick at this.time, advancing the stream positions. */
+  private makeTick(): Tick | null {
+    const B = this.streams;
+    if (this.schedule.layout === "aligned") {
+      if (this.time >= this.batchStart + this.batchLength) {
+        // The next B sequences start together.
+        if (this.nextSequence >= this.lengths.length) return null;
+        this.batchStart = this.time;
+        this.batchLength = 0;
+        for (let b = 0; b < B; b++) {
+          const seq = this.nextSequence + b;
+          const c = this.current[b] as { sequence: number; position: number; count: number };
+          c.sequence = seq < this.lengths.length ? seq : -1;
+          c.position = 0;
+          if (c.sequence >= 0) this.batchLength = Math.max(this.batchLength, this.lengths[seq] as number);
+        }
+        this.nextSequence += B;
+      }
+    } else {
+      for (let b = 0; b < B; b++) {
+        const c = this.current[b] as { sequence: number; position: number; count: number };
+        if (c.sequence >= 0 && c.position < (this.lengths[c.sequence] as number)) continue;
+        // A stream takes its next sequence as soon as its last one ends.
+        if (this.nextSequence < this.lengths.length) {
+          c.sequence = this.nextSequence++;
+          c.position = 0;
+        } else c.sequence = -1;
+      }
+      if (this.current.every((c) => c.sequence < 0)) return null;
+    }
+    const steps: (StreamStep | null)[] = [];
+    for (let b = 0; b < B; b++) {
+      const c = this.current[b] as { sequence: number; position: number; count: number };
+      if (c.sequence < 0 || c.position >= (this.lengths[c.sequence] as number)) {
+        steps.push(null);
+        continue;
+      }
+      const { reset } = this.schedule;
+      const isReset =
+        reset === "sequence"
+          ? c.position === 0
+          : reset === "never"
+            ? c.count === 0
+            : c.count % reset.every === 0;
+      steps.push({ sequence: c.sequence, position: c.position, reset: isReset });
+      c.position++;
+      c.count++;
+    }
+    return { time: this.time++, steps };
+  }
+
+  /** The latest reset of stream b at or before `time`, or −1. */
+  private lastReset(b: number, time: number): number {
+    const list = this.resets[b] as number[];
+    for (let i = list.length - 1; i >= 0; i--) if ((list[i] as number) <= time) return list[i] as number;
+    return -1;
+  }
+
+  private plan(ticks: Tick[]): UpdatePlan {
+    const { k1, k2, truncation } = this.schedule;
+    const B = this.streams;
+    const t = (ticks[ticks.length - 1] as Tick).time;
+    const tPrev = this.previousUpdate;
+    const lossStart = new Int32Array(ticks.length * B).fill(-1);
+    const windowStart: number[] = new Array(B).fill(-1);
+    let sweepStart = t;
+    let backwardSteps = 0;
+    for (let b = 0; b < B; b++) {
+      // Window truncation: the update's own steps plus k2 − k1 steps of history, cut at resets.
+      const history = k2 === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : k2 - k1;
+      const windowFloor = history === Number.POSITIVE_INFINITY ? -1 : tPrev + 1 - history;
+      let streamSteps = 0;
+      let earliest = Number.POSITIVE_INFINITY;
+      ticks.forEach((tick, k) => {
+        if (!tick.steps[b]) return;
+        const s = tick.time;
+        const reset = this.lastReset(b, s);
+        const start =
+          truncation === "window"
+            ? Math.max(windowFloor, reset, 0)
+            : Math.max(k2 === Number.POSITIVE_INFINITY ? -1 : s - k2 + 1, reset, 0);
+        lossStart[k * B + b] = start;
+        earliest = Math.min(earliest, start);
+        if (truncation === "per-loss") streamSteps += s - start + 1;
+      });
+      if (earliest === Number.POSITIVE_INFINITY) continue;
+      windowStart[b] = earliest;
+      sweepStart = Math.min(sweepStart, earliest);
+      if (truncation === "per-loss") backwardSteps = Math.max(backwardSteps, streamSteps);
+    }
+    if (truncation === "window") backwardSteps = t - sweepStart + 1;
+    // Forget resets that no later window can reach back to (keep the last one before the horizon).
+    for (let b = 0; b < B; b++) {
+      const list = this.resets[b] as number[];
+      while (list.length > 1 && (list[1] as number) <= sweepStart) list.shift();
+    }
+    this.previousUpdate = t;
+    return {
+      index: this.updates++,
+      time: t,
+      previousTime: tPrev,
+      ticks,
+      windowStart,
+      lossStart,
+      sweepStart,
+      backwardSteps,
+      storedSteps: t - sweepStart + 1,
+    };
+  }
+}

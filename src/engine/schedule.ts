@@ -1,0 +1,111 @@
+/**
+ * The TBPTT(k1, k2) schedule: the contract of ../shared/TBPTT.md.
+ *   k1 (`updateEvery`): update after every k1 forward steps (Infinity: once per sequence);
+ *   k2 (`stepsBack`): gradients flow at most k2 steps back (Infinity: to the last reset);
+ *   truncation "window" (Williams & Peng 1990: BPTT(h; h') with h = k2, h' = k1) or
+ *   "per-loss" (each loss back through its own last k2 steps; Mikolov 2012);
+ *   reset "sequence" | { every: N } | "never"; flush at sequence end; reduction sum | mean;
+ *   layout "aligned" | "packed" for B streams in lockstep.
+ */
+export type Truncation = "window" | "per-loss";
+export type ResetPolicy = "sequence" | "never" | { every: number };
+export type Reduction = "sum" | "mean";
+export type StreamLayout = "aligned" | "packed";
+
+export interface Schedule {
+  k1: number;
+  k2: number;
+  truncation: Truncation;
+  reset: ResetPolicy;
+  flush: boolean;
+  reduction: Reduction;
+  layout: StreamLayout;
+}
+
+export const DEFAULT_SCHEDULE: Schedule = {
+  k1: Number.POSITIVE_INFINITY,
+  k2: Number.POSITIVE_INFINITY,
+  truncation: "window",
+  reset: "sequence",
+  flush: true,
+  reduction: "sum",
+  layout: "aligned",
+};
+
+function checkSteps(name: string, value: unknown): number {
+  if (value === "Infinity" || value === "inf") return Number.POSITIVE_INFINITY;
+  if (
+    typeof value !== "number" ||
+    !(value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 1))
+  ) {
+    throw new Error(`schedule.${name}: expected an integer ≥ 1 or Infinity, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Validates and completes a schedule; every error says what is allowed. */
+export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>): Schedule {
+  const s = { ...DEFAULT_SCHEDULE, ...partial } as Record<keyof Schedule, unknown>;
+  const k1 = checkSteps("k1", s.k1);
+  const k2 = checkSteps("k2", s.k2);
+  if (s.truncation !== "window" && s.truncation !== "per-loss") {
+    throw new Error(
+      `schedule.truncation: expected "window" or "per-loss", got ${JSON.stringify(s.truncation)}`,
+    );
+  }
+  const truncation = s.truncation as Truncation;
+  if (truncation === "window" && k2 < k1) {
+    throw new Error(
+      `schedule: truncation "window" needs k2 ≥ k1 (its window is the update's own k1 steps plus k2 − k1 of history), got k1 = ${k1}, k2 = ${k2}; for k2 < k1 (each loss back k2 steps, as Mikolov 2012) use truncation "per-loss"`,
+    );
+  }
+  const reset = s.reset;
+  if (typeof reset === "object" && reset !== null) {
+    const every = (reset as { every?: unknown }).every;
+    const keys = Object.keys(reset);
+    if (
+      keys.length !== 1 ||
+      keys[0] !== "every" ||
+      typeof every !== "number" ||
+      !Number.isInteger(every) ||
+      every < 1
+    ) {
+      throw new Error(
+        `schedule.reset: expected { "every": N } with an integer N ≥ 1, got ${JSON.stringify(reset)}`,
+      );
+    }
+  } else if (reset !== "sequence" && reset !== "never") {
+    throw new Error(
+      `schedule.reset: expected "sequence", "never" or { "every": N }, got ${JSON.stringify(reset)}`,
+    );
+  }
+  if (typeof s.flush !== "boolean")
+    throw new Error(`schedule.flush: expected true or false, got ${JSON.stringify(s.flush)}`);
+  if (s.reduction !== "sum" && s.reduction !== "mean") {
+    throw new Error(`schedule.reduction: expected "sum" or "mean", got ${JSON.stringify(s.reduction)}`);
+  }
+  if (s.layout !== "aligned" && s.layout !== "packed") {
+    throw new Error(`schedule.layout: expected "aligned" or "packed", got ${JSON.stringify(s.layout)}`);
+  }
+  return {
+    k1,
+    k2,
+    truncation,
+    reset: reset as ResetPolicy,
+    flush: s.flush,
+    reduction: s.reduction,
+    layout: s.layout,
+  };
+}
+
+/** Parses a CLI reset value: "sequence", "never", "every:N" or "N". */
+export function parseReset(text: string): ResetPolicy {
+  if (text === "sequence" || text === "never") return text;
+  const m = /^(?:every[:=])?(\d+)$/.exec(text);
+  if (m) return { every: Number(m[1]) };
+  throw new Error(`--reset: expected sequence, never or every:N, got ${JSON.stringify(text)}`);
+}
+
+export function describeReset(reset: ResetPolicy): string {
+  return typeof reset === "object" ? `every:${reset.every}` : reset;
+}

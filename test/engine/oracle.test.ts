@@ -1,0 +1,229 @@
+// Tier 2 of the gradient tests (STYLE.md): the engine against the oracle written
+// straight from ../shared/TBPTT.md. Parameters after several SGD updates must agree
+// in float64 to a relative error below 1e-9.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { createPlainBackend } from "../../src/core/plain.js";
+import { Rng } from "../../src/core/random.js";
+import { ArraySequence } from "../../src/engine/array-sequence.js";
+import { Engine } from "../../src/engine/engine.js";
+import { trainWithOracle } from "../../src/engine/oracle.js";
+import { makeSchedule, type ResetPolicy, type Schedule } from "../../src/engine/schedule.js";
+import type { CellType } from "../../src/nn/cell.js";
+import { initializeModel } from "../../src/nn/initialize.js";
+import { SequenceModel } from "../../src/nn/model.js";
+
+interface Case {
+  cell: CellType;
+  peepholes: boolean;
+  layers: number;
+  bidirectional: boolean;
+  hidden: number;
+  inputSize: number;
+  classes: number;
+  streams: number;
+  lengths: number[];
+  maskRate: number;
+  schedule: Schedule;
+  seed: number;
+  maxUpdates: number;
+}
+
+function build(c: Case) {
+  const make = () =>
+    new SequenceModel(
+      {
+        cell: c.cell,
+        inputSize: c.inputSize,
+        hiddenSize: c.hidden,
+        layers: c.layers,
+        bidirectional: c.bidirectional,
+        peepholes: c.peepholes,
+        outputSize: c.classes,
+      },
+      createPlainBackend("float64"),
+    );
+  const engineModel = make();
+  const oracleModel = make();
+  const rng = new Rng(c.seed);
+  initializeModel(engineModel, rng, { scheme: "uniform", range: 0.4 });
+  oracleModel.params.set(engineModel.params);
+  const sequences = c.lengths.map(
+    (T) =>
+      new ArraySequence(
+        Array.from({ length: T * c.inputSize }, () => rng.uniform(-1, 1)),
+        Array.from({ length: T }, () => (rng.next() < c.maskRate ? -1 : rng.int(c.classes))),
+        c.inputSize,
+      ),
+  );
+  return { engineModel, oracleModel, sequences };
+}
+
+/** ‖Δ_engine − Δ_oracle‖ / ‖Δ_oracle‖ over the parameter changes, and the number of updates. */
+function compare(c: Case, learningRate = 0.2): { relative: number; updates: number; oracleUpdates: number } {
+  const { engineModel, oracleModel, sequences } = build(c);
+  const initial = Float64Array.from(engineModel.params);
+  const engine = new Engine(engineModel, c.schedule, c.streams);
+  let updates = 0;
+  engine.run(sequences, (grads) => {
+    for (let i = 0; i < engineModel.params.length; i++)
+      engineModel.params[i] -= learningRate * (grads[i] as number);
+    updates++;
+    return updates < c.maxUpdates;
+  });
+  const oracleUpdates = trainWithOracle(oracleModel, c.schedule, c.streams, sequences, {
+    learningRate,
+    maxUpdates: c.maxUpdates,
+  });
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < initial.length; i++) {
+    const de = (engineModel.params[i] as number) - (initial[i] as number);
+    const dor = (oracleModel.params[i] as number) - (initial[i] as number);
+    diff += (de - dor) ** 2;
+    norm += dor ** 2;
+  }
+  return { relative: norm === 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm), updates, oracleUpdates };
+}
+
+const base: Case = {
+  cell: "lstm",
+  peepholes: false,
+  layers: 1,
+  bidirectional: false,
+  hidden: 3,
+  inputSize: 2,
+  classes: 3,
+  streams: 1,
+  lengths: [12],
+  maskRate: 0,
+  schedule: makeSchedule({}),
+  seed: 3,
+  maxUpdates: 1000,
+};
+
+test("seed case: frame-wise (k1 = 1, k2 = Infinity) matches the oracle, one update per frame", () => {
+  const c = { ...base, lengths: [9, 5], schedule: makeSchedule({ k1: 1, k2: Number.POSITIVE_INFINITY }) };
+  const r = compare(c);
+  assert.equal(r.updates, 14);
+  assert.equal(r.oracleUpdates, 14);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("seed case: sentence-wise (k1 = k2 = Infinity) matches the oracle, one update per sentence", () => {
+  const c = { ...base, lengths: [9, 5, 7], schedule: makeSchedule({}) };
+  const r = compare(c);
+  assert.equal(r.updates, 3);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("Mikolov's per-loss setting (k1 = 10, k2 = 5) matches the oracle", () => {
+  const c = { ...base, lengths: [37], schedule: makeSchedule({ k1: 10, k2: 5, truncation: "per-loss" }) };
+  const r = compare(c);
+  assert.equal(r.updates, 4);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("overlapping windows (k1 = 3, k2 = 7) over packed streams with resets every 5 match the oracle", () => {
+  const c = {
+    ...base,
+    streams: 2,
+    lengths: [9, 4, 11, 6],
+    maskRate: 0.2,
+    schedule: makeSchedule({ k1: 3, k2: 7, layout: "packed", reset: { every: 5 } }),
+  };
+  const r = compare(c);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("a bidirectional LSTM trains sentence-wise, matching the oracle", () => {
+  const c = { ...base, bidirectional: true, streams: 2, lengths: [6, 3, 5], maskRate: 0.2 };
+  const r = compare(c);
+  assert.equal(r.updates, 2);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+const steps = fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant(Number.POSITIVE_INFINITY));
+const resetPolicy: fc.Arbitrary<ResetPolicy> = fc.oneof(
+  fc.constant<ResetPolicy>("sequence"),
+  fc.constant<ResetPolicy>("never"),
+  fc.integer({ min: 1, max: 7 }).map((every): ResetPolicy => ({ every })),
+);
+
+const randomCase: fc.Arbitrary<Case> = fc
+  .record({
+    cell: fc.constantFrom<CellType>("lstm", "gru", "rnn"),
+    peepholes: fc.boolean(),
+    layers: fc.integer({ min: 1, max: 2 }),
+    hidden: fc.integer({ min: 1, max: 3 }),
+    inputSize: fc.integer({ min: 1, max: 3 }),
+    classes: fc.integer({ min: 2, max: 3 }),
+    streams: fc.integer({ min: 1, max: 3 }),
+    lengths: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }),
+    maskRate: fc.constantFrom(0, 0.3),
+    k1: steps,
+    k2: steps,
+    truncation: fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
+    reset: resetPolicy,
+    flush: fc.boolean(),
+    reduction: fc.constantFrom<"sum" | "mean">("sum", "mean"),
+    layout: fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
+    seed: fc.integer({ min: 1, max: 1 << 30 }),
+    maxUpdates: fc.integer({ min: 1, max: 8 }),
+  })
+  .map((r) => {
+    // window truncation needs k2 ≥ k1: swap rather than discard the draw
+    const [k1, k2] = r.truncation === "window" && r.k2 < r.k1 ? [r.k2, r.k1] : [r.k1, r.k2];
+    return {
+      cell: r.cell,
+      peepholes: r.peepholes && r.cell === "lstm",
+      layers: r.layers,
+      bidirectional: false,
+      hidden: r.hidden,
+      inputSize: r.inputSize,
+      classes: r.classes,
+      streams: r.streams,
+      lengths: r.lengths,
+      maskRate: r.maskRate,
+      schedule: makeSchedule({
+        k1,
+        k2,
+        truncation: r.truncation,
+        reset: r.reset,
+        flush: r.flush,
+        reduction: r.reduction,
+        layout: r.layout,
+      }),
+      seed: r.seed,
+      maxUpdates: r.maxUpdates,
+    };
+  });
+
+test("the engine matches the oracle on 250 random cells, sizes, schedules, resets, layouts, streams and masks", () => {
+  fc.assert(
+    fc.property(randomCase, (c) => {
+      const r = compare(c);
+      return r.updates === r.oracleUpdates && r.relative < 1e-9;
+    }),
+    { numRuns: 250, seed: 2026 },
+  );
+});
+
+test("the comparison is sharp: an engine run with k2 = 3 does not match an oracle with k2 = 5", () => {
+  const c: Case = { ...base, lengths: [20], schedule: makeSchedule({ k1: 2, k2: 3 }) };
+  const { engineModel, oracleModel, sequences } = build(c);
+  const initial = Float64Array.from(engineModel.params);
+  new Engine(engineModel, c.schedule, 1).run(sequences, (grads) => {
+    for (let i = 0; i < grads.length; i++) engineModel.params[i] -= 0.2 * (grads[i] as number);
+    return true;
+  });
+  trainWithOracle(oracleModel, makeSchedule({ k1: 2, k2: 5 }), 1, sequences, { learningRate: 0.2 });
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < initial.length; i++) {
+    diff += ((engineModel.params[i] as number) - (oracleModel.params[i] as number)) ** 2;
+    norm += ((oracleModel.params[i] as number) - (initial[i] as number)) ** 2;
+  }
+  assert.ok(Math.sqrt(diff / norm) > 1e-4);
+});
