@@ -43,9 +43,8 @@ describe("radio -> TIMIT phones", () => {
   });
 
   it("every radio phone passes through radioToTimit", () => {
-    let end = 0;
-    const segments = RADIO_PHONES.map((p) => seg(p, (end += 100)));
-    const out = radioToTimit(segments, end, midpoint);
+    const segments = RADIO_PHONES.map((p, i) => seg(p, 100 * (i + 1)));
+    const out = radioToTimit(segments, 100 * segments.length, midpoint);
     for (const s of out) assert.ok((TIMIT_61 as readonly string[]).includes(s.label), s.label);
   });
 
