@@ -1,0 +1,100 @@
+/**
+ * Loads a set of TIMIT-layout utterances for the trainer: reads and decodes
+ * each audio file, computes (or takes from the cache) its features, parses
+ * its .PHN and labels every frame with a 61-phone index.
+ *
+ *   indexTimit(root) ──> TimitEntry[] ──loadSpeechSet──> SpeechUtterance[]
+ *
+ * Labels are the 61 TIMIT phones (`TIMIT_PHONES_61` order) at each frame's
+ * centre, -1 where no segment covers it, then delayed by `targetDelay` frames
+ * (see `frames.ts`). Fold to 39 for scoring with `foldTo39`/`foldLabels`.
+ */
+import { readFileSync } from "node:fs";
+import { decodeAudio } from "../tasks/speech/audio.js";
+import { delayLabels, frameLabels } from "../tasks/speech/frames.js";
+import { computeMfcc, type Features, type FrontEndOptions, resolveFrontEnd } from "../tasks/speech/mfcc.js";
+import { parsePhn } from "../tasks/speech/phn.js";
+import { FeatureCache, featureCacheKey } from "./feature-cache.js";
+import type { TimitEntry } from "./timit.js";
+
+/** One utterance ready for training: `frames` rows of `dim` features and one label per frame. */
+export interface SpeechUtterance {
+  id: string;
+  /** frames × dim, row-major (time-major). */
+  features: Float32Array;
+  /** 61-phone index per frame; -1 = unlabelled / masked. */
+  labels: Int32Array;
+  frames: number;
+  dim: number;
+}
+
+export interface LoadOptions {
+  /** Leave out utterances that fail (bad audio, bad .PHN) and report them, instead of throwing. Default false. */
+  skipBad?: boolean;
+  /** Target delay d in frames (labels[t] = label of frame t − d). Default 0. */
+  targetDelay?: number;
+  /** Called after each utterance (for progress bars). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SpeechSet {
+  utterances: SpeechUtterance[];
+  /** One line per skipped utterance, naming the file and the problem. */
+  problems: string[];
+  /** Feature files read from the cache / computed this run. */
+  cacheHits: number;
+  computed: number;
+}
+
+/**
+ * Loads `entries` with the front end `frontEnd` (defaults filled in by
+ * `resolveFrontEnd`), caching features under `cacheDir` (null: no cache).
+ */
+export function loadSpeechSet(
+  entries: readonly TimitEntry[],
+  frontEnd: Partial<FrontEndOptions> = {},
+  cacheDir: string | null = null,
+  options: LoadOptions = {},
+): SpeechSet {
+  const settings = resolveFrontEnd(frontEnd);
+  const cache = cacheDir === null ? null : new FeatureCache(cacheDir);
+  const geometry = { window: settings.windowLength, hop: settings.hop };
+  const out: SpeechSet = { utterances: [], problems: [], cacheHits: 0, computed: 0 };
+  entries.forEach((e, i) => {
+    try {
+      const key = cache
+        ? featureCacheKey(settings, { path: e.audioPath, bytes: e.audioBytes, mtimeMs: e.audioMtimeMs })
+        : "";
+      const hit = cache ? cache.get(key) : null;
+      let features: Features;
+      let audioLength: number;
+      if (hit === null) {
+        const audio = decodeAudio(readFileSync(e.audioPath), e.audioPath, {
+          expectedSampleRate: settings.sampleRate,
+        });
+        audioLength = audio.samples.length;
+        features = computeMfcc(audio.samples, settings);
+        cache?.put(key, features, audioLength);
+        out.computed++;
+      } else {
+        ({ features, samples: audioLength } = hit);
+        out.cacheHits++;
+      }
+      const segments = parsePhn(readFileSync(e.phnPath, "utf8"), e.phnPath, { audioLength });
+      let labels = frameLabels(segments, features.frames, geometry);
+      if (options.targetDelay) labels = delayLabels(labels, options.targetDelay);
+      out.utterances.push({
+        id: e.id,
+        features: features.data,
+        labels,
+        frames: features.frames,
+        dim: features.dim,
+      });
+    } catch (err) {
+      if (!options.skipBad) throw err;
+      out.problems.push(`${e.id}: ${(err as Error).message}`);
+    }
+    options.onProgress?.(i + 1, entries.length);
+  });
+  return out;
+}
