@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
 import { decodeAudio } from "../../src/tasks/speech/audio.js";
 import { sphereBytes, wavBytes } from "./fixtures.js";
 
@@ -92,5 +96,44 @@ describe("decodeAudio", () => {
       () => decodeAudio(new TextEncoder().encode("hello world"), "z.txt"),
       /z\.txt: not NIST SPHERE .* first bytes are \[68 65/,
     );
+  });
+});
+
+const sox = ["/usr/bin/sox", "/usr/local/bin/sox"].find((p) => existsSync(p));
+describe("decodeAudio on files written by sox", {
+  skip: sox ? false : "sox not installed (apt-get install sox)",
+}, () => {
+  const dir = mkdtempSync(join(tmpdir(), "tbptt-sox-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  it("reads sox's SPHERE (both byte orders) and WAV as the same samples", () => {
+    const make = (name: string, extra: string[]) => {
+      const path = join(dir, name);
+      execFileSync(sox!, [
+        "-D",
+        "-n",
+        "-r",
+        "16000",
+        "-b",
+        "16",
+        "-c",
+        "1",
+        ...extra,
+        path,
+        "synth",
+        "0.05",
+        "sine",
+        "440",
+      ]);
+      return decodeAudio(readFileSync(path), path);
+    };
+    const little = make("a.sph", ["-L"]);
+    const big = make("b.sph", ["-B"]);
+    const wav = make("c.wav", []);
+    assert.equal(little.format, "sphere");
+    assert.equal(wav.format, "wav");
+    assert.equal(little.samples.length, 800);
+    assert.deepEqual(big.samples, little.samples);
+    assert.deepEqual(wav.samples, little.samples);
+    assert.ok(Math.max(...little.samples) > 1000);
   });
 });

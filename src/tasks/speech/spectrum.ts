@@ -26,6 +26,10 @@ export class MagnitudeSpectrum {
     for (let i = 0; i < this.size; i++) x[i] = i < length ? frame[i] : 0;
     this.fft.realTransform(this.output, x);
     const y = this.output;
-    for (let k = 0; k <= this.size / 2; k++) out[k] = Math.hypot(y[2 * k], y[2 * k + 1]);
+    for (let k = 0; k <= this.size / 2; k++) {
+      const re = y[2 * k];
+      const im = y[2 * k + 1];
+      out[k] = Math.sqrt(re * re + im * im);
+    }
   }
 }
