@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { buildWasm, wasmIsFresh } from "../asm/build.mjs";
 
 function findTests(dir) {
   const out = [];
@@ -19,6 +20,8 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ")}`);
   process.exit(1);
 }
+// The wasm backend's tests import the generated kernels module: (re)build it when missing or stale.
+if (!wasmIsFresh()) console.log(`built ${await buildWasm()}`);
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
   stdio: "inherit",
 });

@@ -1,0 +1,166 @@
+/**
+ * Backend selection: backends registered with a priority, tried in order, the first that can be
+ * created wins, and every failure before it is reported with its reason (the onnxruntime-web
+ * pattern). WebAssembly SIMD is detected by validating a tiny module that uses one SIMD
+ * instruction. float64 always ends on the plain backend: the wasm kernels are float32.
+ *
+ *   const { backend, fallbackReasons } = await selectBackend({ dtype: "float32" });
+ *
+ * Isomorphic: the wasm backend is loaded with a dynamic import, so a runtime (or a build) without
+ * it falls back to plain with the reason instead of failing to load this module.
+ */
+import type { Backend } from "./backend.js";
+import { createPlainBackend } from "./plain.js";
+import type { DType } from "./types.js";
+import { wasmApi } from "./wasm/api.js";
+import type { WasmBackendOptions } from "./wasm/backend.js";
+
+export interface SelectOptions {
+  dtype: DType;
+  /** Try this backend first (default: by priority, wasm before plain). */
+  prefer?: "wasm" | "plain";
+  /** Options for the wasm backend (memory limits, relaxed SIMD). */
+  wasm?: WasmBackendOptions;
+}
+
+export interface Selection {
+  backend: Backend;
+  /** One line per backend tried before the chosen one: "name: why it was not used". */
+  fallbackReasons: string[];
+}
+
+export interface BackendCandidate {
+  name: string;
+  /** Higher is tried first. */
+  priority: number;
+  /** Why this backend cannot serve these options, or null when it can try. */
+  unsupported(options: SelectOptions): string | null;
+  create(options: SelectOptions): Promise<Backend>;
+}
+
+const registry: BackendCandidate[] = [];
+
+/** Adds (or replaces, by name) a backend candidate. */
+export function registerBackend(candidate: BackendCandidate): void {
+  const i = registry.findIndex((c) => c.name === candidate.name);
+  if (i >= 0) registry.splice(i, 1);
+  registry.push(candidate);
+}
+
+/** Removes a candidate by name (tests use it to undo a registration). */
+export function unregisterBackend(name: string): void {
+  const i = registry.findIndex((c) => c.name === name);
+  if (i >= 0) registry.splice(i, 1);
+}
+
+/** The registered candidates' names, in the order they are tried by default. */
+export function registeredBackends(): string[] {
+  return [...registry].sort((a, b) => b.priority - a.priority).map((c) => c.name);
+}
+
+// (module (func (result v128) v128.const i32x4 0 0 0 0)): validates only where SIMD128 exists.
+const SIMD_PROBE = new Uint8Array([
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, // type section: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: one function of type 0
+  0x0a,
+  0x16,
+  0x01,
+  0x14,
+  0x00,
+  0xfd,
+  0x0c, // code section: one body, no locals, v128.const
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0, // its 16 bytes
+  0x0b, // end
+]);
+
+/** Null when WebAssembly with SIMD128 is available, else why not. */
+export function wasmSimdUnsupported(): string | null {
+  const api = wasmApi();
+  if (!api) return "WebAssembly is not available in this runtime";
+  try {
+    return api.validate(SIMD_PROBE)
+      ? null
+      : "WebAssembly SIMD128 is not supported (probe module did not validate)";
+  } catch (error) {
+    return `WebAssembly SIMD128 probe failed: ${(error as Error).message}`;
+  }
+}
+
+registerBackend({
+  name: "wasm",
+  priority: 100,
+  unsupported: (options) =>
+    options.dtype !== "float32" ? `supports float32 only, asked for ${options.dtype}` : wasmSimdUnsupported(),
+  create: async (options) => {
+    const { createWasmBackend } = await import("./wasm/backend.js");
+    return createWasmBackend(options.wasm);
+  },
+});
+
+registerBackend({
+  name: "plain",
+  priority: 0,
+  unsupported: () => null,
+  create: async (options) => createPlainBackend(options.dtype),
+});
+
+export async function selectBackend(options: SelectOptions): Promise<Selection> {
+  if (options.dtype !== "float32" && options.dtype !== "float64") {
+    throw new Error(`selectBackend: dtype must be "float32" or "float64", got ${String(options.dtype)}`);
+  }
+  const order = [...registry].sort((a, b) => b.priority - a.priority);
+  if (options.prefer) {
+    const i = order.findIndex((c) => c.name === options.prefer);
+    if (i < 0)
+      throw new Error(
+        `selectBackend: no backend named ${options.prefer} (have ${registeredBackends().join(", ")})`,
+      );
+    order.unshift(...order.splice(i, 1));
+  }
+  const fallbackReasons: string[] = [];
+  for (const candidate of order) {
+    const why = candidate.unsupported(options);
+    if (why !== null) {
+      fallbackReasons.push(`${candidate.name}: ${why}`);
+      continue;
+    }
+    try {
+      return { backend: await candidate.create(options), fallbackReasons };
+    } catch (error) {
+      fallbackReasons.push(`${candidate.name}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`selectBackend: no backend could be created:\n  ${fallbackReasons.join("\n  ")}`);
+}

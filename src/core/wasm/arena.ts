@@ -1,0 +1,190 @@
+/**
+ * The WebAssembly memory of the wasm backend and its allocator.
+ *
+ * Memory design: views handed out by `alloc` must stay valid for the life of the backend, yet
+ * growing an unshared WebAssembly.Memory detaches every earlier view of its buffer. So:
+ * - Shared memory (the default wherever SharedArrayBuffer exists: Node, and browsers that are
+ *   cross-origin isolated): growing never detaches a SharedArrayBuffer view, so the arena starts
+ *   small and grows on demand up to `maxMemoryMiB`. It is also what worker threads need.
+ * - Unshared memory (the fallback): the whole reservation (`reserveMiB`) is the memory's initial
+ *   size and the arena never grows it (untouched pages cost no physical memory); running out
+ *   throws an error that names the option to raise.
+ * The allocator is a bump pointer aligned to 64 bytes that never frees: layers allocate their
+ * buffers once, at construction (STYLE.md: no allocation per step).
+ *
+ * Arrays that are not views of this memory (a plain Float32Array, say) are still accepted: the
+ * kernels copy them into a staging area above the allocations and copy outputs back after the
+ * call. That is correct but slow; allocate with `backend.alloc` to run in place.
+ */
+
+import { requireWasm, type WasmMemory } from "./api.js";
+
+const PAGE = 65536;
+const ALIGN = 64;
+const MIB = 1 << 20;
+
+export interface ArenaOptions {
+  /** Use shared memory (default: whenever SharedArrayBuffer and shared WebAssembly memory work). */
+  shared?: boolean;
+  /** Shared memory: the most the memory may grow to, in MiB (default 1024, at most 4096). */
+  maxMemoryMiB?: number;
+  /** Unshared memory: the whole reservation, in MiB (default 256). */
+  reserveMiB?: number;
+}
+
+/** True when this runtime can create a shared WebAssembly.Memory. */
+export function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === "undefined") return false;
+  try {
+    new (requireWasm().Memory)({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An input or output of one kernel call that lives outside the arena, copied through staging. */
+interface Staged {
+  array: Float32Array;
+  offset: number;
+  length: number;
+  address: number;
+}
+
+export class Arena {
+  readonly memory: WasmMemory;
+  readonly shared: boolean;
+  /** Every buffer object this memory has had (a shared memory gives a new one after each grow). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private top: number;
+  private readonly limitBytes: number;
+  private staged: Staged[] = [];
+  private stageTop = 0;
+
+  constructor(heapBase: number, options: ArenaOptions = {}) {
+    this.shared = options.shared ?? sharedMemoryAvailable();
+    if (this.shared) {
+      const maxMiB = options.maxMemoryMiB ?? 1024;
+      if (!(maxMiB >= 1 && maxMiB <= 4096))
+        throw new Error(`wasm arena: maxMemoryMiB must be in [1, 4096], got ${maxMiB}`);
+      this.limitBytes = Math.floor((maxMiB * MIB) / PAGE) * PAGE;
+      this.memory = new (requireWasm().Memory)({
+        initial: 16,
+        maximum: this.limitBytes / PAGE,
+        shared: true,
+      });
+    } else {
+      const reserveMiB = options.reserveMiB ?? 256;
+      if (!(reserveMiB >= 1 && reserveMiB <= 4096))
+        throw new Error(`wasm arena: reserveMiB must be in [1, 4096], got ${reserveMiB}`);
+      this.limitBytes = Math.floor((reserveMiB * MIB) / PAGE) * PAGE;
+      this.memory = new (requireWasm().Memory)({ initial: this.limitBytes / PAGE });
+    }
+    this.buffers.add(this.memory.buffer);
+    this.top = align(Math.max(heapBase, ALIGN));
+  }
+
+  /** Bytes handed out so far (the high-water mark of `alloc`). */
+  get usedBytes(): number {
+    return this.top;
+  }
+
+  /** A zeroed, 64-byte-aligned Float32Array view of `length` elements, valid for the arena's life. */
+  alloc(length: number): Float32Array {
+    if (!Number.isInteger(length) || length < 0)
+      throw new Error(`wasm alloc: expected a length ≥ 0, got ${length}`);
+    const address = align(this.top);
+    this.ensure(address + length * 4, "alloc");
+    this.top = address + length * 4;
+    const view = new Float32Array(this.memory.buffer, address, length);
+    view.fill(0); // staging may have used these bytes
+    return view;
+  }
+
+  /** Reserves `bytes` of raw memory (kernel scratch) and returns its address. */
+  allocBytes(bytes: number): number {
+    const address = align(this.top);
+    this.ensure(address + bytes, "alloc");
+    this.top = address + bytes;
+    return address;
+  }
+
+  /** True when `array` is a view of this memory. */
+  owns(array: ArrayBufferView): boolean {
+    return this.buffers.has(array.buffer);
+  }
+
+  /**
+   * The byte address of element `offset` of `array` for a kernel that touches `length` elements
+   * from there, after checking the range; arrays outside the arena are copied into staging
+   * (`output` ones are copied back by `finishCall`).
+   */
+  address(
+    what: string,
+    array: Float32Array | Float64Array,
+    offset: number,
+    length: number,
+    output: boolean,
+  ): number {
+    if (!(array instanceof Float32Array)) {
+      this.abortCall();
+      throw new Error(
+        `wasm backend (float32): ${what} must be a Float32Array, got ${array.constructor.name}`,
+      );
+    }
+    if (length > 0 && (offset < 0 || offset + length > array.length)) {
+      this.abortCall();
+      throw new Error(
+        `wasm backend: ${what} needs elements [${offset}, ${offset + length}), array has ${array.length}`,
+      );
+    }
+    if (this.buffers.has(array.buffer)) return array.byteOffset + offset * 4;
+    return this.stage(array, offset, length, output);
+  }
+
+  /** Copies staged outputs back to their arrays and frees the staging area. */
+  finishCall(): void {
+    if (this.staged.length === 0) return;
+    const heap = new Float32Array(this.memory.buffer);
+    for (const s of this.staged) {
+      s.array.set(heap.subarray(s.address >> 2, (s.address >> 2) + s.length), s.offset);
+    }
+    this.staged = [];
+    this.stageTop = 0;
+  }
+
+  /** Drops staged copies without writing them back (a call that failed its checks). */
+  private abortCall(): void {
+    this.staged = [];
+    this.stageTop = 0;
+  }
+
+  private stage(array: Float32Array, offset: number, length: number, output: boolean): number {
+    const address = align(Math.max(this.top, this.stageTop));
+    if (address + length * 4 > this.limitBytes) this.abortCall();
+    this.ensure(address + length * 4, "staging a copy of a foreign array");
+    this.stageTop = address + length * 4;
+    const heap = new Float32Array(this.memory.buffer, address, length);
+    heap.set(array.subarray(offset, offset + length));
+    if (output) this.staged.push({ array, offset, length, address });
+    return address;
+  }
+
+  private ensure(endBytes: number, why: string): void {
+    const size = this.memory.buffer.byteLength;
+    if (endBytes <= size) return;
+    if (endBytes > this.limitBytes) {
+      const option = this.shared ? "maxMemoryMiB" : "reserveMiB";
+      throw new Error(
+        `wasm backend: out of memory while ${why}: need ${endBytes} bytes, limit ${this.limitBytes} (raise ${option})`,
+      );
+    }
+    // shared memory only: growing an unshared one would detach the views handed out
+    this.memory.grow(Math.ceil((endBytes - size) / PAGE));
+    this.buffers.add(this.memory.buffer);
+  }
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / ALIGN) * ALIGN;
+}
