@@ -45,8 +45,12 @@ export interface UpdateRecord {
 export type UpdateFn = (grads: FloatArray, record: UpdateRecord) => boolean | undefined;
 
 export interface RunOptions {
-  /** Continue from a planner position (engine.position()); the carried state is the model's. */
+  /** Continue from a planner position (engine.position()) ... */
   start?: PlannerPosition;
+  /** ... with this carried state (model.saveState() at that position). */
+  state?: ArrayLike<number>;
+  /** Called before each update's forward steps are written, e.g. to add weight noise. */
+  beforeUpdate?: (plan: UpdatePlan) => void;
   /** false: forward only (evaluation), no backward, updates still reported. */
   train?: boolean;
   /** Called after each forward chunk with the update's plan, e.g. to read model.probs at engine.slotOf(time). */
@@ -102,6 +106,11 @@ export class Engine {
     return this.planner.position();
   }
 
+  /** Whether a checkpoint taken now resumes exactly (see Planner.resumable). */
+  resumable(): boolean {
+    return this.planner?.resumable() ?? true;
+  }
+
   run(sequences: readonly SequenceLike[], onUpdate: UpdateFn, options: RunOptions = {}): RunSummary {
     const { model, streams: B } = this;
     const train = options.train ?? true;
@@ -114,12 +123,14 @@ export class Engine {
     this.capacity = planner.capacity();
     model.configure(this.capacity, B, train ? this.lanes : 1);
     if (options.start) planner.restore(options.start);
+    if (options.state) model.loadState(options.state);
     else model.clearState();
     const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
     for (let plan = planner.next(); plan; plan = planner.next()) {
       const first = (plan.ticks[0] as { time: number }).time;
       // Nothing before this update is needed: start the ring afresh, so whole sequences are one run.
       if (plan.sweepStart >= first) this.base = first;
+      options.beforeUpdate?.(plan);
       this.writeTicks(plan, sequences);
       const chunk = this.runsOf(plan.previousTime + 1, plan.time);
       let lossSum = 0;

@@ -74,6 +74,8 @@ export class Planner {
   /** Per stream: the reset times that may still bound a window, ascending. */
   private resets: number[][];
   private lookahead: Tick | null = null;
+  /** The position before the lookahead tick was made (what a checkpoint must record). */
+  private beforeLookahead: PlannerPosition | null = null;
 
   constructor(
     readonly schedule: Schedule,
@@ -141,8 +143,25 @@ export class Planner {
     return this.plan(ticks);
   }
 
+  /** Where the plan stands between updates: enough to continue it exactly. */
   position(): PlannerPosition {
-    if (this.lookahead) throw new Error("planner: position is only defined between updates");
+    if (this.beforeLookahead) return structuredClone(this.beforeLookahead);
+    return this.snapshot();
+  }
+
+  /**
+   * Whether a run restored at this position continues exactly: no later window reaches
+   * back before it. True where every stream's next step starts afresh (a reset, or no
+   * data), or where windows have no history (window truncation with k2 = k1).
+   */
+  resumable(): boolean {
+    const { truncation, k1, k2 } = this.schedule;
+    if (truncation === "window" && Number.isFinite(k2) && k2 === k1) return true;
+    const next = this.peekTick();
+    return !next || next.steps.every((s) => s === null || s.reset);
+  }
+
+  private snapshot(): PlannerPosition {
     return {
       nextTime: this.time,
       previousUpdate: this.previousUpdate,
@@ -164,17 +183,22 @@ export class Planner {
     this.batchStart = p.batchStart;
     this.batchLength = p.batchLength;
     this.lookahead = null;
+    this.beforeLookahead = null;
     this.resets = Array.from({ length: this.streams }, () => []);
   }
 
   private peekTick(): Tick | null {
-    if (!this.lookahead) this.lookahead = this.makeTick();
+    if (!this.lookahead) {
+      this.beforeLookahead = this.snapshot();
+      this.lookahead = this.makeTick();
+    }
     return this.lookahead;
   }
 
   private takeTick(): Tick | null {
     const tick = this.peekTick();
     this.lookahead = null;
+    this.beforeLookahead = null;
     if (tick) {
       tick.steps.forEach((s, b) => {
         if (s?.reset) (this.resets[b] as number[]).push(tick.time);

@@ -1,0 +1,73 @@
+/**
+ * The compact binary form of a labelled set: one safetensors file (docs/data.md) with
+ *   features F32 [frames, I], labels I32 [frames] (−1: no loss), lengths I32 [sequences],
+ * and metadata "tbptt.dataset" = JSON {"classes": [...] | null, "ids": [...]}.
+ * A million 26-dimensional frames is ~110 MB and decodes in well under a second.
+ */
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
+import type { LabelledSet } from "./labelled.js";
+
+export function encodeLabelledSet(set: LabelledSet): Uint8Array {
+  const frames = set.sequences.reduce((n, s) => n + s.labels.length, 0);
+  const features = new Float32Array(frames * set.inputSize);
+  const labels = new Int32Array(frames);
+  const lengths = new Int32Array(set.sequences.length);
+  let at = 0;
+  set.sequences.forEach((s, i) => {
+    features.set(s.features, at * set.inputSize);
+    labels.set(s.labels, at);
+    lengths[i] = s.labels.length;
+    at += s.labels.length;
+  });
+  return encodeSafetensors(
+    [
+      { name: "features", dtype: "F32", shape: [frames, set.inputSize], data: features },
+      { name: "labels", dtype: "I32", shape: [frames], data: labels },
+      { name: "lengths", dtype: "I32", shape: [set.sequences.length], data: lengths },
+    ],
+    { "tbptt.dataset": JSON.stringify({ classes: set.classes, ids: set.sequences.map((s) => s.id) }) },
+  );
+}
+
+export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSet {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  const get = (name: string, dtype: string) => {
+    const t = tensors.get(name);
+    if (!t)
+      throw new Error(`${source}: missing tensor "${name}" (a tbptt dataset has features, labels, lengths)`);
+    if (t.dtype !== dtype) throw new Error(`${source}: tensor "${name}" is ${t.dtype}, expected ${dtype}`);
+    return t;
+  };
+  const features = get("features", "F32");
+  const labels = get("labels", "I32").data as Int32Array;
+  const lengths = get("lengths", "I32").data as Int32Array;
+  if (features.shape.length !== 2)
+    throw new Error(`${source}: features must be [frames, inputs], got [${features.shape}]`);
+  const [frames, inputSize] = features.shape as [number, number];
+  if (labels.length !== frames) throw new Error(`${source}: ${labels.length} labels for ${frames} frames`);
+  const total = lengths.reduce((a, b) => a + b, 0);
+  if (total !== frames)
+    throw new Error(`${source}: sequence lengths add up to ${total}, but there are ${frames} frames`);
+  const meta = metadata["tbptt.dataset"] ? JSON.parse(metadata["tbptt.dataset"]) : {};
+  const ids: string[] = meta.ids ?? [];
+  const data = features.data as Float32Array;
+  let at = 0;
+  const sequences = Array.from(lengths, (T, i) => {
+    if (T < 1) throw new Error(`${source}: sequence ${i} is empty`);
+    const s = {
+      id: ids[i] ?? `${source}#${i}`,
+      features: data.subarray(at * inputSize, (at + T) * inputSize),
+      labels: labels.subarray(at, at + T),
+    };
+    at += T;
+    return s;
+  });
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i] as number)) {
+      throw new Error(
+        `${source}: feature ${i % inputSize} of frame ${Math.floor(i / inputSize)} is ${data[i]}, expected a finite number`,
+      );
+    }
+  }
+  return { source, inputSize, sequences, classes: meta.classes ?? null };
+}
