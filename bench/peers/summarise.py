@@ -1,17 +1,19 @@
 #!/usr/bin/python3
 """Summarises run-all.sh's JSON lines as a Markdown table.
 
-Usage: /usr/bin/python3 bench/peers/summarise.py RESULTS.jsonl
+Usage: /usr/bin/python3 bench/peers/summarise.py RESULTS.jsonl [--min-idle P]
 
 One row per workload; one column per run (system and thread count) giving
 the median over the passes of each pass's median throughput, with the lowest
 and highest pass in brackets; then the ratio of PyTorch on 1 thread to each
-TensorFlow.js backend, computed from those medians.
+TensorFlow.js backend, computed from those medians. --min-idle P leaves out
+runs that started when the CPUs were less than P % idle (run-all.sh records
+it as idle_before); the count of runs left out is printed under the table.
 """
 
+import argparse
 import json
 import statistics
-import sys
 
 WORKLOADS = ("A1", "A16", "B", "M256", "M1024")
 
@@ -23,15 +25,21 @@ def run_name(result):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: summarise.py RESULTS.jsonl")
+    parser = argparse.ArgumentParser(description="Summarise run-all.sh's JSON lines")
+    parser.add_argument("results")
+    parser.add_argument("--min-idle", type=int, default=0)
+    args = parser.parse_args()
     by_cell = {}
-    with open(sys.argv[1]) as lines:
+    dropped = 0
+    with open(args.results) as lines:
         for line in lines:
             if not line.strip():
                 continue
             result = json.loads(line)
             if "skipped" in result:
+                continue
+            if result.get("idle_before", 100) < args.min_idle:
+                dropped += 1
                 continue
             by_cell.setdefault((result["workload"], run_name(result)), []).append(result)
 
@@ -62,6 +70,8 @@ def main():
             else:
                 row.append("")
         print("| " + " | ".join(row) + " |")
+    if dropped:
+        print(f"\n{dropped} run(s) left out: started below {args.min_idle} % idle.")
 
 
 if __name__ == "__main__":
