@@ -193,18 +193,22 @@ export async function synthesizeCorpus(options: SynthOptions): Promise<SynthSumm
         const base = join(speakerDir(o.out, u.speaker), u.id);
         await mkdir(dirname(base), { recursive: true });
         const utteranceId = `${u.speaker.id.slice(1).toLowerCase()}_${u.id.toLowerCase()}`;
-        summary.bytes += await writeAtomic(
-          `${base}.WAV`,
-          sphereFile(samples, {
-            databaseId: DATABASE_ID,
-            databaseVersion: "1.0",
-            utteranceId,
-            sampleRate: SAMPLE_RATE,
-          }),
-        );
-        summary.bytes += await writeAtomic(`${base}.PHN`, labelFile(phones));
-        summary.bytes += await writeAtomic(`${base}.WRD`, labelFile(wordSegs));
-        summary.bytes += await writeAtomic(`${base}.TXT`, `0 ${samples.length} ${u.text}\n`);
+        const written = [
+          await writeAtomic(
+            `${base}.WAV`,
+            sphereFile(samples, {
+              databaseId: DATABASE_ID,
+              databaseVersion: "1.0",
+              utteranceId,
+              sampleRate: SAMPLE_RATE,
+            }),
+          ),
+          await writeAtomic(`${base}.PHN`, labelFile(phones)),
+          await writeAtomic(`${base}.WRD`, labelFile(wordSegs)),
+          await writeAtomic(`${base}.TXT`, `0 ${samples.length} ${u.text}\n`),
+        ];
+        // Add after the awaits: `x += await f()` would read x before another worker's update.
+        for (const n of written) summary.bytes += n;
 
         const half = u.speaker.split === "TRAIN" ? summary.train : summary.test;
         half.utterances++;
@@ -224,7 +228,8 @@ export async function synthesizeCorpus(options: SynthOptions): Promise<SynthSumm
         `${s.id.padEnd(10)} ${s.split.padEnd(6)} DR${String(s.dialectRegion).padEnd(6)} ${s.voice.festivalVoice.padEnd(29)} ${s.voice.sex}    ${s.semitones.toFixed(1).padStart(9)}  ${s.durationStretch.toFixed(2)}`,
     ),
   ].join("\n");
-  summary.bytes += await writeAtomic(join(o.out, "SPEAKERS.TXT"), `${table}\n`);
+  const speakersBytes = await writeAtomic(join(o.out, "SPEAKERS.TXT"), `${table}\n`);
+  summary.bytes += speakersBytes;
   summary.elapsedSeconds = (performance.now() - started) / 1000;
   return summary;
 }
