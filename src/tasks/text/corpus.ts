@@ -1,0 +1,102 @@
+/**
+ * A text corpus: the training text (one file, or a folder's files concatenated in
+ * sorted order) as symbol ids, its vocabulary, and a validation split.
+ *
+ * As char-rnn (CharSplitLMMinibatchLoader: 95 % train, 5 % validation), the validation
+ * split is the last `validFraction` of the text, so it is text the model never trained
+ * on and no sentence is shared across the cut more than once. The vocabulary covers
+ * the whole file, validation part included (as char-rnn's), so every validation symbol
+ * has an id; a separate validation file must use only symbols of that vocabulary.
+ */
+import { decodeText, type TextUnit, type UnitText } from "./units.js";
+import { type SymbolIds, Vocabulary } from "./vocabulary.js";
+
+/** A file's name (for messages) and its bytes. */
+export interface TextSource {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface CorpusOptions {
+  unit: TextUnit;
+  /** Fraction of the training text held out at its end for validation (char-rnn: 0.05); 0 for none. */
+  validFraction: number;
+  /** A separate validation text (then validFraction must be 0). */
+  valid?: readonly TextSource[];
+  /** Use this vocabulary (a trained model's) instead of building one. */
+  vocabulary?: Vocabulary;
+}
+
+export interface TextCorpus {
+  vocabulary: Vocabulary;
+  train: SymbolIds;
+  valid: SymbolIds | null;
+  /** The files the training text came from, in order, with their symbol counts. */
+  files: { name: string; symbols: number }[];
+}
+
+export function checkValidFraction(value: unknown): number {
+  if (typeof value !== "number" || !(value >= 0 && value < 1))
+    throw new Error(`data.validFraction: expected a number in [0, 1), got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The texts' ids, concatenated, and each text's symbol count. */
+function encodeAll(
+  vocabulary: Vocabulary,
+  texts: readonly UnitText[],
+  names: readonly string[],
+): { ids: SymbolIds; counts: number[] } {
+  if (texts.length === 1) {
+    const ids = vocabulary.encode(texts[0] as UnitText, names[0] as string);
+    return { ids, counts: [ids.length] };
+  }
+  const parts = texts.map((t, i) => vocabulary.encode(t, names[i] as string));
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const ids = vocabulary.allocIds(total);
+  let at = 0;
+  for (const p of parts) {
+    ids.set(p, at);
+    at += p.length;
+  }
+  return { ids, counts: parts.map((p) => p.length) };
+}
+
+export function buildCorpus(sources: readonly TextSource[], options: CorpusOptions): TextCorpus {
+  const fraction = checkValidFraction(options.validFraction);
+  if (sources.length === 0) throw new Error("text corpus: no training files");
+  if (options.valid && fraction > 0)
+    throw new Error(
+      `data: give either a validation file or validFraction > 0, not both (validFraction = ${fraction})`,
+    );
+  const texts = sources.map((s) => decodeText(s.bytes, options.unit, s.name));
+  const names = sources.map((s) => s.name);
+  const vocabulary = options.vocabulary ?? Vocabulary.fromTexts(options.unit, texts);
+  if (vocabulary.unit !== options.unit)
+    throw new Error(
+      `text corpus: the vocabulary's unit is "${vocabulary.unit}", the data's "${options.unit}"`,
+    );
+  const { ids: all, counts } = encodeAll(vocabulary, texts, names);
+  const files = names.map((name, i) => ({ name, symbols: counts[i] as number }));
+  let train = all;
+  let valid: SymbolIds | null = null;
+  if (options.valid) {
+    const vt = options.valid.map((s) => decodeText(s.bytes, options.unit, s.name));
+    valid = encodeAll(
+      vocabulary,
+      vt,
+      options.valid.map((s) => `${s.name} (validation)`),
+    ).ids;
+    if (valid.length < 2)
+      throw new Error(`data.valid: the validation text needs at least 2 symbols, got ${valid.length}`);
+  } else if (fraction > 0) {
+    const n = Math.round(all.length * fraction);
+    if (n < 2 || all.length - n < 2)
+      throw new Error(
+        `data.validFraction ${fraction} of ${all.length} symbols leaves ${n} for validation and ${all.length - n} for training; each needs at least 2`,
+      );
+    train = all.subarray(0, all.length - n);
+    valid = all.subarray(all.length - n);
+  }
+  return { vocabulary, train, valid, files };
+}
