@@ -68,6 +68,11 @@ const METADATA_KEY = "__metadata__";
 const HEADER_ALIGN = 8;
 
 /** True on every platform we know of; typed arrays use the platform's byte order. */
+/** Sets an own property even for the name "__proto__", which plain assignment would swallow. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 const PLATFORM_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function isDtype(name: unknown): name is SafetensorsDtype {
@@ -149,11 +154,12 @@ export function encodeSafetensors(
       DTYPES[b.dtype].bytes - DTYPES[a.dtype].bytes || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
   const header: Record<string, unknown> = {};
-  if (metadata !== undefined && Object.keys(metadata).length > 0) header[METADATA_KEY] = { ...metadata };
+  if (metadata !== undefined && Object.keys(metadata).length > 0)
+    setOwn(header, METADATA_KEY, { ...metadata });
   let offset = 0;
   for (const t of ordered) {
     const end = offset + t.data.byteLength;
-    header[t.name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, end] };
+    setOwn(header, t.name, { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, end] });
     offset = end;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -222,7 +228,7 @@ function parseMetadata(value: unknown, fail: (msg: string) => never): Record<str
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (typeof v !== "string") fail(`${METADATA_KEY} "${key}" must be a string, got ${JSON.stringify(v)}`);
-    out[key] = v;
+    setOwn(out, key, v);
   }
   return out;
 }

@@ -86,6 +86,30 @@ describe("encodeSafetensors / decodeSafetensors", () => {
     assert.ok(Object.is(tensors.get("f64")!.data[0], -0));
   });
 
+  it("encodes views into larger buffers by their own bytes, and keeps awkward names", () => {
+    const backing = new Float32Array([9, 1, 2, 3, 9]);
+    const tensors: NamedTensor[] = [
+      { name: "view", dtype: "F32", shape: [3], data: backing.subarray(1, 4) },
+      { name: "__proto__", dtype: "U8", shape: [1], data: new Uint8Array([7]) },
+      { name: 'ünï "quoted"', dtype: "U8", shape: [1], data: new Uint8Array([8]) },
+    ];
+    const { tensors: back, metadata } = decodeSafetensors(encodeSafetensors(tensors, { __proto__x: "a" }));
+    assert.deepEqual([...back.get("view")!.data], [1, 2, 3]);
+    assert.deepEqual([...back.get("__proto__")!.data], [7]);
+    assert.deepEqual([...back.get('ünï "quoted"')!.data], [8]);
+    assert.equal(metadata.__proto__x, "a");
+    const proto = decodeSafetensors(frame({ __metadata__: JSON.parse('{"__proto__":"p"}') })).metadata;
+    assert.equal(Object.getOwnPropertyDescriptor(proto, "__proto__")?.value, "p");
+  });
+
+  it("stays pure: no Node imports, so it bundles for a browser", () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    for (const file of ["safetensors.ts", "safetensors-types.ts"]) {
+      const text = readFileSync(join(here, "..", "..", "src", "io", file), "utf8");
+      assert.doesNotMatch(text, /from "node:|require\(|\bBuffer\b|\bprocess\./, file);
+    }
+  });
+
   it("pads the header with spaces to 8 bytes and starts every tensor aligned to its element size", () => {
     const bytes = encodeSafetensors(sample, { a: "b" });
     const view = new DataView(bytes.buffer);
