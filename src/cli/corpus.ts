@@ -48,23 +48,31 @@ function voicesFlag(value: string | undefined): VoiceName[] {
   return voices as VoiceName[];
 }
 
+function parseSynthArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        out: { type: "string" },
+        utterances: { type: "string" },
+        speakers: { type: "string" },
+        "test-speakers": { type: "string" },
+        voices: { type: "string" },
+        seed: { type: "string" },
+        jobs: { type: "string" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (e) {
+    throw new Error(`tbptt corpus synth: ${(e as Error).message}\n\n${USAGE}`);
+  }
+}
+
 async function synthCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: "string" },
-      utterances: { type: "string" },
-      speakers: { type: "string" },
-      "test-speakers": { type: "string" },
-      voices: { type: "string" },
-      seed: { type: "string" },
-      jobs: { type: "string" },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseSynthArgs(argv);
   if (values.help) {
     process.stdout.write(USAGE);
     return;
