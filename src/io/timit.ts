@@ -16,12 +16,14 @@
  * - `coreTest: true`: the test set is the 24-speaker core test set (192
  *   utterances, SI and SX only). Turn it off for a corpus whose speakers are
  *   not TIMIT's (e.g. a synthetic one): then the whole TEST folder is used.
- * - `validationSpeakers: 23`, `validationSeed: 0`: 23 TRAIN speakers, drawn by
- *   a seeded shuffle of the sorted speaker list, are held out for validation
- *   (23 × 8 = 184 utterances, the size of Graves & Schmidhuber's (2005)
- *   validation set, which they also took from TRAIN; their exact utterances
- *   are not published). Held out by speaker, so no validation speaker is
- *   trained on. 0 gives no validation set.
+ * - `validationFraction: 0.05`, `validationSeed: 0`: 5% of the TRAIN speakers
+ *   (rounded, at least 1 when there are 2 or more), drawn by a seeded shuffle
+ *   of the sorted speaker list, are held out for validation. On TIMIT that is
+ *   23 of 462 speakers, 23 × 8 = 184 utterances, the size of Graves &
+ *   Schmidhuber's (2005) validation set, which they also took from TRAIN
+ *   (their exact utterances are not published). Held out by speaker, so no
+ *   validation speaker is trained on. `validationSpeakers` sets the count
+ *   instead; 0 gives no validation set.
  * - `skipBad: false`: a problem (a .PHN without audio, audio without .PHN, a
  *   missing core-test speaker) throws, listing every problem found. With
  *   `skipBad: true` the bad utterances are left out and the problems returned.
@@ -72,6 +74,9 @@ export interface TimitEntry {
 export interface TimitIndexOptions {
   includeSA?: boolean;
   coreTest?: boolean;
+  /** Share of TRAIN speakers held out (default 0.05); ignored when validationSpeakers is given. */
+  validationFraction?: number;
+  /** Exact number of TRAIN speakers held out. */
   validationSpeakers?: number;
   validationSeed?: number;
   skipBad?: boolean;
@@ -89,7 +94,6 @@ export interface TimitIndex {
 export function indexTimit(root: string, options: TimitIndexOptions = {}): TimitIndex {
   const includeSA = options.includeSA ?? false;
   const coreTest = options.coreTest ?? true;
-  const nValidation = options.validationSpeakers ?? 23;
   const seed = options.validationSeed ?? 0;
   const problems: string[] = [];
 
@@ -112,7 +116,17 @@ export function indexTimit(root: string, options: TimitIndexOptions = {}): Timit
   }
 
   const speakers = [...new Set(train.map((e) => e.speaker))].sort();
-  if (nValidation < 0 || nValidation >= speakers.length)
+  const fraction = options.validationFraction ?? 0.05;
+  if (!(fraction >= 0 && fraction < 1))
+    throw new Error(`TIMIT index: validationFraction must be in [0, 1), got ${fraction}`);
+  const byFraction =
+    speakers.length < 2 || fraction === 0 ? 0 : Math.max(1, Math.round(fraction * speakers.length));
+  const nValidation = options.validationSpeakers ?? byFraction;
+  if (
+    !Number.isInteger(nValidation) ||
+    nValidation < 0 ||
+    (nValidation > 0 && nValidation >= speakers.length)
+  )
     throw new Error(
       `${trainDir}: validationSpeakers must be in 0 .. ${speakers.length - 1} (there are ${speakers.length} training speakers), got ${nValidation}`,
     );

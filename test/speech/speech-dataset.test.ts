@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { loadSpeechSet } from "../../src/io/speech-dataset.js";
 import { indexTimit } from "../../src/io/timit.js";
 import { phoneIndex61 } from "../../src/tasks/speech/phones.js";
@@ -92,5 +93,21 @@ describe("loadSpeechSet", () => {
     const set = loadSpeechSet([e], {}, cacheDir, { skipBad: true });
     assert.equal(set.cacheHits, 1);
     assert.match(set.problems[0], /beyond the audio's 2400 samples/);
+  });
+});
+
+const synth = fileURLToPath(new URL("../../data/synth-timit-small/", import.meta.url));
+describe("the shipped synthetic corpus", { skip: existsSync(synth) ? false : `${synth} not present` }, () => {
+  it("indexes (core test set off: its speakers are not TIMIT's) and loads without problems", () => {
+    assert.throws(() => indexTimit(synth), /core test speakers missing: .*coreTest: false/);
+    const idx = indexTimit(synth, { coreTest: false, validationSpeakers: 1 });
+    assert.ok(idx.train.length > 0 && idx.validation.length > 0 && idx.test.length > 0);
+    const set = loadSpeechSet([...idx.train, ...idx.validation, ...idx.test], {}, null);
+    assert.deepEqual(set.problems, []);
+    for (const u of set.utterances) {
+      assert.equal(u.dim, 26);
+      assert.ok(u.frames > 0 && u.features.every(Number.isFinite));
+      assert.ok(u.labels.every((l) => l >= -1 && l < 61));
+    }
   });
 });

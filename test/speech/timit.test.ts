@@ -43,6 +43,11 @@ describe("indexTimit", () => {
       assert.match(e.id, /^train\/dr\d\/[a-z0-9]+\/s[ix]1$/);
       assert.ok(e.audioBytes > 1024 && e.wrdPath !== null && e.txtPath !== null);
     });
+  it("holds out 5% of the training speakers by default, at least one", () => {
+    const idx = indexTimit(fake());
+    assert.equal(new Set(idx.validation.map((e) => e.speaker)).size, 1);
+    assert.equal(indexTimit(fake(), { validationFraction: 0 }).validation.length, 0);
+  });
   it("draws the same validation speakers for the same seed, others for another", () => {
     const root = fake();
     const a = indexTimit(root, { validationSpeakers: 3 }).validation.map((e) => e.id);
@@ -92,8 +97,12 @@ describe("indexTimit", () => {
   it("refuses a folder without TRAIN and TEST, and an impossible validation size", () => {
     assert.throws(() => indexTimit(join(fake(), "TRAIN")), /has no TRAIN and TEST folders/);
     assert.throws(
-      () => indexTimit(fake()),
-      /validationSpeakers must be in 0 \.\. 5 \(there are 6 training speakers\), got 23/,
+      () => indexTimit(fake(), { validationSpeakers: 6 }),
+      /validationSpeakers must be in 0 \.\. 5 \(there are 6 training speakers\), got 6/,
+    );
+    assert.throws(
+      () => indexTimit(fake(), { validationFraction: 1 }),
+      /validationFraction must be in \[0, 1\), got 1/,
     );
   });
 });
