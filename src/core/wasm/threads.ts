@@ -1,0 +1,225 @@
+/**
+ * A worker pool for the wasm backend's gemm: large products are split by rows of C across the
+ * calling thread and N − 1 workers, all running the same compiled module over the backend's
+ * shared WebAssembly.Memory. Each thread packs its own B into its own scratch and calls
+ * `gemmPacked` on its rows, the path the one-thread gemm takes for the same shapes, so results
+ * are bit-identical to one thread whatever the thread count (test/core/threads.test.ts).
+ *
+ * Synchronisation: a control block in the shared memory. The caller writes the job, bumps a
+ * generation counter and notifies; workers (blocked in Atomics.wait) run their rows and count
+ * themselves done; the caller runs its own rows, then waits for the count (Atomics.wait where the
+ * thread may block: Node and workers; a spin on Atomics.load on a browser's main thread).
+ *
+ * Workers run the source in worker.ts: a Web Worker from a Blob URL where `Worker` is a global
+ * (browsers, Deno, Bun); a Node worker thread (`eval: true`) otherwise, with worker_threads loaded
+ * by a dynamic import whose specifier is held in a variable, so core has no static `node:` import
+ * and bundlers leave it alone. Node workers are unref'd: an idle
+ * pool never keeps the process alive. Needs shared memory (cross-origin isolation in browsers).
+ */
+import type { WasmModule } from "./api.js";
+import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from "./backend.js";
+import { CTL } from "./control.js";
+import { workerSource } from "./worker.js";
+
+export interface ThreadOptions extends WasmBackendOptions {
+  /** Threads including the caller's (default: the number of cores). 1 means no workers. */
+  threads?: number;
+  /** Smallest product, in flops (2·m·n·k), worth splitting (default 2²¹). */
+  minFlops?: number;
+}
+
+export interface ThreadedWasmBackend extends WasmBackend {
+  readonly threads: number;
+  /** Stops the workers; the backend then runs every gemm on the calling thread. */
+  dispose(): Promise<void>;
+}
+
+/** What a worker receives once, at start. */
+export interface WorkerInit {
+  module: WasmModule;
+  memory: unknown;
+  control: number;
+  scratch: number;
+  index: number;
+}
+
+interface PoolWorker {
+  terminate(): unknown;
+}
+
+const MR = 5;
+const NODE_WORKER_THREADS = "node:worker_threads";
+const NODE_OS = "node:os";
+
+/** Cores available: navigator.hardwareConcurrency, else Node's os.availableParallelism. */
+export async function defaultThreadCount(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
+  try {
+    const os = (await import(NODE_OS)) as { availableParallelism?: () => number; cpus: () => unknown[] };
+    return os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+  } catch {
+    return 1;
+  }
+}
+
+/** Starts a worker and resolves once it has instantiated the kernels and said "ready". */
+async function spawnWorker(init: WorkerInit): Promise<PoolWorker> {
+  type Listener = (x: unknown) => void;
+  const scope = globalThis as {
+    Worker?: new (
+      u: string,
+    ) => PoolWorker & { postMessage(m: unknown): void; addEventListener(t: string, f: Listener): void };
+    Blob?: new (parts: string[], o: object) => unknown;
+    URL: { createObjectURL?: (blob: unknown) => string; revokeObjectURL?: (url: string) => void };
+  };
+  if (scope.Worker && scope.Blob && scope.URL.createObjectURL) {
+    const url = scope.URL.createObjectURL(new scope.Blob([workerSource()], { type: "text/javascript" }));
+    const worker = new scope.Worker(url);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        worker.addEventListener("message", () => resolve());
+        worker.addEventListener("error", (e) =>
+          reject(new Error(`wasm threads: worker failed: ${String((e as { message?: string }).message)}`)),
+        );
+        worker.postMessage(init);
+      });
+    } finally {
+      scope.URL.revokeObjectURL?.(url);
+    }
+    return worker;
+  }
+  const { Worker } = (await import(NODE_WORKER_THREADS)) as {
+    Worker: new (
+      code: string,
+      o: object,
+    ) => PoolWorker & { unref(): void; once(e: string, f: Listener): void };
+  };
+  const worker = new Worker(workerSource(), { eval: true, workerData: init });
+  await new Promise<void>((resolve, reject) => {
+    worker.once("message", () => resolve());
+    worker.once("error", (e) => reject(new Error(`wasm threads: worker failed: ${(e as Error).message}`)));
+  });
+  worker.unref();
+  return worker;
+}
+
+/**
+ * A wasm backend whose large gemm calls run on `threads` threads. Falls back to the plain
+ * one-thread backend (threads = 1) when asked for one thread.
+ */
+export async function createThreadedWasmBackend(options: ThreadOptions = {}): Promise<ThreadedWasmBackend> {
+  const threads = options.threads ?? (await defaultThreadCount());
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`wasm threads: expected an integer ≥ 1, got ${threads}`);
+  const minFlops = options.minFlops ?? 2 ** 21;
+  const base = await createWasmBackend({ ...options, shared: threads > 1 ? true : options.shared });
+  const workers: PoolWorker[] = [];
+  if (threads === 1) return Object.assign(base, { threads: 1, dispose: async () => {} });
+
+  const { arena, kernels } = base;
+  const controlAddress = arena.allocBytes(4 * (CTL.jobs + 3 * threads));
+  const ctl = new Int32Array(arena.memory.buffer, controlAddress, CTL.jobs + 3 * threads);
+  const bits = new DataView(new ArrayBuffer(4));
+  const f32bits = (x: number) => {
+    bits.setFloat32(0, x, true);
+    return bits.getInt32(0, true);
+  };
+  const workerCount = threads - 1;
+  const ownScratch = arena.allocBytes(kernels.scratchBytes());
+  for (let w = 0; w < workerCount; w++) {
+    const scratch = arena.allocBytes(kernels.scratchBytes());
+    workers.push(
+      await spawnWorker({
+        module: base.module,
+        memory: arena.memory,
+        control: controlAddress,
+        scratch,
+        index: w,
+      }),
+    );
+  }
+  let canBlock = true;
+  let disposed = false;
+  const singleGemm = base.gemm;
+  const smallM = kernels.smallM();
+
+  base.gemm = (transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) => {
+    // only shapes the one-thread gemm sends to the packed path (bit-identical split), only big ones
+    const packed = m > smallM || (transB && m > 1);
+    if (disposed || !packed || 2 * m * n * k < minFlops || m < 2 * MR) {
+      singleGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    const at = arena.address.bind(arena);
+    const pa = at("gemm A", a, aOff, transA ? (k - 1) * lda + m : (m - 1) * lda + k, false);
+    const pb = at("gemm B", b, bOff, transB ? (n - 1) * ldb + k : (k - 1) * ldb + n, false);
+    const pc = at("gemm C", c, cOff, (m - 1) * ldc + n, true);
+    // rows per thread, a multiple of the micro-kernel's 5 rows; the caller takes the last share
+    const share = Math.ceil(m / threads / MR) * MR;
+    const aRowBytes = (transA ? 1 : lda) * 4;
+    let row = 0;
+    let active = 0;
+    for (let w = 0; w < workerCount; w++) {
+      const rows = Math.max(0, Math.min(share, m - row));
+      ctl[CTL.jobs + 3 * w] = rows;
+      ctl[CTL.jobs + 3 * w + 1] = pa + row * aRowBytes;
+      ctl[CTL.jobs + 3 * w + 2] = pc + row * ldc * 4;
+      row += rows;
+      active++;
+    }
+    ctl[CTL.transA] = +transA;
+    ctl[CTL.transB] = +transB;
+    ctl[CTL.n] = n;
+    ctl[CTL.k] = k;
+    ctl[CTL.alpha] = f32bits(alpha);
+    ctl[CTL.b] = pb;
+    ctl[CTL.ldb] = ldb;
+    ctl[CTL.lda] = lda;
+    ctl[CTL.beta] = f32bits(beta);
+    ctl[CTL.ldc] = ldc;
+    Atomics.store(ctl, CTL.done, 0);
+    Atomics.add(ctl, CTL.generation, 1);
+    Atomics.notify(ctl, CTL.generation);
+    kernels.gemmPacked(
+      +transA,
+      +transB,
+      m - row,
+      n,
+      k,
+      alpha,
+      pa + row * aRowBytes,
+      lda,
+      pb,
+      ldb,
+      beta,
+      pc + row * ldc * 4,
+      ldc,
+      ownScratch,
+    );
+    for (;;) {
+      const done = Atomics.load(ctl, CTL.done);
+      if (done >= active) break;
+      if (canBlock) {
+        try {
+          Atomics.wait(ctl, CTL.done, done);
+        } catch {
+          canBlock = false; // a browser's main thread may not block: spin
+        }
+      }
+    }
+    arena.finishCall();
+  };
+
+  return Object.assign(base, {
+    threads,
+    dispose: async () => {
+      if (disposed) return;
+      disposed = true;
+      Atomics.store(ctl, CTL.quit, 1);
+      Atomics.add(ctl, CTL.generation, 1);
+      Atomics.notify(ctl, CTL.generation);
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  });
+}

@@ -1,0 +1,74 @@
+// The wasm gemm worker pool: a split product must be bit-identical to the one-thread product
+// (each thread runs the same packed kernel on its rows), for every transpose combination, odd
+// shapes, offsets, leading dimensions and alpha/beta; and disposing must leave a working backend.
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { Rng } from "../../src/core/random.js";
+import { createWasmBackend } from "../../src/core/wasm/backend.js";
+import { createThreadedWasmBackend, defaultThreadCount } from "../../src/core/wasm/threads.js";
+
+describe("wasm threads", async () => {
+  const single = await createWasmBackend();
+  const pools = await Promise.all(
+    [2, 3].map((threads) => createThreadedWasmBackend({ threads, minFlops: 0 })),
+  );
+  after(() => Promise.all(pools.map((p) => p.dispose())));
+
+  test("defaults to the number of cores", async () => {
+    assert.ok((await defaultThreadCount()) >= 1);
+  });
+
+  for (const [transA, transB] of [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const) {
+    test(`split gemm ${transA ? "T" : "N"}${transB ? "T" : "N"} is identical to one thread`, () => {
+      const rng = new Rng(11);
+      for (const [m, n, k, alpha, beta] of [
+        [17, 9, 3, 1, 0],
+        [53, 37, 29, 0.5, 1],
+        [128, 70, 300, 1, 0.25],
+        [10, 1031, 5, -1, 0],
+        [201, 33, 260, 1, 1],
+      ] as const) {
+        const [aRows, aCols] = transA ? [k, m] : [m, k];
+        const [bRows, bCols] = transB ? [n, k] : [k, n];
+        const lda = aCols + 1;
+        const ldb = bCols + 2;
+        const ldc = n + 3;
+        const fill = (x: Float32Array) => {
+          for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
+          return x;
+        };
+        const a = fill(new Float32Array(2 + aRows * lda));
+        const b = fill(new Float32Array(1 + bRows * ldb));
+        const c = fill(new Float32Array(3 + m * ldc));
+        const run = (backend: typeof single) => {
+          const ca = backend.alloc(c.length);
+          ca.set(c);
+          const aa = backend.alloc(a.length);
+          aa.set(a);
+          const ba = backend.alloc(b.length);
+          ba.set(b);
+          backend.gemm(transA, transB, m, n, k, alpha, aa, 2, lda, ba, 1, ldb, beta, ca, 3, ldc);
+          return ca;
+        };
+        const expected = run(single);
+        for (const pool of pools) {
+          assert.deepEqual(run(pool), expected, `threads=${pool.threads} m=${m} n=${n} k=${k}`);
+        }
+      }
+    });
+  }
+
+  test("after dispose the backend still computes, on one thread", async () => {
+    const pool = await createThreadedWasmBackend({ threads: 2, minFlops: 0 });
+    await pool.dispose();
+    const a = pool.alloc(40 * 3).fill(1);
+    const c = pool.alloc(40 * 2);
+    pool.gemm(false, false, 40, 2, 3, 1, a, 0, 3, a, 0, 2, 0, c, 0, 2);
+    assert.ok(c.every((v) => v === 3));
+  });
+});
