@@ -9,8 +9,9 @@
 // (a delay line the LSTM must remember through its state), so the loss falling shows
 // that the run really trains.
 //
-//   node --expose-gc --import tsx bench/memory.ts [--steps 1000000] [--json]
+//   node --expose-gc --import tsx bench/memory.ts [--steps 1000000] [--json] [--leak]
 //
+// --leak keeps a copy of every update's gradient: a control that must show growth.
 // Prints a table (or, with --json, one JSON line: steps, seconds, capacity,
 // tapeCapacity, samples [{ step, rss, heapUsed }], growth10to100, meanLoss*).
 // test/engine/memory.test.ts runs a shorter stream of the same program.
@@ -69,7 +70,12 @@ export interface MemoryResult {
   meanLossLastTenth: number;
 }
 
-export function measureMemory(steps: number, learningRate = 0.05): MemoryResult {
+/**
+ * Trains over a generated stream of `steps` steps and samples memory at every tenth.
+ * `leak` keeps a copy of every update's gradient (what a careless caller might do):
+ * a control showing that the probe sees growth when there is some.
+ */
+export function measureMemory(steps: number, leak = false, learningRate = 0.05): MemoryResult {
   const gc = (globalThis as { gc?: () => void }).gc;
   const sample = (step: number): MemorySample => {
     gc?.();
@@ -100,9 +106,11 @@ export function measureMemory(steps: number, learningRate = 0.05): MemoryResult 
   let tenthLosses = 0;
   const tenthMeans: number[] = [];
   const { params } = model;
+  const kept: Float32Array[] = [];
   const started = process.hrtime.bigint();
   const summary = engine.run([stream], (grads, record) => {
     for (let i = 0; i < params.length; i++) params[i] -= learningRate * (grads[i] as number);
+    if (leak) kept.push(Float32Array.from(grads));
     tenthLoss += record.lossSum;
     tenthLosses += record.losses;
     const done = record.time + 1;
@@ -135,14 +143,18 @@ export function measureMemory(steps: number, learningRate = 0.05): MemoryResult 
 
 function main(): void {
   const { values } = parseArgs({
-    options: { steps: { type: "string", default: "1000000" }, json: { type: "boolean", default: false } },
+    options: {
+      steps: { type: "string", default: "1000000" },
+      json: { type: "boolean", default: false },
+      leak: { type: "boolean", default: false },
+    },
   });
   const steps = Number(values.steps);
   if (!Number.isInteger(steps) || steps < 10) {
     console.error(`--steps: expected an integer ≥ 10, got ${JSON.stringify(values.steps)}`);
     process.exit(2);
   }
-  const r = measureMemory(steps);
+  const r = measureMemory(steps, values.leak);
   if (values.json) {
     console.log(JSON.stringify(r));
     return;
