@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Summarises run-all.sh's JSON lines as a Markdown table.
 
-Usage: /usr/bin/python3 bench/peers/summarise.py RESULTS.jsonl [--min-idle P]
+Usage: /usr/bin/python3 bench/peers/summarise.py RESULTS.jsonl [--min-idle P] [--best]
 
 One row per workload; one column per run (system and thread count) giving
 the median over the passes of each pass's median throughput, with the lowest
@@ -9,6 +9,8 @@ and highest pass in brackets; then the ratio of PyTorch on 1 thread to each
 TensorFlow.js backend, computed from those medians. --min-idle P leaves out
 runs that started when the CPUs were less than P % idle (run-all.sh records
 it as idle_before); the count of runs left out is printed under the table.
+--best takes each run's fastest round instead of its median: on a shared
+machine the fastest round is the one least disturbed by other work.
 """
 
 import argparse
@@ -28,6 +30,7 @@ def main():
     parser = argparse.ArgumentParser(description="Summarise run-all.sh's JSON lines")
     parser.add_argument("results")
     parser.add_argument("--min-idle", type=int, default=0)
+    parser.add_argument("--best", action="store_true", help="use each run's fastest round")
     args = parser.parse_args()
     by_cell = {}
     dropped = 0
@@ -43,7 +46,8 @@ def main():
                 continue
             by_cell.setdefault((result["workload"], run_name(result)), []).append(result)
 
-    runs = sorted({run for _, run in by_cell}, key=lambda r: (not r.startswith("pytorch"), r))
+    order = {"tfjs-wasm": 1, "tfjs-cpu": 2}
+    runs = sorted({run for _, run in by_cell}, key=lambda r: (order.get(r, 0), r))
     tfjs_runs = [r for r in runs if r.startswith("tfjs")]
     header = ["workload", "unit"] + runs + [f"pytorch 1t / {r}" for r in tfjs_runs]
     print("| " + " | ".join(header) + " |")
@@ -60,7 +64,7 @@ def main():
             if not results:
                 row.append("")
                 continue
-            values = [r["throughput"] for r in results]
+            values = [max(r["rounds"]) if args.best else r["throughput"] for r in results]
             medians[run] = statistics.median(values)
             spread = f" ({min(values):,.0f}-{max(values):,.0f})" if len(values) > 1 else ""
             row.append(f"{medians[run]:,.0f}{spread}" if medians[run] >= 10 else f"{medians[run]:.2f}")
