@@ -5,7 +5,10 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
+import type { SequenceLike } from "../engine/engine.js";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
+import { textModelMeta, textReport } from "../tasks/text/meta.js";
+import { cutStreams } from "../tasks/text/streams.js";
 import type { TextUnit } from "../tasks/text/units.js";
 import type { Vocabulary } from "../tasks/text/vocabulary.js";
 
@@ -67,4 +70,46 @@ export async function loadTextCorpus(options: TextDataOptions): Promise<TextCorp
     ...(valid ? { valid } : {}),
     ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
   });
+}
+
+/** The part of a training config the text task reads (TrainConfig satisfies it). */
+export interface TextTaskConfig {
+  data: { train: string; valid?: string; unit?: TextUnit; validFraction?: number };
+  streams: number;
+  validStreams?: number;
+}
+
+/** char-rnn's split: 5 % of the text held out for validation unless a validation file is given. */
+export const DEFAULT_VALID_FRACTION = 0.05;
+
+/**
+ * The text task for the trainer: the corpus cut into `streams` training streams and
+ * `validStreams` validation streams (train with layout "packed" and reset "never" or
+ * { every: N }), the one-hot input size and class count (the vocabulary size), the
+ * metadata saved with the model, and bits per character from the validation loss.
+ */
+export async function loadTextTask(config: TextTaskConfig) {
+  const { data } = config;
+  const unit = data.unit ?? "char";
+  const corpus = await loadTextCorpus({
+    train: data.train,
+    ...(data.valid ? { valid: data.valid } : {}),
+    unit,
+    validFraction: data.validFraction ?? (data.valid ? 0 : DEFAULT_VALID_FRACTION),
+  });
+  const V = corpus.vocabulary.size;
+  const validStreams = config.validStreams ?? config.streams;
+  const train = cutStreams(corpus.train, config.streams, V, `${data.train} (training text)`);
+  const valid = corpus.valid ? cutStreams(corpus.valid, validStreams, V, "the validation text") : null;
+  const units = unit === "char" ? "characters" : "bytes";
+  return {
+    train: train as SequenceLike[],
+    valid: valid as SequenceLike[] | null,
+    inputSize: V,
+    outputSize: V,
+    meta: textModelMeta(corpus.vocabulary),
+    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}, ${config.streams} streams of ${train[0]?.length} steps`,
+    report: (metrics: { lossPerFrame: number }): Record<string, number> => textReport(metrics.lossPerFrame),
+    corpus,
+  };
 }

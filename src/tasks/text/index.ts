@@ -6,6 +6,7 @@ export {
   type TextCorpus,
   type TextSource,
 } from "./corpus.js";
+export { type TextModelMeta, textModelMeta, textReport, vocabularyFromMeta } from "./meta.js";
 export { type EvaluateOptions, evaluateText, type TextMetrics, textMetrics } from "./metrics.js";
 export {
   argmaxOf,
