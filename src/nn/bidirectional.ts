@@ -49,10 +49,14 @@ export class BidirectionalLayer implements SequenceLayer {
     this.reverseDirection.allocate(backend, params, grads, tape);
     const H = this.forwardDirection.spec.hiddenSize;
     this.streams = tape.streams;
-    this.output = backend.alloc(tape.capacity * tape.streams * 2 * H);
-    this.dOutput = backend.alloc(tape.capacity * tape.streams * 2 * H);
-    this.dForward = backend.alloc(tape.capacity * tape.streams * H);
-    this.dReverse = backend.alloc(tape.capacity * tape.streams * H);
+    const n = tape.capacity * tape.streams * H;
+    // Buffers only grow (see RecurrentDirection.allocate).
+    if (!this.output || this.output.length < 2 * n) {
+      this.output = backend.alloc(2 * n);
+      this.dOutput = backend.alloc(2 * n);
+      this.dForward = backend.alloc(n);
+      this.dReverse = backend.alloc(n);
+    }
   }
 
   forward(run: SlotRun, x: FloatArray): void {

@@ -47,7 +47,8 @@ export class UnidirectionalLayer implements SequenceLayer {
 
   allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void {
     this.direction.allocate(backend, params, grads, tape);
-    this.dOutput = backend.alloc(tape.capacity * tape.lanes * tape.streams * this.outputSize);
+    const n = tape.capacity * tape.lanes * tape.streams * this.outputSize;
+    if (!this.dOutput || this.dOutput.length < n) this.dOutput = backend.alloc(n);
   }
 
   forward(run: SlotRun, x: FloatArray): void {

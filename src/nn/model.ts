@@ -114,9 +114,12 @@ export class SequenceModel {
       throw new Error("bidirectional models train with one lane only");
     const carried = this.tape ? this.saveState() : null;
     this.tape = createTape(capacity, streams, lanes);
-    this.inputs = this.backend.alloc(capacity * streams * this.config.inputSize);
-    this.probs = this.backend.alloc(capacity * streams * this.config.outputSize);
-    this.dLogits = this.backend.alloc(capacity * streams * this.config.outputSize);
+    // Buffers only grow: a backend's allocator may never free (the wasm arena does not).
+    const grow = (current: FloatArray | undefined, n: number) =>
+      current && current.length >= n ? current : this.backend.alloc(n);
+    this.inputs = grow(this.inputs, capacity * streams * this.config.inputSize);
+    this.probs = grow(this.probs, capacity * streams * this.config.outputSize);
+    this.dLogits = grow(this.dLogits, capacity * streams * this.config.outputSize);
     for (const layer of this.layers) layer.allocate(this.backend, this.params, this.grads, this.tape);
     if (carried && carried.length === this.stateSize()) this.loadState(carried);
   }
@@ -263,8 +266,9 @@ export class SequenceModel {
     let i = 0;
     for (const layer of this.layers) {
       for (const d of layer.directions) {
-        for (const v of d.hCarry) out[i++] = v;
-        if (d.cCarry) for (const v of d.cCarry) out[i++] = v;
+        const n = this.tape.streams * d.spec.hiddenSize;
+        for (let j = 0; j < n; j++) out[i++] = d.hCarry[j] as number;
+        if (d.cCarry) for (let j = 0; j < n; j++) out[i++] = d.cCarry[j] as number;
       }
     }
     return out;
@@ -276,8 +280,9 @@ export class SequenceModel {
     let i = 0;
     for (const layer of this.layers) {
       for (const d of layer.directions) {
-        for (let j = 0; j < d.hCarry.length; j++) d.hCarry[j] = state[i++] as number;
-        if (d.cCarry) for (let j = 0; j < d.cCarry.length; j++) d.cCarry[j] = state[i++] as number;
+        const n = this.tape.streams * d.spec.hiddenSize;
+        for (let j = 0; j < n; j++) d.hCarry[j] = state[i++] as number;
+        if (d.cCarry) for (let j = 0; j < n; j++) d.cCarry[j] = state[i++] as number;
       }
     }
   }

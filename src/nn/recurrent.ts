@@ -46,11 +46,11 @@ export class RecurrentDirection {
   private ctx!: CellContext;
   private tape!: Tape;
   /** B·H: the state leaving the last step forwarded (what the next step enters with). */
-  hCarry!: FloatArray;
-  cCarry!: FloatArray | null;
+  hCarry: FloatArray = new Float64Array(0);
+  cCarry: FloatArray | null = null;
   /** L·B·H scratch: adjoints of masked rows, passed around the cell. */
-  private passH!: FloatArray;
-  private passC!: FloatArray | null;
+  private passH: FloatArray | null = null;
+  private passC: FloatArray | null = null;
   /** S·B·G scratch: the lane sum of ∂A, when L > 1. */
   private dGatesSum: FloatArray | null = null;
   private dRecurrentSum: FloatArray | null = null;
@@ -88,34 +88,46 @@ export class RecurrentDirection {
     this.p = { weightIh, weightHh, biasIh, biasHh, peep };
   }
 
-  /** (Re)allocates every buffer for a tape; called when the engine sizes its ring. */
+  /**
+   * Sizes every buffer for a tape; called when the engine sizes its ring. Buffers only
+   * grow (a backend's allocator may never free, as the wasm arena does not), so switching
+   * between training and evaluation shapes reuses them.
+   */
   allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void {
     const { capacity: S, streams: B, lanes: L } = tape;
     const H = this.spec.hiddenSize;
     const G = this.gates;
     const lstm = this.spec.cell === "lstm";
     const gru = this.spec.cell === "gru";
+    const old = this.ctx?.buf;
+    const grow = (current: FloatArray | null | undefined, n: number): FloatArray =>
+      current && current.length >= n ? current : backend.alloc(n);
     const buf: CellBuffers = {
-      gates: backend.alloc(S * B * G),
-      recurrent: gru ? backend.alloc(S * B * G) : null,
-      hIn: backend.alloc(S * B * H),
-      h: backend.alloc(S * B * H),
-      cIn: lstm ? backend.alloc(S * B * H) : null,
-      c: lstm ? backend.alloc(S * B * H) : null,
-      dGates: backend.alloc(S * L * B * G),
-      dRecurrent: gru ? backend.alloc(S * L * B * G) : null,
-      dhTotal: backend.alloc(L * B * H),
-      dhNext: backend.alloc(L * B * H),
-      dcNext: lstm ? backend.alloc(L * B * H) : null,
+      gates: grow(old?.gates, S * B * G),
+      recurrent: gru ? grow(old?.recurrent, S * B * G) : null,
+      hIn: grow(old?.hIn, S * B * H),
+      h: grow(old?.h, S * B * H),
+      cIn: lstm ? grow(old?.cIn, S * B * H) : null,
+      c: lstm ? grow(old?.c, S * B * H) : null,
+      dGates: grow(old?.dGates, S * L * B * G),
+      dRecurrent: gru ? grow(old?.dRecurrent, S * L * B * G) : null,
+      dhTotal: grow(old?.dhTotal, L * B * H),
+      dhNext: grow(old?.dhNext, L * B * H),
+      dcNext: lstm ? grow(old?.dcNext, L * B * H) : null,
     };
     this.ctx = { backend, streams: B, lanes: L, hidden: H, params, grads, p: this.p, buf };
     this.tape = tape;
-    this.hCarry = backend.alloc(B * H);
-    this.cCarry = lstm ? backend.alloc(B * H) : null;
-    this.passH = backend.alloc(L * B * H);
-    this.passC = lstm ? backend.alloc(L * B * H) : null;
-    this.dGatesSum = L > 1 ? backend.alloc(S * B * G) : null;
-    this.dRecurrentSum = L > 1 && gru ? backend.alloc(S * B * G) : null;
+    this.hCarry = grow(this.hCarry, B * H);
+    this.cCarry = lstm ? grow(this.cCarry, B * H) : null;
+    this.passH = grow(this.passH, L * B * H);
+    this.passC = lstm ? grow(this.passC, L * B * H) : null;
+    this.dGatesSum = L > 1 ? grow(this.dGatesSum, S * B * G) : this.dGatesSum;
+    this.dRecurrentSum = L > 1 && gru ? grow(this.dRecurrentSum, S * B * G) : this.dRecurrentSum;
+  }
+
+  /** Values in the carried state: h (and c for LSTM) per stream. */
+  get stateSize(): number {
+    return this.ctx.streams * this.spec.hiddenSize * (this.spec.cell === "lstm" ? 2 : 1);
   }
 
   get buffers(): CellBuffers {
@@ -124,8 +136,9 @@ export class RecurrentDirection {
 
   /** Sets the carried state to s_0 = 0 (a fresh start). */
   clearState(): void {
-    this.hCarry.fill(0);
-    this.cCarry?.fill(0);
+    const n = this.ctx.streams * this.spec.hiddenSize;
+    this.hCarry.fill(0, 0, n);
+    this.cCarry?.fill(0, 0, n);
   }
 
   /**
@@ -183,8 +196,9 @@ export class RecurrentDirection {
 
   /** Clears the adjoints carried down the sweep; call once before the first run of a backward pass. */
   beginBackward(): void {
-    this.ctx.buf.dhNext.fill(0);
-    this.ctx.buf.dcNext?.fill(0);
+    const n = this.ctx.lanes * this.ctx.streams * this.spec.hiddenSize;
+    this.ctx.buf.dhNext.fill(0, 0, n);
+    this.ctx.buf.dcNext?.fill(0, 0, n);
   }
 
   /**
@@ -208,7 +222,7 @@ export class RecurrentDirection {
         for (let lane = 0; lane < L; lane++) {
           const row = (lane * B + b) * H;
           // Keep the adjoint to pass around the step; a zero adjoint yields zero ∂A.
-          copyRow(false, buf.dhTotal, row, this.passH, row, H);
+          copyRow(false, buf.dhTotal, row, this.passH!, row, H);
           buf.dhTotal.fill(0, row, row + H);
           if (buf.dcNext) {
             copyRow(false, buf.dcNext, row, this.passC!, row, H);
@@ -223,7 +237,7 @@ export class RecurrentDirection {
         for (let lane = 0; lane < L; lane++) {
           const row = (lane * B + b) * H;
           if (wasMasked) {
-            copyRow(false, this.passH, row, buf.dhNext, row, H);
+            copyRow(false, this.passH!, row, buf.dhNext, row, H);
             if (buf.dcNext) copyRow(false, this.passC!, row, buf.dcNext, row, H);
           }
           // No gradient crosses a reset or a window's start.

@@ -1,0 +1,265 @@
+/**
+ * `tbptt train CONFIG.json [--resume] [--quiet] [--key.path value …]`: wires a validated
+ * config, the task's data, a model, the trainer and the run directory:
+ *   OUT/config.json       the resolved config
+ *   OUT/checkpoint.safetensors  the latest checkpoint (atomic; --resume continues from it)
+ *   OUT/best/             the best model by the validation metric
+ *   OUT/model/            the model at the end of the run
+ *   OUT/log.jsonl         one JSON object per epoch and every logEvery updates
+ * Ctrl-C writes a checkpoint at the next point a resumed run continues exactly, then exits.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Rng } from "../core/random.js";
+import { selectBackend } from "../core/select.js";
+import { makeSchedule } from "../engine/schedule.js";
+import {
+  readSafetensorsFileSync,
+  writeFileAtomicSync,
+  writeSafetensorsFileSync,
+} from "../io/atomic-write.js";
+import { saveModelDir } from "../io/model-files.js";
+import { initializeModel } from "../nn/initialize.js";
+import { SequenceModel } from "../nn/model.js";
+import { loadParameterTensors } from "../nn/weights.js";
+import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js";
+import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
+import { type EpochSummary, Trainer } from "../train/trainer.js";
+import { createProgress } from "./progress.js";
+import { loadTaskData } from "./tasks.js";
+
+export const TRAIN_USAGE = `Usage: tbptt train CONFIG.json [--resume] [--quiet] [--KEY.PATH VALUE ...]
+
+Train a model as CONFIG.json says (docs/config.md). Any config key can be overridden
+on the command line, e.g. --epochs 3 --schedule.k1 20 --optimizer.lr 0.001.
+
+  --resume   continue from OUT/checkpoint.safetensors (bit-identical to an uninterrupted run)
+  --quiet    no progress bar; one line per epoch`;
+
+export interface TrainArgs {
+  configPath: string;
+  resume: boolean;
+  quiet: boolean;
+  overrides: [string, string][];
+}
+
+export function parseTrainArgs(argv: readonly string[]): TrainArgs {
+  let configPath: string | null = null;
+  let resume = false;
+  let quiet = false;
+  const overrides: [string, string][] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--resume") resume = true;
+    else if (arg === "--quiet") quiet = true;
+    else if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      if (eq > 0) overrides.push([arg.slice(2, eq), arg.slice(eq + 1)]);
+      else {
+        const value = argv[i + 1];
+        if (value === undefined) throw new Error(`${arg}: expected a value`);
+        overrides.push([arg.slice(2), value]);
+        i++;
+      }
+    } else if (configPath === null) configPath = arg;
+    else throw new Error(`unexpected argument ${JSON.stringify(arg)} (one CONFIG.json only)`);
+  }
+  if (configPath === null) throw new Error(`missing CONFIG.json\n\n${TRAIN_USAGE}`);
+  return { configPath, resume, quiet, overrides };
+}
+
+export function readConfig(path: string, overrides: [string, string][] = []): TrainConfig {
+  if (!existsSync(path)) throw new Error(`${path}: no such config file`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new Error(`${path}: invalid JSON: ${(e as Error).message}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new Error(`${path}: expected a JSON object`);
+  return parseConfig(applyOverrides(raw as Record<string, unknown>, overrides), path);
+}
+
+export interface TrainOutcome {
+  epochs: EpochSummary[];
+  reason: string;
+  out: string;
+}
+
+export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
+  const args = parseTrainArgs(argv);
+  const config = readConfig(args.configPath, args.overrides);
+  const progress = createProgress({ quiet: args.quiet });
+  const data = await loadTaskData(config);
+  for (const [key, value] of [
+    ["inputSize", data.inputSize],
+    ["outputSize", data.outputSize],
+  ] as const) {
+    const given = config.model[key];
+    if (given !== undefined && given !== value) {
+      throw new Error(`${args.configPath}: model.${key} is ${given}, but the data needs ${value}`);
+    }
+  }
+  const schedule = makeSchedule(config.schedule);
+  const { backend, fallbackReasons } =
+    config.dtype === "float64" || config.backend === "plain"
+      ? {
+          backend: (await import("../core/plain.js")).createPlainBackend(config.dtype),
+          fallbackReasons: [] as string[],
+        }
+      : await selectBackend({ dtype: config.dtype, prefer: config.backend === "wasm" ? "wasm" : undefined });
+  if (fallbackReasons.length > 0 && config.backend !== "plain") {
+    progress.message(`backend: ${backend.name} (${fallbackReasons.join("; ")})`);
+  }
+  const modelConfig = {
+    cell: config.model.cell,
+    inputSize: data.inputSize,
+    hiddenSize: config.model.hiddenSize,
+    layers: config.model.layers,
+    bidirectional: config.model.bidirectional,
+    peepholes: config.model.peepholes,
+    outputSize: data.outputSize,
+  };
+  const model = new SequenceModel(modelConfig, backend);
+  initializeModel(model, new Rng(config.seed), config.model.init);
+  if (config.init) loadParameterTensors(model, readSafetensorsFileSync(config.init).tensors, config.init);
+
+  // What using the model later needs: the task's metadata and how its streams were laid out.
+  const meta = { ...data.meta, schedule: { reset: schedule.reset, layout: schedule.layout } };
+  const out = config.out;
+  mkdirSync(out, { recursive: true });
+  const configFile = join(out, "config.json");
+  const checkpointFile = join(out, "checkpoint.safetensors");
+  const logFile = join(out, "log.jsonl");
+  const resolved = JSON.stringify(config, (_, v) => (v === Number.POSITIVE_INFINITY ? "Infinity" : v), 2);
+  const trainer = new Trainer(model, data.train, data.valid, {
+    schedule,
+    streams: config.streams,
+    validStreams: config.validStreams,
+    optimizer: config.optimizer,
+    lrSchedule: config.lrSchedule,
+    clip: config.clip,
+    noise: config.noise,
+    epochs: config.epochs,
+    shuffle: config.shuffle,
+    seed: config.seed,
+    earlyStopping: config.earlyStopping,
+    maxUpdates: config.maxUpdates,
+    maxSeconds: config.maxSeconds,
+    checkpointEvery: config.checkpointEvery,
+    maxBadUpdates: config.maxBadUpdates,
+  });
+  if (args.resume) {
+    if (!existsSync(checkpointFile)) throw new Error(`--resume: no checkpoint at ${checkpointFile}`);
+    const saved = existsSync(configFile) ? readFileSync(configFile, "utf8") : null;
+    if (saved !== null && saved.trim() !== resolved.trim()) {
+      throw new Error(
+        `--resume: the configuration differs from the one the run started with (${configFile}); resume with the same config and overrides`,
+      );
+    }
+    trainer.restore(decodeCheckpoint(model, readSafetensorsFileSync(checkpointFile), checkpointFile));
+    progress.message(`resuming from ${checkpointFile}`);
+  } else {
+    writeFileAtomicSync(configFile, new TextEncoder().encode(`${resolved}\n`));
+  }
+  const log = (entry: Record<string, unknown>) =>
+    appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  log({
+    event: args.resume ? "resume" : "start",
+    backend: backend.name,
+    data: data.describe,
+    parameters: model.layout.size,
+  });
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    progress.message(
+      "\ninterrupt: writing a checkpoint at the next resumable update (Ctrl-C again to quit at once)",
+    );
+  };
+  process.on("SIGINT", onSigint);
+  const totalSteps = data.train.reduce((n, s) => n + s.length, 0);
+  let epochShown = -1;
+  let runningLoss = Number.NaN;
+  const result = trainer.run({
+    onUpdate(record, info) {
+      if (info.epoch !== epochShown) {
+        epochShown = info.epoch;
+        progress.startEpoch(info.epoch, config.epochs, totalSteps);
+      }
+      if (record.losses > 0) {
+        const loss = record.lossSum / record.losses;
+        runningLoss = Number.isFinite(runningLoss) ? 0.95 * runningLoss + 0.05 * loss : loss;
+      }
+      progress.update(Math.min(info.stepsInEpoch * 1, totalSteps), runningLoss);
+      if (info.updates % config.logEvery === 0) {
+        log({
+          event: "update",
+          epoch: info.epoch,
+          update: info.updates,
+          loss: runningLoss,
+          gradNorm: info.gradNorm,
+          lr: info.lr,
+        });
+      }
+    },
+    onBadUpdate(info) {
+      progress.message(
+        `update ${info.update}: non-finite loss or gradient (loss ${info.lossSum}, gradient norm ${info.gradNorm}); skipped (${info.inARow} in a row)`,
+      );
+      log({ event: "bad-update", ...info });
+    },
+    onEpoch(summary) {
+      epochShown = -1;
+      const extra = summary.validMetrics && data.report ? data.report(summary.validMetrics) : {};
+      const parts = [
+        `epoch ${summary.epoch + 1}/${config.epochs}`,
+        `train loss ${summary.trainLossPerFrame.toFixed(4)}`,
+        summary.valid ? `valid loss ${summary.valid.lossPerFrame.toFixed(4)}` : null,
+        summary.valid ? `valid frame error ${(100 * summary.valid.frameError).toFixed(2)}%` : null,
+        ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
+        `${summary.seconds.toFixed(1)} s`,
+        summary.best ? "(best)" : null,
+      ].filter((p) => p !== null);
+      progress.endEpoch(parts.join(" | "));
+      const { validMetrics: _, ...rest } = summary;
+      log({ event: "epoch", ...rest, ...extra });
+    },
+    saveCheckpoint(checkpoint) {
+      const { tensors, metadata } = encodeCheckpoint(model, checkpoint);
+      writeSafetensorsFileSync(checkpointFile, tensors, metadata);
+    },
+    saveBest() {
+      saveModelDir(join(out, "best"), model, meta);
+    },
+    stopRequested: () => interrupted,
+  });
+  process.off("SIGINT", onSigint);
+  saveModelDir(join(out, "model"), model, meta);
+  log({ event: "end", reason: result.reason, updates: result.state.updates });
+  if (result.reason === "bad-updates") {
+    throw new Error(
+      `stopped after ${config.maxBadUpdates} updates in a row with a non-finite loss or gradient; the last good checkpoint is ${checkpointFile} (try a smaller optimizer.lr or clip.norm)`,
+    );
+  }
+  if (result.reason === "interrupted") {
+    progress.message(
+      `interrupted; checkpoint written to ${checkpointFile}. Resume with: tbptt train ${args.configPath} --resume`,
+    );
+  }
+  const last = result.epochs[result.epochs.length - 1];
+  if (last?.valid) {
+    const extra = last.validMetrics && data.report ? data.report(last.validMetrics) : {};
+    const metrics = [
+      `frame error ${(100 * last.valid.frameError).toFixed(2)}%`,
+      ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
+    ];
+    progress.message(
+      `done (${result.reason}): validation ${metrics.join(", ")}; model in ${join(out, "model")}, best in ${join(out, "best")}`,
+    );
+  } else progress.message(`done (${result.reason}); model in ${join(out, "model")}`);
+  return { epochs: result.epochs, reason: result.reason, out };
+}

@@ -1,0 +1,36 @@
+/**
+ * Reads a labelled set from a file (Node-only): JSON Lines or the binary form
+ * (src/data/binary.ts), told apart by the first bytes, never by the extension.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { decodeLabelledSet, encodeLabelledSet } from "../data/binary.js";
+import { type ParseOptions, parseLabelledJsonl } from "../data/jsonl.js";
+import type { LabelledSet } from "../data/labelled.js";
+import { writeFileAtomicSync } from "./atomic-write.js";
+
+export function readLabelledFile(path: string, options: ParseOptions = {}): LabelledSet {
+  if (!existsSync(path)) throw new Error(`${path}: no such file`);
+  const bytes = readFileSync(path);
+  if (bytes.length === 0) throw new Error(`${path}: the file is empty`);
+  // JSON Lines starts with "{" (after white space); a safetensors file with its 8-byte length.
+  let first = 0;
+  while (
+    first < bytes.length &&
+    (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)
+  )
+    first++;
+  const set =
+    bytes[first] === 0x7b
+      ? parseLabelledJsonl(new TextDecoder("utf-8", { fatal: false }).decode(bytes), path, options)
+      : decodeLabelledSet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path);
+  if (options.inputSize !== undefined && set.inputSize !== options.inputSize) {
+    throw new Error(
+      `${path}: frames have ${set.inputSize} features, expected ${options.inputSize} (model.inputSize)`,
+    );
+  }
+  return set;
+}
+
+export function writeLabelledBinary(path: string, set: LabelledSet): void {
+  writeFileAtomicSync(path, encodeLabelledSet(set));
+}

@@ -1,0 +1,245 @@
+/**
+ * The training configuration: the public interface of `tbptt train CONFIG.json`,
+ * validated with zod. Objects are strict: an unknown or misspelled key is an error that
+ * names the closest valid key. docs/config.md documents every key.
+ */
+import { z } from "zod";
+
+const steps = z.union([
+  z.number().int().min(1),
+  z.literal("Infinity").transform(() => Number.POSITIVE_INFINITY),
+  z.literal(Number.POSITIVE_INFINITY),
+  z.null().transform(() => Number.POSITIVE_INFINITY),
+]);
+
+const reset = z.union([
+  z.literal("sequence"),
+  z.literal("never"),
+  z.object({ every: z.number().int().min(1) }).strict(),
+]);
+
+export const modelSchema = z
+  .object({
+    cell: z.enum(["lstm", "gru", "rnn"]).default("lstm"),
+    inputSize: z.number().int().min(1).optional(),
+    hiddenSize: z.number().int().min(1).default(32),
+    layers: z.number().int().min(1).default(1),
+    bidirectional: z.boolean().default(false),
+    peepholes: z.boolean().default(false),
+    outputSize: z.number().int().min(2).optional(),
+    init: z
+      .object({
+        scheme: z.enum(["pytorch", "uniform", "xavier"]).default("pytorch"),
+        range: z.number().positive().optional(),
+        orthogonal: z.boolean().default(false),
+        forgetBias: z.number().default(0),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export const scheduleSchema = z
+  .object({
+    k1: steps.default(Number.POSITIVE_INFINITY),
+    k2: steps.default(Number.POSITIVE_INFINITY),
+    truncation: z.enum(["window", "per-loss"]).default("window"),
+    reset: reset.default("sequence"),
+    flush: z.boolean().default(true),
+    reduction: z.enum(["sum", "mean"]).default("sum"),
+    layout: z.enum(["aligned", "packed"]).default("aligned"),
+  })
+  .strict();
+
+export const optimizerSchema = z
+  .object({
+    type: z.enum(["sgd", "adam", "rmsprop", "adagrad"]).default("sgd"),
+    lr: z.number().positive(),
+    momentum: z.number().min(0).max(1).optional(),
+    nesterov: z.boolean().optional(),
+    beta1: z.number().min(0).max(1).optional(),
+    beta2: z.number().min(0).max(1).optional(),
+    alpha: z.number().min(0).max(1).optional(),
+    centered: z.boolean().optional(),
+    eps: z.number().positive().optional(),
+    weightDecay: z.number().min(0).optional(),
+  })
+  .strict();
+
+export const lrScheduleSchema = z.union([
+  z.object({ type: z.literal("constant") }).strict(),
+  z
+    .object({ type: z.literal("step"), after: z.number().int().min(0), factor: z.number().positive() })
+    .strict(),
+  z.object({ type: z.literal("exponential"), gamma: z.number().positive() }).strict(),
+  z
+    .object({ type: z.literal("cosine"), epochs: z.number().int().min(1), min: z.number().min(0).optional() })
+    .strict(),
+]);
+
+export const dataSchema = z
+  .object({
+    train: z.string(),
+    valid: z.string().optional(),
+    test: z.string().optional(),
+    /** Normalise features with the training set's mean and standard deviation. */
+    normalise: z.boolean().default(false),
+    /** text: read as bytes or Unicode characters; the share of the text held out for validation. */
+    unit: z.enum(["byte", "char"]).optional(),
+    validFraction: z.number().min(0).max(0.5).optional(),
+    /** speech: frames of target delay (the output at t learns the label of t − delay). */
+    delay: z.number().int().min(0).optional(),
+    /** speech: validation speakers held out of TRAIN, and whether TEST is the 24-speaker core set. */
+    validSpeakers: z.number().int().min(0).optional(),
+    coreTest: z.boolean().optional(),
+    /** speech: the feature cache folder. */
+    cache: z.string().optional(),
+    /** speech: frames of context each side for the MLP recipe. */
+    context: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    task: z.enum(["sequences", "text", "speech"]).default("sequences"),
+    description: z.string().optional(),
+    model: modelSchema.default({}),
+    schedule: scheduleSchema.default({}),
+    optimizer: optimizerSchema.default({ type: "sgd", lr: 0.01 }),
+    lrSchedule: lrScheduleSchema.optional(),
+    clip: z
+      .object({ norm: z.number().positive().optional(), value: z.number().positive().optional() })
+      .strict()
+      .optional(),
+    noise: z
+      .object({ weight: z.number().min(0).optional(), input: z.number().min(0).optional() })
+      .strict()
+      .optional(),
+    streams: z.number().int().min(1).default(1),
+    validStreams: z.number().int().min(1).optional(),
+    data: dataSchema,
+    init: z.string().optional(),
+    seed: z.number().int().default(1),
+    epochs: z.number().int().min(1).default(10),
+    shuffle: z.boolean().default(true),
+    out: z.string().default("runs/latest"),
+    earlyStopping: z
+      .object({
+        patience: z.number().int().min(1),
+        metric: z.enum(["loss", "frameError"]).default("frameError"),
+      })
+      .strict()
+      .optional(),
+    maxUpdates: z.number().int().min(1).optional(),
+    maxSeconds: z.number().positive().optional(),
+    checkpointEvery: z.number().int().min(1).optional(),
+    logEvery: z.number().int().min(1).default(50),
+    maxBadUpdates: z.number().int().min(1).default(10),
+    dtype: z.enum(["float32", "float64"]).default("float32"),
+    backend: z.enum(["auto", "wasm", "plain"]).default("auto"),
+  })
+  .strict();
+
+export type TrainConfig = z.output<typeof configSchema>;
+export type TrainConfigInput = z.input<typeof configSchema>;
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(
+        (row[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        previous + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1),
+      );
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
+
+export function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    const d = distance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(word.length / 2)) ? best : null;
+}
+
+/** The keys a strict object schema accepts at `path` (through defaults and optionals). */
+function keysAt(schema: z.ZodTypeAny, path: readonly (string | number)[]): string[] {
+  let s: z.ZodTypeAny = schema;
+  const unwrap = () => {
+    for (;;) {
+      if (s instanceof z.ZodDefault) s = s._def.innerType;
+      else if (s instanceof z.ZodOptional) s = s._def.innerType;
+      else if (s instanceof z.ZodEffects) s = s._def.schema;
+      else break;
+    }
+  };
+  unwrap();
+  for (const key of path) {
+    if (s instanceof z.ZodObject) s = s.shape[key as string];
+    else return [];
+    if (!s) return [];
+    unwrap();
+  }
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+/** Validates a raw config; errors list every problem with its key path, and a suggestion for misspelled keys. */
+export function parseConfig(raw: unknown, source = "config"): TrainConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+    if (issue.code === "unrecognized_keys") {
+      const valid = keysAt(configSchema, issue.path);
+      return issue.keys
+        .map((key) => {
+          const guess = closest(key, valid);
+          const at = [...issue.path, key].join(".");
+          return `${at}: unknown key${guess ? `; did you mean "${[...issue.path, guess].join(".")}"?` : ""} (valid here: ${valid.join(", ")})`;
+        })
+        .join("\n  ");
+    }
+    return `${where}: ${issue.message}`;
+  });
+  throw new Error(`${source}: invalid configuration:\n  ${lines.join("\n  ")}`);
+}
+
+/**
+ * Applies command-line overrides `--a.b value` to a raw config (before validation).
+ * Values are parsed as JSON where they parse (numbers, booleans, objects), else kept as strings.
+ */
+export function applyOverrides(
+  raw: Record<string, unknown>,
+  overrides: readonly [string, string][],
+): Record<string, unknown> {
+  const out = structuredClone(raw);
+  for (const [path, text] of overrides) {
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // a plain string
+    }
+    const keys = path.split(".");
+    let node: Record<string, unknown> = out;
+    keys.slice(0, -1).forEach((key) => {
+      if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    });
+    node[keys[keys.length - 1] as string] = value;
+  }
+  return out;
+}
