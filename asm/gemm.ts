@@ -9,7 +9,8 @@
 // keeps one of the sixteen vector registers for itself, so 6 × 8 would spill; see
 // /work/shared/notes/wasm-sgemm-facts.md). The k loop is deliberately not unrolled.
 // Small problems skip packing B: m = 1 has its own 1 × 32 row kernel (op(B) = B) and a dot-product
-// kernel (op(B) = Bᵀ); 2 ≤ m ≤ 16 with op(B) = B reads B in place.
+// kernel (op(B) = Bᵀ); 2 ≤ m ≤ 16 reads B in place, with the 5 × 8 kernel when op(B) = B and with
+// a 2 × 4 dot-product kernel when op(B) = Bᵀ and op(A) = A (an RNN step: H_{t−1}·W_hhᵀ).
 //
 // Pointers are byte addresses; lda/ldb/ldc are row strides in elements of the stored matrices.
 // `scratch` points at scratchBytes() bytes owned by the caller (one region per thread).
@@ -36,12 +37,17 @@ export function smallM(): i32 {
   return SMALL_M;
 }
 
+/** True when gemm takes the packed path for these arguments (threads split only those). */
+export function packedPath(transA: bool, transB: bool, m: i32): bool {
+  return m > SMALL_M || (m > 1 && transA && transB);
+}
+
 export function gemm(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32,
   beta: f32, c: usize, ldc: i32, scratch: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
-  if (m == 1 || (m <= SMALL_M && !transB)) {
+  if (!packedPath(transA, transB, m)) {
     scaleC(m, n, beta, c, ldc);
     if (k <= 0 || alpha == 0) return;
     // byte strides of op(A) along i and p, and of op(B) along p and j
@@ -51,6 +57,7 @@ export function gemm(
     const bJ: usize = transB ? <usize>ldb << 2 : 4;
     if (m == 1 && !transB) row1(n, k, alpha, a, aP, b, bP, c);
     else if (m == 1) dots1(n, k, alpha, a, aP, b, bJ, c, scratch);
+    else if (transB) dotRows(m, n, k, alpha, a, aI, b, bJ, c, <usize>ldc << 2);
     else smallRows(m, n, k, alpha, a, aI, aP, b, bP, c, <usize>ldc << 2, scratch);
     return;
   }
@@ -377,4 +384,77 @@ function dots1Contiguous(n: i32, k: i32, alpha: f32, a: usize, b: usize, bJ: usi
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * 2 ≤ m ≤ 16, op(A) = A, op(B) = Bᵀ: C[i, j] += alpha · ⟨row i of A, row j of B⟩, two rows of A
+ * against four rows of B at a time (eight f32x4 accumulators), both read in place.
+ */
+function dotRows(m: i32, n: i32, k: i32, alpha: f32, a: usize, aI: usize, b: usize, bJ: usize, c: usize, ldcB: usize): void {
+  const k4 = k & ~3;
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const a0 = a + <usize>i * aI;
+    const a1 = a0 + aI;
+    const c0 = c + <usize>i * ldcB;
+    const c1 = c0 + ldcB;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const b0 = b + <usize>j * bJ;
+      const b1 = b0 + bJ;
+      const b2 = b1 + bJ;
+      const b3 = b2 + bJ;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+      for (let p = 0; p < k4; p += 4) {
+        const o = <usize>p << 2;
+        const x0 = v128.load(a0 + o);
+        const x1 = v128.load(a1 + o);
+        let y = v128.load(b0 + o);
+        s00 = madd(x0, y, s00);
+        s10 = madd(x1, y, s10);
+        y = v128.load(b1 + o);
+        s01 = madd(x0, y, s01);
+        s11 = madd(x1, y, s11);
+        y = v128.load(b2 + o);
+        s02 = madd(x0, y, s02);
+        s12 = madd(x1, y, s12);
+        y = v128.load(b3 + o);
+        s03 = madd(x0, y, s03);
+        s13 = madd(x1, y, s13);
+      }
+      const cj = <usize>j << 2;
+      store<f32>(c0 + cj, load<f32>(c0 + cj) + alpha * (hsum(s00) + dotTail(a0, b0, k4, k)));
+      store<f32>(c0 + cj, load<f32>(c0 + cj, 4) + alpha * (hsum(s01) + dotTail(a0, b1, k4, k)), 4);
+      store<f32>(c0 + cj, load<f32>(c0 + cj, 8) + alpha * (hsum(s02) + dotTail(a0, b2, k4, k)), 8);
+      store<f32>(c0 + cj, load<f32>(c0 + cj, 12) + alpha * (hsum(s03) + dotTail(a0, b3, k4, k)), 12);
+      store<f32>(c1 + cj, load<f32>(c1 + cj) + alpha * (hsum(s10) + dotTail(a1, b0, k4, k)));
+      store<f32>(c1 + cj, load<f32>(c1 + cj, 4) + alpha * (hsum(s11) + dotTail(a1, b1, k4, k)), 4);
+      store<f32>(c1 + cj, load<f32>(c1 + cj, 8) + alpha * (hsum(s12) + dotTail(a1, b2, k4, k)), 8);
+      store<f32>(c1 + cj, load<f32>(c1 + cj, 12) + alpha * (hsum(s13) + dotTail(a1, b3, k4, k)), 12);
+    }
+    for (; j < n; j++) {
+      const b0 = b + <usize>j * bJ;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      for (let p = 0; p < k4; p += 4) {
+        const o = <usize>p << 2;
+        const y = v128.load(b0 + o);
+        s0 = madd(v128.load(a0 + o), y, s0);
+        s1 = madd(v128.load(a1 + o), y, s1);
+      }
+      const cj = <usize>j << 2;
+      store<f32>(c0 + cj, load<f32>(c0 + cj) + alpha * (hsum(s0) + dotTail(a0, b0, k4, k)));
+      store<f32>(c1 + cj, load<f32>(c1 + cj) + alpha * (hsum(s1) + dotTail(a1, b0, k4, k)));
+    }
+  }
+  // an odd last row
+  if (i < m) dots1Contiguous(n, k, alpha, a + <usize>i * aI, b, bJ, c + <usize>i * ldcB);
+}
+
+/** Σ_{p = from}^{to − 1} x[p]·y[p], the k mod 4 tail of a dot product. */
+// @ts-ignore: decorator
+@inline function dotTail(x: usize, y: usize, from: i32, to: i32): f32 {
+  let s: f32 = 0;
+  for (let p = from; p < to; p++) s += load<f32>(x + (<usize>p << 2)) * load<f32>(y + (<usize>p << 2));
+  return s;
 }

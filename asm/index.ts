@@ -1,7 +1,7 @@
 // Entry point of the WebAssembly kernels (compiled by asm/build.mjs). Every export takes byte
 // addresses into the imported memory; nothing here allocates, and there is no mutable global
 // state, so several threads can run these functions over one shared memory.
-export { gemm, gemmPacked, scratchBytes, smallM } from "./gemm";
+export { gemm, gemmPacked, packedPath, scratchBytes, smallM } from "./gemm";
 export { addRowBroadcast, gruBackward, gruForward, lstmBackward, lstmForward, sumRows, tanhBackward, tanhForward } from "./pointwise";
 
 /** First byte after the module's own static data: the JavaScript allocator starts above it. */

@@ -12,6 +12,8 @@ export interface KernelExports {
   heapBase(): number;
   scratchBytes(): number;
   smallM(): number;
+  /** 1 when gemm takes the packed path for these arguments, else 0. */
+  packedPath(transA: number, transB: number, m: number): number;
   gemm(
     transA: number,
     transB: number,

@@ -142,12 +142,10 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
   let canBlock = true;
   let disposed = false;
   const singleGemm = base.gemm;
-  const smallM = kernels.smallM();
 
   base.gemm = (transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) => {
     // only shapes the one-thread gemm sends to the packed path (bit-identical split), only big ones
-    const packed = m > smallM || (transB && m > 1);
-    if (disposed || !packed || 2 * m * n * k < minFlops || m < 2 * MR) {
+    if (disposed || !kernels.packedPath(+transA, +transB, m) || 2 * m * n * k < minFlops || m < 2 * MR) {
       singleGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
