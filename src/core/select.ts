@@ -13,14 +13,18 @@ import type { Backend } from "./backend.js";
 import { createPlainBackend } from "./plain.js";
 import type { DType } from "./types.js";
 import { wasmApi } from "./wasm/api.js";
-import type { WasmBackendOptions } from "./wasm/backend.js";
+import type { ThreadOptions } from "./wasm/threads.js";
 
 export interface SelectOptions {
   dtype: DType;
   /** Try this backend first (default: by priority, wasm before plain). */
   prefer?: "wasm" | "plain";
-  /** Options for the wasm backend (memory limits, relaxed SIMD). */
-  wasm?: WasmBackendOptions;
+  /**
+   * Options for the wasm backend (memory limits, relaxed SIMD, threads). Without `threads` (or with
+   * threads = 1) gemm runs on the calling thread and no worker is started; threads > 1 starts a
+   * worker pool (src/core/wasm/threads.ts, defaultThreadCount() gives the cores).
+   */
+  wasm?: ThreadOptions;
 }
 
 export interface Selection {
@@ -124,6 +128,10 @@ registerBackend({
   unsupported: (options) =>
     options.dtype !== "float32" ? `supports float32 only, asked for ${options.dtype}` : wasmSimdUnsupported(),
   create: async (options) => {
+    if ((options.wasm?.threads ?? 1) !== 1) {
+      const { createThreadedWasmBackend } = await import("./wasm/threads.js");
+      return createThreadedWasmBackend(options.wasm);
+    }
     const { createWasmBackend } = await import("./wasm/backend.js");
     return createWasmBackend(options.wasm);
   },

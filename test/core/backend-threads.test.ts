@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { Rng } from "../../src/core/random.js";
+import { selectBackend } from "../../src/core/select.js";
 import { createWasmBackend } from "../../src/core/wasm/backend.js";
 import { createThreadedWasmBackend, defaultThreadCount } from "../../src/core/wasm/threads.js";
 
@@ -62,6 +63,13 @@ describe("wasm threads", async () => {
       }
     });
   }
+
+  test("selectBackend starts a pool when asked for threads", async () => {
+    const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", wasm: { threads: 2 } });
+    assert.deepEqual(fallbackReasons, []);
+    assert.equal((backend as { threads?: number }).threads, 2);
+    await (backend as unknown as { dispose(): Promise<void> }).dispose();
+  });
 
   test("after dispose the backend still computes, on one thread", async () => {
     const pool = await createThreadedWasmBackend({ threads: 2, minFlops: 0 });
