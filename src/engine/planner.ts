@@ -101,19 +101,19 @@ export class Planner {
     const clock = layout === "aligned" ? this.alignedTotal() : this.lengths.reduce((a, b) => a + b, 0);
     // The span back to the last reset: a sequence, N steps, or everything.
     const span = reset === "sequence" ? longest : reset === "never" ? clock : Math.min(reset.every, clock);
-    // The longest update: k1 steps, or up to the next reset (aligned, flushed), or all the data.
-    const chunk = Number.isFinite(k1)
-      ? k1
-      : layout === "aligned" && flush && reset === "sequence"
-        ? span
-        : clock;
+    // Aligned and flushed, every update ends before a reset point. With a reset at each
+    // sequence (all streams together at a batch start) or with one stream (no masked steps,
+    // so `every: N` resets are N ticks apart), every update and every window then lie inside
+    // one reset segment of at most `span` steps. (With B > 1 and every: N, masked streams
+    // can delay a stream's reset, so a segment is not bounded by N ticks.)
+    const withinSegments = layout === "aligned" && flush && (reset === "sequence" || this.streams === 1);
+    // The longest update: k1 steps, or up to the next reset (within segments), or all the data.
+    const chunk = Number.isFinite(k1) ? k1 : withinSegments ? span : clock;
     let bound: number;
-    // Aligned, flushed, reset at each sequence: every update lies inside one batch, so a window
-    // back to its reset fits in one span. (With every: N, masked streams can delay the flush.)
-    const flushedAtResets = layout === "aligned" && flush && reset === "sequence";
-    if (k2 === Number.POSITIVE_INFINITY) bound = flushedAtResets ? span : span + chunk;
+    if (k2 === Number.POSITIVE_INFINITY) bound = withinSegments ? span : span + chunk;
     else if (truncation === "window") bound = k2;
     else bound = chunk + k2 - 1;
+    if (withinSegments) bound = Math.min(bound, span);
     return Math.max(1, Math.min(bound, clock));
   }
 
