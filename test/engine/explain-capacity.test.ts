@@ -3,12 +3,13 @@
 // than the schedule needs, so memory follows the schedule, not the stream's length.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { createPlainBackend } from "../../src/core/plain.js";
 import { Rng } from "../../src/core/random.js";
 import { Engine, type SequenceLike } from "../../src/engine/engine.js";
 import { type Explanation, explainSchedule } from "../../src/engine/explain.js";
 import { Planner } from "../../src/engine/planner.js";
-import { makeSchedule, type Schedule } from "../../src/engine/schedule.js";
+import { makeSchedule, type ResetPolicy, type Schedule } from "../../src/engine/schedule.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
 
@@ -69,4 +70,73 @@ test("the engine trains with a ring of one segment over a long stream (k1 = k2 =
   assert.equal(model.tape.capacity, 30);
   assert.equal(seen.length, 100);
   assert.ok(seen.every((n) => n === 30));
+});
+
+test("two aligned streams, reset every N: a stream masked between its sequences is still inside its reset segment, and the ring holds it", () => {
+  // Stream 0 runs sequence 0 (1 step, tick 0), is masked for ticks 1…3 while stream 1 runs
+  // sequence 1 (4 steps), then runs sequence 2 at tick 4: its 2nd active step, so no reset
+  // there, and the window of the update at t = 4 reaches back to tick 0: 5 steps.
+  const schedule = makeSchedule({ k1: 2, k2: INF, reset: { every: 2 }, flush: false });
+  const planner = new Planner(schedule, 2, [1, 4, 1]);
+  const capacity = planner.capacity();
+  let stored = 0;
+  for (let plan = planner.next(); plan; plan = planner.next()) stored = Math.max(stored, plan.storedSteps);
+  assert.equal(stored, 5);
+  assert.ok(capacity >= stored, `capacity ${capacity} < ${stored} stored steps`);
+  const model = new SequenceModel(
+    {
+      cell: "rnn",
+      inputSize: 1,
+      hiddenSize: 2,
+      layers: 1,
+      bidirectional: false,
+      peepholes: false,
+      outputSize: 2,
+    },
+    createPlainBackend("float64"),
+  );
+  initializeModel(model, new Rng(1));
+  const sequences: SequenceLike[] = [1, 4, 1].map((length) => ({
+    length,
+    writeInput: (p, out, offset) => {
+      out[offset] = p;
+    },
+    label: (p) => p % 2,
+  }));
+  const summary = new Engine(model, schedule, 2).run(sequences, () => true);
+  assert.equal(summary.updates, 3);
+});
+
+test("Planner.capacity() holds every update's stored steps on 3000 random layouts, streams, lengths and schedules", () => {
+  const steps = fc.oneof(fc.integer({ min: 1, max: 8 }), fc.constant(INF));
+  const resetPolicy = fc.oneof(
+    fc.constant<ResetPolicy>("sequence"),
+    fc.constant<ResetPolicy>("never"),
+    fc.integer({ min: 1, max: 9 }).map((every): ResetPolicy => ({ every })),
+  );
+  fc.assert(
+    fc.property(
+      steps,
+      steps,
+      fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
+      resetPolicy,
+      fc.boolean(),
+      fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
+      (a, b, truncation, reset, flush, layout, streams, lengths) => {
+        const [k1, k2] = truncation === "window" && b < a ? [b, a] : [a, b];
+        const planner = new Planner(
+          makeSchedule({ k1, k2, truncation, reset, flush, layout }),
+          streams,
+          lengths,
+        );
+        const capacity = planner.capacity();
+        for (let plan = planner.next(); plan; plan = planner.next())
+          if (plan.storedSteps > capacity) return false;
+        return true;
+      },
+    ),
+    { numRuns: 3000, seed: 99 },
+  );
 });
