@@ -9,6 +9,7 @@ import type { SequenceLike } from "../engine/engine.js";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
 import { textModelMeta, textReport } from "../tasks/text/meta.js";
 import { cutStreams } from "../tasks/text/streams.js";
+import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
 import type { TextUnit } from "../tasks/text/units.js";
 import type { Vocabulary } from "../tasks/text/vocabulary.js";
 
@@ -25,8 +26,13 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-/** The files under `path` (or the file itself) with their bytes; errors name the path. */
+/**
+ * The files under `path` (or the file itself) with their bytes; errors name the path.
+ * A path "synthetic:words?…" is the project's word-Markov text (synthetic.ts), made in memory.
+ */
 export async function readTextSources(path: string, what = "data.train"): Promise<TextSource[]> {
+  if (isSyntheticSpec(path))
+    return [{ name: path, bytes: new TextEncoder().encode(syntheticText(path).text) }];
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
@@ -102,14 +108,19 @@ export async function loadTextTask(config: TextTaskConfig) {
   const train = cutStreams(corpus.train, config.streams, V, `${data.train} (training text)`);
   const valid = corpus.valid ? cutStreams(corpus.valid, validStreams, V, "the validation text") : null;
   const units = unit === "char" ? "characters" : "bytes";
+  // For the synthetic text, the best possible bits per character, to compare with.
+  const entropy = isSyntheticSpec(data.train) ? syntheticText(data.train).entropy.bitsPerChar : null;
   return {
     train: train as SequenceLike[],
     valid: valid as SequenceLike[] | null,
     inputSize: V,
     outputSize: V,
     meta: textModelMeta(corpus.vocabulary),
-    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}, ${config.streams} streams of ${train[0]?.length} steps`,
-    report: (metrics: { lossPerFrame: number }): Record<string, number> => textReport(metrics.lossPerFrame),
+    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}, ${config.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per character`}`,
+    report: (metrics: { lossPerFrame: number }): Record<string, number> => ({
+      ...textReport(metrics.lossPerFrame),
+      ...(entropy === null ? {} : { entropyRate: entropy }),
+    }),
     corpus,
   };
 }

@@ -3,13 +3,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Rng } from "../../src/core/random.js";
+import { loadTextTask } from "../../src/io/text-files.js";
 import {
   codeLengthBits,
   entropyRate,
   generateText,
   generateWords,
   makeWordSource,
+  parseSyntheticSpec,
   stationaryDistribution,
+  syntheticText,
   type WordSource,
   wordsToText,
 } from "../../src/tasks/text/synthetic.js";
@@ -94,4 +97,45 @@ test("generateText: exact length, reproducible by seed, spelled from the lexicon
     () => makeWordSource({ seed: 1, words: 4, successors: 5 }),
     /successors must be an integer in 1 … 4/,
   );
+});
+
+test("synthetic:words?… names a text in a config; bad specs are named", () => {
+  const spec = parseSyntheticSpec("synthetic:words?seed=4&words=10&chars=500&textSeed=2");
+  assert.deepEqual(spec, {
+    seed: 4,
+    words: 10,
+    successors: 3,
+    minSyllables: 1,
+    maxSyllables: 3,
+    chars: 500,
+    textSeed: 2,
+  });
+  const { text, entropy } = syntheticText("synthetic:words?seed=4&words=10&chars=500&textSeed=2");
+  assert.equal(text.length, 500);
+  assert.equal(entropy.bitsPerChar, entropyRate(makeWordSource({ seed: 4, words: 10 })).bitsPerChar);
+  assert.equal(parseSyntheticSpec("synthetic:words").chars, 200_000);
+  assert.throws(() => parseSyntheticSpec("synthetic:poems"), /unknown synthetic text "poems"/);
+  assert.throws(() => parseSyntheticSpec("synthetic:words?wrods=3"), /unknown parameter "wrods"/);
+  assert.throws(
+    () => parseSyntheticSpec("synthetic:words?words=many"),
+    /words must be an integer, got "many"/,
+  );
+});
+
+test("the trainer's text task reads a synthetic spec and reports its entropy rate", async () => {
+  const task = await loadTextTask({
+    data: { train: "synthetic:words?seed=1&words=12&chars=5000" },
+    streams: 4,
+    validStreams: 2,
+  });
+  assert.equal(task.train.length, 4);
+  assert.equal(task.valid?.length, 2);
+  assert.equal(task.corpus.valid?.length, 250); // char-rnn's 5 %
+  assert.equal(task.inputSize, task.corpus.vocabulary.size);
+  assert.equal(task.meta.task, "text");
+  assert.match(task.describe, /entropy rate is 0\.19\d\d bits per character/);
+  const report = task.report({ lossPerFrame: Math.LN2 });
+  assert.equal(report.bitsPerChar, 1);
+  assert.equal(report.perplexity, 2);
+  assert.ok(Math.abs((report.entropyRate as number) - 0.196) < 0.001);
 });

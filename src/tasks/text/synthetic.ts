@@ -210,3 +210,45 @@ export function codeLengthBits(source: WordSource, words: ArrayLike<number>): nu
   }
   return bits;
 }
+
+/** A synthetic text named in a config: "synthetic:words?seed=1&words=16&successors=3&chars=200000". */
+export interface SyntheticSpec extends Required<WordSourceOptions> {
+  chars: number;
+  /** Seed of the text drawn from the source (the source itself uses `seed`). */
+  textSeed: number;
+}
+
+export const SYNTHETIC_PREFIX = "synthetic:";
+
+export function isSyntheticSpec(path: string): boolean {
+  return path.startsWith(SYNTHETIC_PREFIX);
+}
+
+export function parseSyntheticSpec(spec: string): SyntheticSpec {
+  const body = spec.slice(SYNTHETIC_PREFIX.length);
+  const [kind, query = ""] = body.split("?", 2) as [string, string?];
+  if (kind !== "words")
+    throw new Error(
+      `${JSON.stringify(spec)}: unknown synthetic text "${kind}"; expected "synthetic:words?seed=1&words=16&successors=3&chars=200000"`,
+    );
+  const out: SyntheticSpec = { seed: 1, ...DEFAULT_WORD_SOURCE, chars: 200_000, textSeed: 1 };
+  const keys = ["seed", "words", "successors", "minSyllables", "maxSyllables", "chars", "textSeed"] as const;
+  for (const part of query.split("&").filter((p) => p !== "")) {
+    const [key, value = ""] = part.split("=", 2) as [string, string?];
+    const n = Number(value);
+    if (!(keys as readonly string[]).includes(key))
+      throw new Error(`${JSON.stringify(spec)}: unknown parameter "${key}"; expected ${keys.join(", ")}`);
+    if (value === "" || !Number.isInteger(n))
+      throw new Error(`${JSON.stringify(spec)}: ${key} must be an integer, got ${JSON.stringify(value)}`);
+    out[key as (typeof keys)[number]] = n;
+  }
+  if (out.chars < 2) throw new Error(`${JSON.stringify(spec)}: chars must be at least 2, got ${out.chars}`);
+  return out;
+}
+
+/** The text a spec names, its source and the source's entropy rate. */
+export function syntheticText(spec: string): { text: string; source: WordSource; entropy: EntropyRate } {
+  const s = parseSyntheticSpec(spec);
+  const source = makeWordSource(s);
+  return { text: generateText(source, s.chars, s.textSeed), source, entropy: entropyRate(source) };
+}
