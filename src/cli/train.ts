@@ -184,7 +184,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   const totalSteps = data.train.reduce((n, s) => n + s.length, 0);
   let epochShown = -1;
   let runningLoss = Number.NaN;
-  const result = trainer.run({
+  const result = await trainer.run({
     onUpdate(record, info) {
       if (info.epoch !== epochShown) {
         epochShown = info.epoch;

@@ -1,5 +1,5 @@
 /** A SequenceLike over in-memory arrays: T × I features (row-major) and T labels. */
-import type { FloatArray } from "../core/types.js";
+import { assertFinite, type FloatArray } from "../core/types.js";
 import type { SequenceLike } from "./engine.js";
 
 export class ArraySequence implements SequenceLike {
@@ -16,6 +16,8 @@ export class ArraySequence implements SequenceLike {
         `sequence: ${this.length} labels need ${this.length * inputSize} feature values (${inputSize} per step), got ${features.length}`,
       );
     }
+    // NaN or infinite inputs would poison every gradient silently: refuse them here, at the boundary.
+    assertFinite(features, "sequence features");
   }
 
   writeInput(position: number, out: FloatArray, offset: number): void {

@@ -112,6 +112,29 @@ export class Engine {
   }
 
   run(sequences: readonly SequenceLike[], onUpdate: UpdateFn, options: RunOptions = {}): RunSummary {
+    const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
+    for (const { grads, record } of this.updates(sequences, options)) {
+      summary.updates++;
+      summary.steps += record.forwardSteps;
+      summary.losses += record.losses;
+      summary.lossSum += record.lossSum;
+      if (onUpdate(grads, record) === false) {
+        summary.stopped = true;
+        break;
+      }
+    }
+    return summary;
+  }
+
+  /**
+   * The same run as a generator: one item per update, with the update's gradient (valid
+   * until the generator resumes, which clears it). Lets a caller return to its event loop
+   * between updates (signals, progress) without the engine knowing about it.
+   */
+  *updates(
+    sequences: readonly SequenceLike[],
+    options: RunOptions = {},
+  ): Generator<{ grads: FloatArray; record: UpdateRecord }, void, undefined> {
     const { model, streams: B } = this;
     const train = options.train ?? true;
     const planner = new Planner(
@@ -125,7 +148,7 @@ export class Engine {
     if (options.start) planner.restore(options.start);
     if (options.state) model.loadState(options.state);
     else model.clearState();
-    const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
+    if (train) model.zeroGrads(); // gradients accumulate: start from zero even after a stopped run
     for (let plan = planner.next(); plan; plan = planner.next()) {
       const first = (plan.ticks[0] as { time: number }).time;
       // Nothing before this update is needed: start the ring afresh, so whole sequences are one run.
@@ -152,18 +175,9 @@ export class Engine {
         backwardSteps: train ? plan.backwardSteps : 0,
         storedSteps: plan.storedSteps,
       };
-      summary.updates++;
-      summary.steps += plan.ticks.length;
-      summary.losses += losses;
-      summary.lossSum += lossSum;
-      const go = onUpdate(model.grads, record);
+      yield { grads: model.grads, record };
       if (train) model.zeroGrads();
-      if (go === false) {
-        summary.stopped = true;
-        break;
-      }
     }
-    return summary;
   }
 
   /** Slot runs covering steps [from, to], oldest first (the ring may wrap once). */

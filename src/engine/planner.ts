@@ -99,8 +99,17 @@ export class Planner {
     const { k1, k2, truncation, reset, layout, flush } = this.schedule;
     const longest = this.lengths.reduce((a, b) => Math.max(a, b), 1);
     const clock = layout === "aligned" ? this.alignedTotal() : this.lengths.reduce((a, b) => a + b, 0);
-    // The span back to the last reset: a sequence, N steps, or everything.
-    const span = reset === "sequence" ? longest : reset === "never" ? clock : Math.min(reset.every, clock);
+    // The span back to the last reset, in ticks: a sequence, a segment of N active steps, or everything.
+    // Aligned streams are masked between their sequences without counting toward N, so there a
+    // segment can outlast N ticks; packed streams are never masked before their data ends.
+    const span =
+      reset === "sequence"
+        ? longest
+        : reset === "never"
+          ? clock
+          : layout === "aligned"
+            ? this.longestSegment(reset.every)
+            : Math.min(reset.every, clock);
     // Aligned and flushed, every update ends before a reset point. With a reset at each
     // sequence (all streams together at a batch start) or with one stream (no masked steps,
     // so `every: N` resets are N ticks apart), every update and every window then lie inside
@@ -115,6 +124,37 @@ export class Planner {
     else bound = chunk + k2 - 1;
     if (withinSegments) bound = Math.min(bound, span);
     return Math.max(1, Math.min(bound, clock));
+  }
+
+  /**
+   * Aligned layout, reset every N: the most ticks from a stream's reset to its last active
+   * step before its next reset (masked ticks in between count on the clock, not toward N).
+   */
+  private longestSegment(every: number): number {
+    const B = this.streams;
+    const count = new Array<number>(B).fill(0);
+    const segmentStart = new Array<number>(B).fill(0);
+    let longest = 1;
+    let time = 0;
+    for (let first = 0; first < this.lengths.length; first += B) {
+      let batch = 0;
+      for (let b = 0; b < B && first + b < this.lengths.length; b++) {
+        const length = this.lengths[first + b] as number;
+        batch = Math.max(batch, length);
+        // The stream is active at ticks time … time + length − 1, in runs between its resets.
+        for (let tick = time, left = length; left > 0; ) {
+          const done = count[b] as number;
+          if (done % every === 0) segmentStart[b] = tick;
+          const run = Math.min(left, every - (done % every));
+          longest = Math.max(longest, tick + run - (segmentStart[b] as number));
+          count[b] = done + run;
+          tick += run;
+          left -= run;
+        }
+      }
+      time += batch;
+    }
+    return longest;
   }
 
   private alignedTotal(): number {
@@ -145,7 +185,14 @@ export class Planner {
 
   /** Where the plan stands between updates: enough to continue it exactly. */
   position(): PlannerPosition {
-    if (this.beforeLookahead) return structuredClone(this.beforeLookahead);
+    // The lookahead tick moved the streams on; the update counters are current.
+    if (this.beforeLookahead) {
+      return {
+        ...structuredClone(this.beforeLookahead),
+        previousUpdate: this.previousUpdate,
+        updates: this.updates,
+      };
+    }
     return this.snapshot();
   }
 

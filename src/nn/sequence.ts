@@ -4,6 +4,7 @@
  * B sequences of possibly unequal length run side by side; a shorter one is masked
  * after its end.
  */
+import { assertFinite } from "../core/types.js";
 import type { SequenceModel } from "./model.js";
 
 export interface SequenceBatch {
@@ -28,6 +29,7 @@ export function loadBatch(model: SequenceModel, batch: SequenceBatch): number {
         `batch stream ${b}: ${steps} labels need ${steps * I} input values (${I} per step), got ${inputs.length}`,
       );
     }
+    assertFinite(inputs, `batch stream ${b} inputs`);
     T = Math.max(T, steps);
   }
   if (T === 0) throw new Error("batch: every sequence is empty");

@@ -175,7 +175,7 @@ export class Trainer {
     };
   }
 
-  run(hooks: TrainerHooks = {}): TrainResult {
+  async run(hooks: TrainerHooks = {}): Promise<TrainResult> {
     const o = this.options;
     const now = hooks.now ?? (() => Date.now());
     const started = now();
@@ -203,71 +203,69 @@ export class Trainer {
       let stepsInEpoch = 0;
       let sinceCheckpoint = 0;
       let stop: StopReason | null = null;
-      engine.run(
-        sequences,
-        (grads, record) => {
-          if (this.cleanWeights) this.model.params.set(this.cleanWeights); // weight noise off before the step
-          stepsInEpoch += record.forwardSteps;
-          const gradNorm = clipGradients(grads, o.clip);
-          if (!Number.isFinite(gradNorm) || !Number.isFinite(record.lossSum)) {
-            // Skip the update, keep the last good weights; stop after too many in a row.
-            s.badInARow++;
-            s.skippedUpdates++;
-            hooks.onBadUpdate?.({
-              epoch: s.epoch,
-              update: s.updates,
-              inARow: s.badInARow,
-              lossSum: record.lossSum,
-              gradNorm,
-            });
-            if (s.badInARow >= (o.maxBadUpdates ?? 10)) {
-              stop = "bad-updates";
-              return false;
-            }
-          } else {
-            s.badInARow = 0;
-            this.optimizer.step(this.model.params, grads, lr);
-            s.epochLossSum += record.lossSum;
-            s.epochFrames += record.losses;
+      const updates = engine.updates(sequences, {
+        start: s.position ?? undefined,
+        state: s.position && this.pendingCarried ? this.pendingCarried : undefined,
+        beforeUpdate:
+          weightNoise > 0
+            ? () => {
+                // Gaussian weight noise (Graves 2011; RNNLIB's weightNoise): forward and backward see noisy weights.
+                this.cleanWeights ??= this.model.backend.alloc(this.model.params.length);
+                this.cleanWeights.set(this.model.params);
+                for (let i = 0; i < this.model.params.length; i++)
+                  this.model.params[i] += weightNoise * this.noiseRng.normal();
+              }
+            : undefined,
+      });
+      let lastYield = now();
+      for (const { grads, record } of updates) {
+        if (this.cleanWeights) this.model.params.set(this.cleanWeights); // weight noise off before the step
+        stepsInEpoch += record.forwardSteps;
+        const gradNorm = clipGradients(grads, o.clip);
+        if (!Number.isFinite(gradNorm) || !Number.isFinite(record.lossSum)) {
+          // Skip the update, keep the last good weights; stop after too many in a row.
+          s.badInARow++;
+          s.skippedUpdates++;
+          hooks.onBadUpdate?.({
+            epoch: s.epoch,
+            update: s.updates,
+            inARow: s.badInARow,
+            lossSum: record.lossSum,
+            gradNorm,
+          });
+          if (s.badInARow >= (o.maxBadUpdates ?? 10)) {
+            stop = "bad-updates";
+            break;
           }
-          s.updates++;
-          sinceCheckpoint++;
-          hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
-          const resumable = engine.resumable();
-          if (o.maxUpdates !== undefined && s.updates >= o.maxUpdates) stop = "max-updates";
-          else if (o.maxSeconds !== undefined && (now() - started) / 1000 >= o.maxSeconds)
-            stop = "max-seconds";
-          else if (hooks.stopRequested?.() && resumable) stop = "interrupted";
-          if (
-            resumable &&
-            (stop !== null || (o.checkpointEvery !== undefined && sinceCheckpoint >= o.checkpointEvery))
-          ) {
-            s.position = engine.position();
-            hooks.saveCheckpoint?.(this.checkpoint());
-            sinceCheckpoint = 0;
-          }
-          return stop === null;
-        },
-        {
-          start: s.position ?? undefined,
-          state: s.position && this.pendingCarried ? this.pendingCarried : undefined,
-          beforeUpdate:
-            weightNoise > 0
-              ? () => {
-                  // Gaussian weight noise (Graves 2011; RNNLIB's weightNoise): forward and backward see noisy weights.
-                  this.cleanWeights ??= this.model.backend.alloc(this.model.params.length);
-                  this.cleanWeights.set(this.model.params);
-                  for (let i = 0; i < this.model.params.length; i++)
-                    this.model.params[i] += weightNoise * this.noiseRng.normal();
-                }
-              : undefined,
-        },
-      );
-      this.pendingCarried = null;
-      if (stop === "bad-updates") {
-        reason = stop;
-        break;
+        } else {
+          s.badInARow = 0;
+          this.optimizer.step(this.model.params, grads, lr);
+          s.epochLossSum += record.lossSum;
+          s.epochFrames += record.losses;
+        }
+        s.updates++;
+        sinceCheckpoint++;
+        hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
+        // Give signals and timers a turn now and then (Ctrl-C, progress redraws).
+        if (now() - lastYield > 100) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = now();
+        }
+        const resumable = engine.resumable();
+        if (o.maxUpdates !== undefined && s.updates >= o.maxUpdates) stop = "max-updates";
+        else if (o.maxSeconds !== undefined && (now() - started) / 1000 >= o.maxSeconds) stop = "max-seconds";
+        else if (hooks.stopRequested?.() && resumable) stop = "interrupted";
+        if (
+          resumable &&
+          (stop !== null || (o.checkpointEvery !== undefined && sinceCheckpoint >= o.checkpointEvery))
+        ) {
+          s.position = engine.position();
+          hooks.saveCheckpoint?.(this.checkpoint());
+          sinceCheckpoint = 0;
+        }
+        if (stop !== null) break;
       }
+      this.pendingCarried = null;
       if (stop !== null) {
         reason = stop;
         break;
