@@ -29,6 +29,32 @@ describe("synth stop split", () => {
     assert.ok(Math.abs(split.boundary - 2200) <= 32, `boundary ${split.boundary}`);
   });
 
+  it("takes the first burst, not a later louder onset", () => {
+    const rng = new Rng(4);
+    const x = new Int16Array(1600);
+    for (let n = 0; n < 1600; n++) {
+      const amplitude = n < 400 ? 6000 : n < 1000 ? 20 : n < 1300 ? 600 : 6000; // fricative tail, closure, burst, vowel
+      x[n] = Math.round(amplitude * (2 * rng.next() - 1));
+    }
+    const split = splitStop(x, 0, 1600, "t", { sampleRate: RATE });
+    assert.equal(split.method, "energy");
+    assert.ok(Math.abs(split.boundary - 1000) <= 32, `boundary ${split.boundary}`);
+  });
+
+  it("takes the half-way point of a smooth rise that has no abrupt step", () => {
+    // Silence for 40 ms, then amplitude growing by 3 dB per 2 ms frame: no 6 dB step anywhere.
+    const rng = new Rng(3);
+    const x = new Int16Array(1600);
+    for (let n = 640; n < 1600; n++) {
+      const frame = Math.floor((n - 640) / 32);
+      x[n] = Math.round(Math.min(8000, 40 * 10 ** ((3 * frame) / 20)) * (2 * rng.next() - 1));
+    }
+    const split = splitStop(x, 0, 1600, "t", { sampleRate: RATE });
+    assert.equal(split.method, "energy");
+    // Quietest ~30 dB (the floor), loudest ~73 dB: half-way ~52 dB, about 9 frames into the ramp.
+    assert.ok(split.boundary > 640 + 6 * 32 && split.boundary < 640 + 12 * 32, `boundary ${split.boundary}`);
+  });
+
   it("falls back to the phone's fixed fraction without a burst", () => {
     const rng = new Rng(2);
     const x = Int16Array.from({ length: 1000 }, () => Math.round(1000 * (2 * rng.next() - 1)));
