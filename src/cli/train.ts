@@ -91,6 +91,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   const args = parseTrainArgs(argv);
   const config = readConfig(args.configPath, args.overrides);
   const progress = createProgress({ quiet: args.quiet });
+  const schedule = makeSchedule(config.schedule); // a bad schedule fails before any data is read
   const data = await loadTaskData(config);
   for (const [key, value] of [
     ["inputSize", data.inputSize],
@@ -101,7 +102,6 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
       throw new Error(`${args.configPath}: model.${key} is ${given}, but the data needs ${value}`);
     }
   }
-  const schedule = makeSchedule(config.schedule);
   const { backend, fallbackReasons } =
     config.dtype === "float64" || config.backend === "plain"
       ? {
