@@ -151,8 +151,9 @@ export class Engine {
     if (train) model.zeroGrads(); // gradients accumulate: start from zero even after a stopped run
     for (let plan = planner.next(); plan; plan = planner.next()) {
       const first = (plan.ticks[0] as { time: number }).time;
-      // Nothing before this update is needed: start the ring afresh, so whole sequences are one run.
-      if (plan.sweepStart >= first) this.base = first;
+      // Nothing before this update is needed, now or later: start the ring afresh, so whole
+      // sequences are one run.
+      if (this.canRestartRing(plan, first)) this.base = first;
       options.beforeUpdate?.(plan);
       this.writeTicks(plan, sequences);
       const chunk = this.runsOf(plan.previousTime + 1, plan.time);
@@ -178,6 +179,23 @@ export class Engine {
       yield { grads: model.grads, record };
       if (train) model.zeroGrads();
     }
+  }
+
+  /**
+   * Whether the ring may start afresh at this update's first tick: nothing before it is
+   * needed by this update (sweepStart ≥ first) nor by any later one. A later window reaches
+   * back past `first` only through a stream that carries its state over it: one active there
+   * without a reset, or one masked there that resumes later without a reset (aligned layout,
+   * reset every N or never: its window then reaches back over the masked ticks).
+   */
+  private canRestartRing(plan: UpdatePlan, first: number): boolean {
+    if (plan.sweepStart < first) return false;
+    const { truncation, k1, k2, reset, layout } = this.schedule;
+    // Windows that never reach before their own update's first step.
+    if (Number.isFinite(k2) && (truncation === "window" ? k2 === k1 : k2 === 1)) return true;
+    // A masked stream resumes, if ever, with a reset (reset at each sequence) or never (packed).
+    const tick = plan.ticks[0] as UpdatePlan["ticks"][number];
+    return tick.steps.every((s) => (s ? s.reset : reset === "sequence" || layout === "packed"));
   }
 
   /** Slot runs covering steps [from, to], oldest first (the ring may wrap once). */
