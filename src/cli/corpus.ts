@@ -20,6 +20,8 @@ Options:
   --voices LIST        comma-separated subset of ${VOICE_NAMES.join(",")} (default ${SYNTH_DEFAULTS.voices.join(",")})
   --seed S             seed for sentences and prosody (default ${SYNTH_DEFAULTS.seed})
   --jobs J             Festival processes in parallel (default ${SYNTH_DEFAULTS.jobs})
+  --overwrite          replace DIR/TRAIN, DIR/TEST and DIR/SPEAKERS.TXT if present
+                       (without it their presence is an error)
   --quiet              no progress output
   -h, --help           this text
 `;
@@ -60,6 +62,7 @@ function parseSynthArgs(argv: string[]) {
         voices: { type: "string" },
         seed: { type: "string" },
         jobs: { type: "string" },
+        overwrite: { type: "boolean", default: false },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -98,6 +101,7 @@ async function synthCommand(argv: string[]): Promise<void> {
     voices: voicesFlag(values.voices),
     seed: integerFlag("seed", values.seed, SYNTH_DEFAULTS.seed, 0),
     jobs: integerFlag("jobs", values.jobs, SYNTH_DEFAULTS.jobs, 1),
+    overwrite: values.overwrite ?? false,
     onProgress: quiet
       ? undefined
       : (done, total) => process.stderr.write(`\rsynth: ${done}/${total} utterances`),

@@ -11,6 +11,7 @@
  * and writes every file atomically (temporary name, then rename).
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -40,6 +41,8 @@ export interface SynthOptions {
   jobs?: number;
   /** Utterances per Festival process. */
   batchSize?: number;
+  /** Replace OUT/TRAIN, OUT/TEST and OUT/SPEAKERS.TXT if present; otherwise their presence is an error. */
+  overwrite?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -71,6 +74,7 @@ export const SYNTH_DEFAULTS = {
   seed: 1,
   jobs: 2,
   batchSize: 8,
+  overwrite: false,
 };
 
 /** Longest final silence kept, in seconds (Festival's diphone voices end with ~0.45 s; TIMIT's h# is shorter). */
@@ -154,6 +158,16 @@ export async function synthesizeCorpus(options: SynthOptions): Promise<SynthSumm
   };
   for (const s of plan.speakers) summary[s.split === "TRAIN" ? "train" : "test"].speakers++;
 
+  // A previous corpus's utterances would mix into this one: refuse, or remove them when asked to.
+  const previous = ["TRAIN", "TEST", "SPEAKERS.TXT"].filter((name) => existsSync(join(o.out, name)));
+  if (previous.length > 0) {
+    if (!o.overwrite) {
+      throw new Error(
+        `synth: ${o.out} already holds ${previous.join(", ")}; choose another directory or pass overwrite (--overwrite) to replace them`,
+      );
+    }
+    for (const name of previous) await rm(join(o.out, name), { recursive: true, force: true });
+  }
   await mkdir(o.out, { recursive: true });
   const temp = await mkdtemp(join(tmpdir(), "tbptt-synth-"));
   let done = 0;

@@ -53,6 +53,13 @@ describe("synth corpus end to end", { skip }, () => {
   });
   after(() => rmSync(out, { recursive: true, force: true }));
 
+  it("refuses to write over a corpus unless told to overwrite", async () => {
+    await assert.rejects(
+      synthesizeCorpus({ out, utterances: 3, speakers: 3, testSpeakers: 1, seed: 11 }),
+      /already holds TRAIN, TEST, SPEAKERS.TXT; choose another directory or pass overwrite/,
+    );
+  });
+
   it("writes TIMIT's layout with a TRAIN/TEST split by speaker", () => {
     const utterances = files(out)
       .map((f) => relative(out, f))
