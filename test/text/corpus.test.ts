@@ -1,7 +1,7 @@
 // Corpora from files and folders: concatenation order, the validation split, and bad
 // files named in the error.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -35,13 +35,14 @@ test("validFraction is checked", () => {
   assert.equal(none.train.length, 6);
 });
 
-test("a folder is read recursively in sorted order, hidden files skipped", async () => {
+test("a folder is read recursively in sorted order, hidden files and symbolic links skipped", async () => {
   const folder = join(dir, "books");
   mkdirSync(join(folder, "b-part"), { recursive: true });
   writeFileSync(join(folder, "c.txt"), "third ");
   writeFileSync(join(folder, "a.txt"), "first ");
   writeFileSync(join(folder, "b-part", "x.txt"), "second ");
   writeFileSync(join(folder, ".hidden"), "\u0000");
+  symlinkSync(join(folder, "a.txt"), join(folder, "d-link.txt")); // as GPL -> GPL-3: not read twice
   const sources = await readTextSources(folder);
   assert.deepEqual(
     sources.map((s) => s.name),
