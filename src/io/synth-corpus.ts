@@ -105,18 +105,31 @@ export function speakerDir(out: string, speaker: SpeakerPlan): string {
   return join(out, speaker.split, `DR${speaker.dialectRegion}`, speaker.id);
 }
 
-/** Run `worker` over `items` with at most `jobs` in flight. */
+/**
+ * Run `worker` over `items` with at most `jobs` in flight. After a failure no
+ * new item starts; the first error is thrown once the running ones finish (so
+ * nothing still writes when the caller cleans up).
+ */
 async function pool<T>(items: readonly T[], jobs: number, worker: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  const errors: unknown[] = [];
   const runners = Array.from({ length: Math.min(jobs, items.length) }, async () => {
-    while (next < items.length) await worker(items[next++]!);
+    while (next < items.length && errors.length === 0) {
+      try {
+        await worker(items[next++]!);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
   });
   await Promise.all(runners);
+  if (errors.length > 0) throw errors[0];
 }
 
 export async function synthesizeCorpus(options: SynthOptions): Promise<SynthSummary> {
   const started = performance.now();
-  const o = { ...SYNTH_DEFAULTS, ...options };
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...SYNTH_DEFAULTS, ...(defined as SynthOptions) };
   if (!(Number.isInteger(o.jobs) && o.jobs >= 1))
     throw new Error(`synth: jobs must be an integer >= 1, got ${o.jobs}`);
   if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) {
