@@ -3,20 +3,27 @@
  * a trained model over labelled sequences (eval: loss, frame error, per-class accuracy,
  * confusion) or any sequences (predict: per-frame labels and probabilities as JSON Lines).
  */
+import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { applyNormalisation, toEngineSequences } from "../data/labelled.js";
 import { makeSchedule, type ResetPolicy, type Schedule } from "../engine/schedule.js";
+import { writeFileAtomicSync } from "../io/atomic-write.js";
 import { readLabelledFile } from "../io/dataset-files.js";
 import { loadModelDir } from "../io/model-files.js";
 import { evaluate } from "../train/evaluate.js";
 import type { FrameMetrics } from "../train/metrics.js";
+import { renderConfusionSvg } from "../train/render-confusion.js";
+import { loadSpeechSplits, speechReport, speechSequences } from "./task-speech.js";
 
-export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE [--streams B] [--json]
+export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE|CORPUS [--split test|validation] [--streams B] [--json] [--confusion FILE.svg]
        tbptt predict --model DIR --data FILE [--streams B] [--out FILE]
 
 eval: loss per frame, frame error, per-class accuracy and the confusion matrix of a
 trained model (a directory written by tbptt train: OUT/model or OUT/best) on labelled
 sequences (JSON Lines or the binary form, docs/data.md).
+For a speech model, --data may be a TIMIT-layout corpus: --split picks TEST (default;
+the core test set unless the model was trained with coreTest false) or the validation
+speakers, and the report adds frame error on the 39 folded phones.
 predict: one JSON line per sequence: {"id", "labels": [...], "probs": [[...], ...]}.`;
 
 function options(argv: string[]) {
@@ -27,6 +34,8 @@ function options(argv: string[]) {
       data: { type: "string" },
       streams: { type: "string", default: "8" },
       out: { type: "string" },
+      split: { type: "string", default: "test" },
+      confusion: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -40,24 +49,64 @@ function options(argv: string[]) {
   const streams = Number(values.streams);
   if (!Number.isInteger(streams) || streams < 1)
     throw new Error(`--streams: expected an integer ≥ 1, got ${values.streams}`);
-  return { model: values.model, data: values.data, streams, out: values.out, json: values.json };
+  if (values.split !== "test" && values.split !== "validation")
+    throw new Error(`--split: expected test or validation, got ${values.split}`);
+  return {
+    model: values.model,
+    data: values.data,
+    streams,
+    out: values.out,
+    json: values.json,
+    split: values.split,
+    confusion: values.confusion,
+  };
 }
 
 function load(argv: string[]) {
   const o = options(argv);
   const { model, meta } = loadModelDir(o.model);
+  const saved = meta.schedule as { reset?: ResetPolicy; layout?: "aligned" | "packed" } | undefined;
+  const schedule: Schedule = makeSchedule({
+    reset: saved?.reset ?? "sequence",
+    layout: saved?.layout ?? "aligned",
+  });
+  if (meta.task === "speech" && statSync(o.data).isDirectory()) {
+    // A corpus: the chosen split, normalised with the model's own statistics.
+    const splits = loadSpeechSplits(o.data, {
+      coreTest: meta.coreTest as boolean | undefined,
+      validSpeakers: meta.validSpeakers as number | undefined,
+      delay: meta.delay as number | undefined,
+      seed: meta.seed as number | undefined,
+      normalisation: meta.normalisation ?? null,
+      includeValidation: o.split === "validation",
+    });
+    const utterances = o.split === "validation" ? splits.valid : splits.test;
+    const sequences = speechSequences(utterances, (meta.context as number | undefined) ?? 0);
+    return {
+      o,
+      model,
+      meta,
+      sequences,
+      ids: utterances.map((u) => u.id),
+      source: `${o.data} (${o.split})`,
+      schedule,
+    };
+  }
   const set = readLabelledFile(o.data, {
     inputSize: model.config.inputSize,
     classes: meta.classes,
     classCount: model.config.outputSize,
   });
   if (meta.normalisation) applyNormalisation(set, meta.normalisation);
-  const saved = meta.schedule as { reset?: ResetPolicy; layout?: "aligned" | "packed" } | undefined;
-  const schedule: Schedule = makeSchedule({
-    reset: saved?.reset ?? "sequence",
-    layout: saved?.layout ?? "aligned",
-  });
-  return { o, model, meta, set, schedule };
+  return {
+    o,
+    model,
+    meta,
+    sequences: toEngineSequences(set),
+    ids: set.sequences.map((s) => s.id),
+    source: set.source,
+    schedule,
+  };
 }
 
 export function formatConfusion(metrics: FrameMetrics, names: readonly string[]): string {
@@ -73,41 +122,53 @@ export function formatConfusion(metrics: FrameMetrics, names: readonly string[])
 }
 
 export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
-  const { o, model, meta, set, schedule } = load(argv);
-  const metrics = evaluate(
-    model,
-    toEngineSequences(set),
-    schedule,
-    Math.min(o.streams, set.sequences.length),
-  );
+  const { o, model, meta, sequences, source, schedule } = load(argv);
+  const metrics = evaluate(model, sequences, schedule, Math.max(1, Math.min(o.streams, sequences.length)));
   const names = meta.classes ?? Array.from({ length: model.config.outputSize }, (_, i) => String(i));
   const perClass = metrics.perClassAccuracy();
+  const extra: Record<string, number> = meta.task === "speech" ? speechReport(metrics) : {};
+  if (o.confusion) {
+    writeFileAtomicSync(
+      o.confusion,
+      new TextEncoder().encode(renderConfusionSvg(metrics, names, `${o.model} on ${source}`)),
+    );
+  }
   if (o.json) {
     console.log(
       JSON.stringify({
         ...metrics.summary(),
+        ...extra,
         perClassAccuracy: Object.fromEntries(names.map((n, i) => [n, perClass[i]])),
       }),
     );
     return metrics;
   }
-  console.log(`${set.source}: ${metrics.frames} labelled frames in ${set.sequences.length} sequences`);
+  console.log(`${source}: ${metrics.frames} labelled frames in ${sequences.length} sequences`);
   console.log(
-    `loss per frame ${metrics.lossPerFrame.toFixed(4)}, frame error ${(100 * metrics.frameError).toFixed(2)}%`,
+    [
+      `loss per frame ${metrics.lossPerFrame.toFixed(4)}`,
+      `frame error ${(100 * metrics.frameError).toFixed(2)}%`,
+      ...Object.entries(extra).map(([k, v]) => `${k} ${(100 * v).toFixed(2)}%`),
+    ].join(", "),
   );
   console.log(
-    `per-class accuracy: ${names.map((n, i) => `${n} ${Number.isNaN(perClass[i]) ? "-" : (100 * (perClass[i] as number)).toFixed(1)}%`).join(", ")}`,
+    `per-class accuracy: ${names
+      .map((n, i) => [n, perClass[i] as number] as const)
+      .filter(([, a]) => !Number.isNaN(a))
+      .map(([n, a]) => `${n} ${(100 * a).toFixed(1)}%`)
+      .join(", ")}`,
   );
-  if (model.config.outputSize <= 40) console.log(formatConfusion(metrics, names));
+  console.log(formatConfusion(metrics, names));
+  if (o.confusion) console.log(`confusion matrix picture: ${o.confusion}`);
   return metrics;
 }
 
 export async function predictCommand(argv: string[]): Promise<void> {
-  const { o, model, meta, set, schedule } = load(argv);
+  const { o, model, meta, sequences, ids, schedule } = load(argv);
   const C = model.config.outputSize;
-  const labels = set.sequences.map((s) => new Array<string | number>(s.labels.length));
-  const probs = set.sequences.map((s) => new Array<number[]>(s.labels.length));
-  evaluate(model, toEngineSequences(set), schedule, Math.min(o.streams, set.sequences.length), (frame) => {
+  const labels = sequences.map((s) => new Array<string | number>(s.length));
+  const probs = sequences.map((s) => new Array<number[]>(s.length));
+  evaluate(model, sequences, schedule, Math.max(1, Math.min(o.streams, sequences.length)), (frame) => {
     let best = 0;
     const row: number[] = [];
     for (let c = 0; c < C; c++) {
@@ -120,10 +181,8 @@ export async function predictCommand(argv: string[]): Promise<void> {
       : best;
     (probs[frame.sequence] as number[][])[frame.position] = row;
   });
-  const lines = set.sequences.map((s, i) => JSON.stringify({ id: s.id, labels: labels[i], probs: probs[i] }));
+  const lines = ids.map((id, i) => JSON.stringify({ id, labels: labels[i], probs: probs[i] }));
   const text = `${lines.join("\n")}\n`;
-  if (o.out) {
-    const { writeFileAtomicSync } = await import("../io/atomic-write.js");
-    writeFileAtomicSync(o.out, new TextEncoder().encode(text));
-  } else process.stdout.write(text);
+  if (o.out) writeFileAtomicSync(o.out, new TextEncoder().encode(text));
+  else process.stdout.write(text);
 }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { ArraySequence } from "../engine/array-sequence.js";
 import { loadSpeechSet, type SpeechUtterance } from "../io/speech-dataset.js";
 import { indexTimit } from "../io/timit.js";
+import { contextWindow } from "../tasks/speech/context.js";
 import { normalisationStats, normalise } from "../tasks/speech/normalise.js";
 import { foldTo39, TIMIT_PHONES_61 } from "../tasks/speech/phones.js";
 import type { TrainConfig } from "../train/config.js";
@@ -39,8 +40,10 @@ export function loadSpeechSplits(
     delay?: number;
     cache?: string;
     seed?: number;
-    /** Use these statistics (a trained model's) instead of the training set's. */
+    /** Use these statistics (a trained model's) instead of the training set's: then only TEST is read ... */
     normalisation?: { mean: number[]; std: number[] } | null;
+    /** ... and the validation speakers too, when asked. */
+    includeValidation?: boolean;
   },
 ): SpeechSplits {
   const index = indexTimit(root, {
@@ -55,7 +58,7 @@ export function loadSpeechSplits(
   // With given statistics only TEST is needed (evaluation of a trained model).
   const train = load(given ? [] : index.train);
   if (!given && train.utterances.length === 0) throw new Error(`${root}: no training utterances found`);
-  const valid = load(given ? [] : index.validation);
+  const valid = load(given && !options.includeValidation ? [] : index.validation);
   const test = load(index.test);
   const dim = (train.utterances[0] ?? test.utterances[0])?.dim ?? 0;
   // Graves 2005: inputs normalised to zero mean and unit variance over the training set.
@@ -76,8 +79,16 @@ export function loadSpeechSplits(
   };
 }
 
-export function speechSequences(utterances: readonly SpeechUtterance[]): ArraySequence[] {
-  return utterances.map((u) => new ArraySequence(u.features, u.labels, u.dim));
+/** The engine's sequences; with `context` k each input is the window of 2k + 1 frames around it. */
+export function speechSequences(utterances: readonly SpeechUtterance[], context = 0): ArraySequence[] {
+  return utterances.map(
+    (u) =>
+      new ArraySequence(
+        contextWindow(u.features, u.frames, u.dim, context),
+        u.labels,
+        u.dim * (2 * context + 1),
+      ),
+  );
 }
 
 export function loadSpeechTask(config: TrainConfig): TaskData {
@@ -88,16 +99,21 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
     cache: config.data.cache,
     seed: config.seed,
   });
+  const context = config.data.context ?? 0;
   return {
-    train: speechSequences(splits.train),
-    valid: splits.valid.length > 0 ? speechSequences(splits.valid) : null,
-    inputSize: splits.dim,
+    train: speechSequences(splits.train, context),
+    valid: splits.valid.length > 0 ? speechSequences(splits.valid, context) : null,
+    inputSize: splits.dim * (2 * context + 1),
     outputSize: TIMIT_PHONES_61.length,
     meta: {
       task: "speech",
       classes: [...TIMIT_PHONES_61],
       normalisation: splits.normalisation,
       delay: config.data.delay ?? 0,
+      context,
+      coreTest: config.data.coreTest ?? true,
+      validSpeakers: config.data.validSpeakers,
+      seed: config.seed,
     },
     describe: `${splits.train.length} training, ${splits.valid.length} validation, ${splits.test.length} test utterances, ${splits.dim} features, 61 phones`,
     report: speechReport,

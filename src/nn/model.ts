@@ -14,13 +14,15 @@ import type { FloatArray } from "../core/types.js";
 import { BidirectionalLayer } from "./bidirectional.js";
 import type { CellType } from "./cell.js";
 import { type DenseParams, denseBackward, denseForward } from "./dense.js";
+import { FeedForwardLayer } from "./feedforward.js";
 import { type SequenceLayer, UnidirectionalLayer } from "./layer.js";
 import { RecurrentDirection } from "./recurrent.js";
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "./softmax-xent.js";
 import { createTape, type SlotRun, type Tape } from "./tape.js";
 
 export interface ModelConfig {
-  cell: CellType;
+  /** A recurrent cell, or "mlp": feed-forward tanh layers applied frame by frame (feedforward.ts). */
+  cell: CellType | "mlp";
   inputSize: number;
   hiddenSize: number;
   layers: number;
@@ -42,7 +44,10 @@ export function validateModelConfig(config: ModelConfig): void {
   const bad = (field: string, expected: string, got: unknown) => {
     throw new Error(`model.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
   };
-  if (!["lstm", "gru", "rnn"].includes(config.cell)) bad("cell", '"lstm", "gru" or "rnn"', config.cell);
+  if (!["lstm", "gru", "rnn", "mlp"].includes(config.cell))
+    bad("cell", '"lstm", "gru", "rnn" or "mlp"', config.cell);
+  if (config.cell === "mlp" && config.bidirectional)
+    bad("bidirectional", 'false for cell "mlp" (it has no time direction)', true);
   for (const key of ["inputSize", "hiddenSize", "layers", "outputSize"] as const) {
     const v = config[key];
     if (!Number.isInteger(v) || v < 1) bad(key, "a positive integer", v);
@@ -72,8 +77,15 @@ export class SequenceModel {
     validateModelConfig(config);
     let inputSize = config.inputSize;
     for (let layer = 0; layer < config.layers; layer++) {
+      if (config.cell === "mlp") {
+        const hidden = new FeedForwardLayer(inputSize, config.hiddenSize, layer, this.layout);
+        this.layers.push(hidden);
+        inputSize = hidden.outputSize;
+        continue;
+      }
+      const cell = config.cell;
       const spec = (reverse: boolean) => ({
-        cell: config.cell,
+        cell,
         inputSize,
         hiddenSize: config.hiddenSize,
         peepholes: config.peepholes,

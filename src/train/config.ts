@@ -20,7 +20,7 @@ const reset = z.union([
 
 export const modelSchema = z
   .object({
-    cell: z.enum(["lstm", "gru", "rnn"]).default("lstm"),
+    cell: z.enum(["lstm", "gru", "rnn", "mlp"]).default("lstm"),
     inputSize: z.number().int().min(1).optional(),
     hiddenSize: z.number().int().min(1).default(32),
     layers: z.number().int().min(1).default(1),

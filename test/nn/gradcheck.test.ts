@@ -7,12 +7,12 @@ import { createPlainBackend } from "../../src/core/plain.js";
 import { Rng } from "../../src/core/random.js";
 import type { CellType } from "../../src/nn/cell.js";
 import { initializeModel } from "../../src/nn/initialize.js";
-import { SequenceModel } from "../../src/nn/model.js";
+import { type ModelConfig, SequenceModel } from "../../src/nn/model.js";
 import { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "../../src/nn/sequence.js";
 import { checkGradient } from "../helpers/gradcheck.js";
 
 interface Case {
-  cell: CellType;
+  cell: ModelConfig["cell"];
   peepholes: boolean;
   layers: number;
   bidirectional: boolean;
@@ -73,6 +73,7 @@ const base: Case = {
 
 const named: [string, Partial<Case>][] = [
   ["rnn", { cell: "rnn" }],
+  ["2-layer mlp (frame by frame)", { cell: "mlp", layers: 2 }],
   ["gru", { cell: "gru" }],
   ["lstm", {}],
   ["lstm with peepholes", { peepholes: true }],

@@ -1,0 +1,61 @@
+/**
+ * The confusion matrix as a picture: an SVG heat map, rows the true class, columns the
+ * predicted one, each row scaled to its own total (so rare classes are as visible as
+ * common ones), with the per-class accuracy at the row's end.
+ */
+import type { FrameMetrics } from "./metrics.js";
+
+const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+export function renderConfusionSvg(
+  metrics: FrameMetrics,
+  names: readonly string[],
+  title = "Confusion matrix",
+): string {
+  const C = metrics.classes;
+  const cell = C > 40 ? 10 : 16;
+  const margin = 60;
+  const size = C * cell;
+  const width = margin + size + 70;
+  const height = margin + size + 40;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="${cell - 3}">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${margin}" y="16" font-size="13">${escape(title)} (rows: true, columns: predicted; each row scaled to its frames)</text>`,
+  ];
+  const accuracy = metrics.perClassAccuracy();
+  for (let c = 0; c < C; c++) {
+    let total = 0;
+    for (let p = 0; p < C; p++) total += metrics.confusion[c * C + p] as number;
+    const y = margin + c * cell;
+    parts.push(
+      `<text x="${margin - 4}" y="${y + cell - 3}" text-anchor="end">${escape(names[c] ?? String(c))}</text>`,
+    );
+    for (let p = 0; p < C; p++) {
+      const n = metrics.confusion[c * C + p] as number;
+      if (n === 0) continue;
+      const share = n / total;
+      const shade = Math.round(255 * (1 - share));
+      const fill =
+        p === c ? `rgb(${shade},${Math.round(128 + share * 127)},${shade})` : `rgb(255,${shade},${shade})`;
+      parts.push(
+        `<rect x="${margin + p * cell}" y="${y}" width="${cell}" height="${cell}" fill="${fill}"><title>${escape(names[c] ?? "")} → ${escape(names[p] ?? "")}: ${n}</title></rect>`,
+      );
+    }
+    const a = accuracy[c] as number;
+    parts.push(
+      `<text x="${margin + size + 4}" y="${y + cell - 3}">${Number.isNaN(a) ? "" : `${(100 * a).toFixed(0)}%`}</text>`,
+    );
+  }
+  for (let p = 0; p < C; p++) {
+    const x = margin + p * cell + cell - 3;
+    parts.push(
+      `<text x="${x}" y="${margin + size + 6}" transform="rotate(90 ${x} ${margin + size + 6})">${escape(names[p] ?? String(p))}</text>`,
+    );
+  }
+  parts.push(
+    `<rect x="${margin}" y="${margin}" width="${size}" height="${size}" fill="none" stroke="#888"/>`,
+    "</svg>",
+  );
+  return `${parts.join("\n")}\n`;
+}
