@@ -5,7 +5,7 @@
  */
 import type { FrameMetrics } from "./metrics.js";
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function renderConfusionSvg(
   metrics: FrameMetrics,
@@ -21,7 +21,7 @@ export function renderConfusionSvg(
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="${cell - 3}">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${margin}" y="16" font-size="13">${escape(title)} (rows: true, columns: predicted; each row scaled to its frames)</text>`,
+    `<text x="${margin}" y="16" font-size="13">${escapeXml(title)} (rows: true, columns: predicted; each row scaled to its frames)</text>`,
   ];
   const accuracy = metrics.perClassAccuracy();
   for (let c = 0; c < C; c++) {
@@ -29,7 +29,7 @@ export function renderConfusionSvg(
     for (let p = 0; p < C; p++) total += metrics.confusion[c * C + p] as number;
     const y = margin + c * cell;
     parts.push(
-      `<text x="${margin - 4}" y="${y + cell - 3}" text-anchor="end">${escape(names[c] ?? String(c))}</text>`,
+      `<text x="${margin - 4}" y="${y + cell - 3}" text-anchor="end">${escapeXml(names[c] ?? String(c))}</text>`,
     );
     for (let p = 0; p < C; p++) {
       const n = metrics.confusion[c * C + p] as number;
@@ -39,7 +39,7 @@ export function renderConfusionSvg(
       const fill =
         p === c ? `rgb(${shade},${Math.round(128 + share * 127)},${shade})` : `rgb(255,${shade},${shade})`;
       parts.push(
-        `<rect x="${margin + p * cell}" y="${y}" width="${cell}" height="${cell}" fill="${fill}"><title>${escape(names[c] ?? "")} → ${escape(names[p] ?? "")}: ${n}</title></rect>`,
+        `<rect x="${margin + p * cell}" y="${y}" width="${cell}" height="${cell}" fill="${fill}"><title>${escapeXml(names[c] ?? "")} → ${escapeXml(names[p] ?? "")}: ${n}</title></rect>`,
       );
     }
     const a = accuracy[c] as number;
@@ -50,7 +50,7 @@ export function renderConfusionSvg(
   for (let p = 0; p < C; p++) {
     const x = margin + p * cell + cell - 3;
     parts.push(
-      `<text x="${x}" y="${margin + size + 6}" transform="rotate(90 ${x} ${margin + size + 6})">${escape(names[p] ?? String(p))}</text>`,
+      `<text x="${x}" y="${margin + size + 6}" transform="rotate(90 ${x} ${margin + size + 6})">${escapeXml(names[p] ?? String(p))}</text>`,
     );
   }
   parts.push(
