@@ -12,6 +12,7 @@ import { createPlainBackend } from "../../src/core/plain.js";
 import { Rng } from "../../src/core/random.js";
 import { Engine } from "../../src/engine/engine.js";
 import { makeSchedule } from "../../src/engine/schedule.js";
+import { loadTextTask } from "../../src/io/text-files.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
 import { buildCorpus } from "../../src/tasks/text/corpus.js";
@@ -28,6 +29,7 @@ import {
 } from "../../src/tasks/text/synthetic.js";
 import { clipGradients } from "../../src/train/clip.js";
 import { createOptimizer } from "../../src/train/optimizer.js";
+import { Trainer } from "../../src/train/trainer.js";
 
 test("a char LSTM learns a word-Markov text to within 0.04 bits per character of its entropy", () => {
   const started = Date.now();
@@ -110,4 +112,47 @@ test("a char LSTM learns a word-Markov text to within 0.04 bits per character of
     allowed >= 0.9 * (words.length - 1),
     `${allowed} of ${words.length - 1} sampled word pairs are possible`,
   );
+});
+
+test("the same through the trainer: loadTextTask on a synthetic spec, Trainer, bits per char from the report", async () => {
+  const task = await loadTextTask({
+    data: {
+      train: "synthetic:words?seed=1&words=12&successors=3&chars=33000&textSeed=7",
+      validFraction: 0.1,
+    },
+    streams: 16,
+    validStreams: 2,
+  });
+  const model = new SequenceModel(
+    {
+      cell: "lstm",
+      inputSize: task.inputSize,
+      hiddenSize: 24,
+      layers: 1,
+      bidirectional: false,
+      peepholes: false,
+      outputSize: task.outputSize,
+    },
+    createPlainBackend("float32"),
+  );
+  initializeModel(model, new Rng(3), { scheme: "pytorch", forgetBias: 1 });
+  const trainer = new Trainer(model, task.train, task.valid, {
+    schedule: makeSchedule({ k1: 16, k2: 16, reset: "never", layout: "packed", reduction: "mean" }),
+    streams: 16,
+    validStreams: 2,
+    optimizer: { type: "adam", lr: 0.02 },
+    lrSchedule: { type: "step", after: 2, factor: 0.25 },
+    clip: { value: 5 },
+    epochs: 4,
+    shuffle: true,
+    seed: 1,
+  });
+  const result = await trainer.run();
+  const last = result.epochs[result.epochs.length - 1];
+  assert.ok(last?.validMetrics);
+  const report = task.report(last.validMetrics);
+  const line = `bits per char ${report.bitsPerChar?.toFixed(4)}, entropy rate ${report.entropyRate?.toFixed(4)}`;
+  console.log(line);
+  assert.ok((report.bitsPerChar as number) < (report.entropyRate as number) + 0.05, line);
+  assert.ok(Math.abs((report.perplexity as number) - 2 ** (report.bitsPerChar as number)) < 1e-9);
 });
