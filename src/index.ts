@@ -1,0 +1,48 @@
+/**
+ * tbptt's public library API: a flat index of named exports (STYLE.md). Everything here
+ * is isomorphic (runs in Node and in browsers); file and process helpers live under
+ * src/io and src/cli and are not exported from the library entry.
+ */
+export type { Backend } from "./core/backend.js";
+export { type ParamEntry, ParamLayout } from "./core/params.js";
+export { createPlainBackend } from "./core/plain.js";
+export { Rng } from "./core/random.js";
+export { type Selection, selectBackend } from "./core/select.js";
+export { allocFloat, type DType, type FloatArray } from "./core/types.js";
+export { decodeLabelledSet, encodeLabelledSet } from "./data/binary.js";
+export { parseLabelledJsonl } from "./data/jsonl.js";
+export type { LabelledSequence, LabelledSet } from "./data/labelled.js";
+export { ArraySequence } from "./engine/array-sequence.js";
+export {
+  Engine,
+  type RunOptions,
+  type SequenceLike,
+  type UpdateFn,
+  type UpdateRecord,
+} from "./engine/engine.js";
+export { explainSchedule } from "./engine/explain.js";
+export { trainWithOracle } from "./engine/oracle.js";
+export { Planner, type Tick, type UpdatePlan } from "./engine/planner.js";
+export { renderSvg as renderScheduleSvg } from "./engine/render-svg.js";
+export { renderTimeline } from "./engine/render-timeline.js";
+export {
+  makeSchedule,
+  parseReset,
+  type ResetPolicy,
+  type Schedule,
+  type Truncation,
+} from "./engine/schedule.js";
+export { decodeSafetensors, encodeSafetensors } from "./io/safetensors.js";
+export type { CellType } from "./nn/cell.js";
+export { type InitOptions, initializeModel } from "./nn/initialize.js";
+export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model.js";
+export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
+export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
+export { sampleText } from "./tasks/text/sample.js";
+export { clipGradients } from "./train/clip.js";
+export { configSchema, parseConfig, type TrainConfig } from "./train/config.js";
+export { evaluate } from "./train/evaluate.js";
+export { type LrSchedule, learningRate } from "./train/lr-schedule.js";
+export { FrameMetrics } from "./train/metrics.js";
+export { createOptimizer, type Optimizer, type OptimizerConfig } from "./train/optimizer.js";
+export { type EpochSummary, Trainer, type TrainerHooks, type TrainerOptions } from "./train/trainer.js";
