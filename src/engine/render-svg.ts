@@ -80,7 +80,7 @@ function panel(
     );
   }
   out.push(
-    `<text x="${LEFT - 6}" y="${axisY - 6}" font-size="10" text-anchor="end" fill="${COLOURS.text}">step</text>`,
+    `<text x="${LEFT - 9}" y="${axisY - 6}" font-size="10" text-anchor="end" fill="${COLOURS.text}">step</text>`,
   );
   y = axisY + 4;
   const rowsTop = y;
