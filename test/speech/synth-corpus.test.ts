@@ -130,9 +130,10 @@ describe("synth corpus end to end", { skip }, () => {
       for (let i = 0; i < rows.length; i++) {
         const label = rows[i]![2]!;
         if (label.endsWith("cl")) assert.ok(i + 1 < rows.length, `${phn}: closure at the end`);
-        if (["b", "d", "g", "p", "t", "k", "ch", "jh"].includes(label)) {
-          assert.match(rows[i - 1]![2]!, /cl$/, `${phn}: ${label} without a closure before it`);
-        }
+        const closure = { b: "bcl", d: "dcl", g: "gcl", p: "pcl", t: "tcl", k: "kcl", ch: "tcl", jh: "dcl" }[
+          label
+        ];
+        if (closure) assert.equal(rows[i - 1]![2], closure, `${phn}: ${label} after ${rows[i - 1]![2]}`);
       }
       // The project's .PHN parser accepts it.
       assert.equal(parsePhn(readFileSync(phn, "utf8"), phn, { audioLength: count }).length, rows.length);
@@ -157,6 +158,10 @@ describe("synth corpus end to end", { skip }, () => {
       const match = /^0 (\d+) ([A-Z].*[.?])\n$/.exec(txt);
       assert.ok(match, txt);
       assert.equal(Number(match[1]), count);
+      // Word boundaries are phone boundaries.
+      const phoneBounds = new Set(lines(wrd.replace(/WRD$/, "PHN")).flatMap((r) => [r[0], r[1]]));
+      for (const [start, end] of rows)
+        assert.ok(phoneBounds.has(start) && phoneBounds.has(end), `${wrd}: ${start} ${end}`);
       const spoken = rows.map((r) => r[2]).join(" ");
       assert.equal(spoken, match[2]!.toLowerCase().replace(/[.?]/g, ""));
     }
