@@ -1,7 +1,8 @@
 // Micro-benchmark: GFLOP/s of the plain and wasm backends' gemm on the shapes of
 // /work/shared/notes/wasm-sgemm-facts.md (row-major, float32, C = A·op(B)).
 // Run: node --import tsx bench/gemm.ts [--threads N]   (N > 1 adds a column for the worker pool)
-// The machine is noisy: rounds are interleaved and medians printed; compare ratios within one run.
+// The machine is noisy (other processes share its two cores): rounds are interleaved and the
+// fastest round of each is printed (the least disturbed one); compare ratios within one run.
 import type { Backend } from "../src/core/backend.js";
 import { createPlainBackend } from "../src/core/plain.js";
 import { Rng } from "../src/core/random.js";
@@ -37,19 +38,23 @@ function setup(backend: Backend, s: Shape, rng: Rng) {
   return () => backend.gemm(false, s.transB, s.m, s.n, s.k, 1, a, 0, s.k, b, 0, ldb, 0, c, 0, s.n);
 }
 
-/** Seconds per call: repeats until a round lasts ≥ `minSeconds`. */
-function timeRound(run: () => void, minSeconds: number): number {
-  let reps = 1;
-  for (;;) {
+/** Calls per round so that a round lasts about `seconds` (calibrated once, after a warm-up). */
+function calibrate(run: () => void, seconds: number): number {
+  for (let reps = 1; ; reps *= 2) {
     const t0 = performance.now();
     for (let r = 0; r < reps; r++) run();
-    const seconds = (performance.now() - t0) / 1000;
-    if (seconds >= minSeconds) return seconds / reps;
-    reps *= seconds > 0 ? Math.min(10, Math.ceil((minSeconds / seconds) * 1.2)) : 10;
+    if ((performance.now() - t0) / 1000 >= seconds) return reps;
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+/** Seconds per call over one round of `reps` calls. */
+function timeRound(run: () => void, reps: number): number {
+  const t0 = performance.now();
+  for (let r = 0; r < reps; r++) run();
+  return (performance.now() - t0) / 1000 / reps;
+}
+
+const fastest = (xs: number[]) => Math.min(...xs);
 
 const threadArg = process.argv.indexOf("--threads");
 const threads = threadArg > 0 ? Number(process.argv[threadArg + 1]) : 1;
@@ -57,8 +62,8 @@ const plain = createPlainBackend("float32");
 const wasm = await createWasmBackend();
 const pool = threads > 1 ? await createThreadedWasmBackend({ threads }) : null;
 const rng = new Rng(42);
-const rounds = 5;
-console.log(`gemm GFLOP/s, median of ${rounds} interleaved rounds (node ${process.version})`);
+const rounds = 25;
+console.log(`gemm GFLOP/s, fastest of ${rounds} interleaved rounds (node ${process.version})`);
 const poolHead = pool ? [`wasm×${threads}`.padStart(8)] : [];
 console.log("shape".padEnd(44), "plain".padStart(8), "wasm".padStart(8), "ratio".padStart(8), ...poolHead);
 for (const s of shapes) {
@@ -70,14 +75,17 @@ for (const s of shapes) {
   const tp: number[] = [];
   const tw: number[] = [];
   const tt: number[] = [];
+  const repsPlain = calibrate(runPlain, big ? 0.05 : 0.005);
+  const repsWasm = calibrate(runWasm, 0.005);
+  const repsPool = runPool ? calibrate(runPool, 0.005) : 0;
   for (let r = 0; r < rounds; r++) {
-    tp.push(timeRound(runPlain, big ? 0.5 : 0.1));
-    tw.push(timeRound(runWasm, 0.1));
-    if (runPool) tt.push(timeRound(runPool, 0.1));
+    tp.push(timeRound(runPlain, repsPlain));
+    tw.push(timeRound(runWasm, repsWasm));
+    if (runPool) tt.push(timeRound(runPool, repsPool));
   }
-  const gp = flops / median(tp) / 1e9;
-  const gw = flops / median(tw) / 1e9;
-  const poolCol = tt.length ? [(flops / median(tt) / 1e9).toFixed(1).padStart(8)] : [];
+  const gp = flops / fastest(tp) / 1e9;
+  const gw = flops / fastest(tw) / 1e9;
+  const poolCol = tt.length ? [(flops / fastest(tt) / 1e9).toFixed(1).padStart(8)] : [];
   console.log(
     s.label.padEnd(44),
     gp.toFixed(2).padStart(8),
@@ -87,3 +95,76 @@ for (const s of shapes) {
   );
 }
 await pool?.dispose();
+
+// The fused pointwise kernels of one step, rows × hidden = 16 × 140 (µs per call, fastest round).
+const R = 16;
+const H = 140;
+console.log(`\nfused step kernels, ${R} × ${H}, µs per call`);
+console.log("kernel".padEnd(44), "plain".padStart(8), "wasm".padStart(8), "ratio".padStart(8));
+function stepKernels(backend: Backend) {
+  const fill = (n: number, scale: number) => {
+    const x = backend.alloc(n);
+    for (let i = 0; i < n; i++) x[i] = rng.uniform(-scale, scale);
+    return x;
+  };
+  const pre = fill(4 * R * H, 3);
+  const gates = backend.alloc(4 * R * H);
+  const [cPrev, c, h, dh, dc, dcp] = [2, 1, 1, 1, 1, 1].map((sc) => fill(R * H, sc)) as Float32Array[];
+  const dGates = backend.alloc(4 * R * H);
+  const gi = fill(3 * R * H, 3);
+  const gh = fill(3 * R * H, 3);
+  const act = backend.alloc(3 * R * H);
+  const dGi = backend.alloc(3 * R * H);
+  const dGh = backend.alloc(3 * R * H);
+  return {
+    lstmForward: () => {
+      gates.set(pre);
+      backend.lstmForward(R, H, gates, 0, cPrev!, 0, null, 0, c!, 0, h!, 0);
+    },
+    lstmBackward: () =>
+      backend.lstmBackward(
+        R,
+        H,
+        gates,
+        0,
+        cPrev!,
+        0,
+        c!,
+        0,
+        null,
+        0,
+        dh!,
+        0,
+        dc!,
+        0,
+        dGates,
+        0,
+        dcp!,
+        0,
+        null,
+        0,
+      ),
+    gruForward: () => backend.gruForward(R, H, gi, 0, gh, 0, cPrev!, 0, act, 0, h!, 0),
+    gruBackward: () => backend.gruBackward(R, H, act, 0, gh, 0, cPrev!, 0, dh!, 0, dGi, 0, dGh, 0, dcp!, 0),
+  };
+}
+const kp = stepKernels(plain);
+const kw = stepKernels(wasm);
+for (const name of Object.keys(kp) as (keyof typeof kp)[]) {
+  const tp: number[] = [];
+  const tw: number[] = [];
+  const repsPlain = calibrate(kp[name], 0.005);
+  const repsWasm = calibrate(kw[name], 0.005);
+  for (let r = 0; r < rounds; r++) {
+    tp.push(timeRound(kp[name], repsPlain));
+    tw.push(timeRound(kw[name], repsWasm));
+  }
+  const up = fastest(tp) * 1e6;
+  const uw = fastest(tw) * 1e6;
+  console.log(
+    name.padEnd(44),
+    up.toFixed(1).padStart(8),
+    uw.toFixed(1).padStart(8),
+    `${(up / uw).toFixed(0)}×`.padStart(8),
+  );
+}
