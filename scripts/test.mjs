@@ -15,6 +15,12 @@ function findTests(dir) {
   return out;
 }
 const filters = process.argv.slice(2);
+// Debian packages some tests use (festival, sox, sptk, chromium), installed idempotently
+// where we may (root); elsewhere those tests skip and say why.
+if (process.getuid?.() === 0 && !process.env.TBPTT_SKIP_SETUP) {
+  const setup = spawnSync("bash", ["scripts/setup-system.sh"], { stdio: "inherit" });
+  if (setup.status !== 0) console.error("scripts/setup-system.sh failed; tests that need its packages will skip");
+}
 const files = findTests("test").filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ")}`);
