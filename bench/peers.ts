@@ -46,6 +46,13 @@ export interface PeerResult {
   threads: number;
   /** Each timed round's throughput, in order. */
   rounds: number[];
+  /**
+   * Median work per second of the peer's own CPU time: on a shared machine the steadier figure
+   * for 1-thread runs (for more threads it sums them, spin-waits included).
+   */
+  cpuThroughput?: number;
+  /** CPU seconds over wall seconds for the timed rounds: about 1 for an undisturbed 1-thread run. */
+  cpuShare?: number;
   /** Framework version (torch.__version__, tf.version.tfjs). */
   version: string;
   /** PyTorch only: the BLAS the process really loaded ("openblas", "reference", ...). */
@@ -145,6 +152,8 @@ export async function runPeer(
     threads,
     rounds: rounds.map(Number),
     version,
+    ...(typeof raw.cpu_throughput === "number" ? { cpuThroughput: raw.cpu_throughput } : {}),
+    ...(typeof raw.cpu_share === "number" ? { cpuShare: raw.cpu_share } : {}),
     ...(typeof raw.blas === "string" ? { blas: raw.blas } : {}),
     command,
     raw,

@@ -11,7 +11,7 @@
 #   CPU_PASSES (1): passes that also run tfjs-cpu (slow: about a minute a workload),
 #   SECONDS_PER_ROUND (2), ROUNDS (5),
 #   QUIET (80): before each run, wait until the CPUs were at least this % idle
-#   over 2 s, for at most MAX_WAIT (300) s; each line records the idle % seen.
+#   over 2 s, for at most MAX_WAIT (60) s; each line records the idle % seen.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 passes="${PASSES:-3}"
@@ -19,7 +19,7 @@ workloads="${WORKLOADS:-A1 A16 B M256 M1024}"
 runs="${RUNS:-pytorch:1 pytorch:2 tfjs-wasm}"
 cpu_passes="${CPU_PASSES:-1}"
 quiet="${QUIET:-80}"
-max_wait="${MAX_WAIT:-300}"
+max_wait="${MAX_WAIT:-60}"
 
 # Percentage of CPU time idle over the next 2 seconds, from /proc/stat.
 idle_percent() {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Summarises run-all.sh's JSON lines as a Markdown table.
 
-Usage: /usr/bin/python3 bench/peers/summarise.py RESULTS.jsonl [--min-idle P] [--best]
+Usage: /usr/bin/python3 bench/peers/summarise.py RESULTS.jsonl [--min-idle P] [--best | --cpu]
 
 One row per workload; one column per run (system and thread count) giving
 the median over the passes of each pass's median throughput, with the lowest
@@ -10,7 +10,10 @@ TensorFlow.js backend, computed from those medians. --min-idle P leaves out
 runs that started when the CPUs were less than P % idle (run-all.sh records
 it as idle_before); the count of runs left out is printed under the table.
 --best takes each run's fastest round instead of its median: on a shared
-machine the fastest round is the one least disturbed by other work.
+machine the fastest round is the one least disturbed by other work. --cpu
+takes each run's cpu_throughput (work per second of its own CPU time), the
+steadiest figure for 1-thread runs on a shared machine; the columns for more
+threads are then left out, since CPU time sums the threads.
 """
 
 import argparse
@@ -30,7 +33,9 @@ def main():
     parser = argparse.ArgumentParser(description="Summarise run-all.sh's JSON lines")
     parser.add_argument("results")
     parser.add_argument("--min-idle", type=int, default=0)
-    parser.add_argument("--best", action="store_true", help="use each run's fastest round")
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--best", action="store_true", help="use each run's fastest round")
+    how.add_argument("--cpu", action="store_true", help="use each 1-thread run's cpu_throughput")
     args = parser.parse_args()
     by_cell = {}
     dropped = 0
@@ -40,6 +45,8 @@ def main():
                 continue
             result = json.loads(line)
             if "skipped" in result:
+                continue
+            if args.cpu and result["threads"] != 1:
                 continue
             if result.get("idle_before", 100) < args.min_idle:
                 dropped += 1
@@ -64,7 +71,12 @@ def main():
             if not results:
                 row.append("")
                 continue
-            values = [max(r["rounds"]) if args.best else r["throughput"] for r in results]
+            if args.cpu:
+                values = [r["cpu_throughput"] for r in results]
+            elif args.best:
+                values = [max(r["rounds"]) for r in results]
+            else:
+                values = [r["throughput"] for r in results]
             medians[run] = statistics.median(values)
             spread = f" ({min(values):,.0f}-{max(values):,.0f})" if len(values) > 1 else ""
             row.append(f"{medians[run]:,.0f}{spread}" if medians[run] >= 10 else f"{medians[run]:.2f}")

@@ -25,6 +25,12 @@ backward and a plain SGD step):
 Throughput counts every frame (or char) of every stream: B x T per update.
 Each timed round runs whole updates until it has lasted --seconds; the
 result is the median of --rounds rounds, after --warmup seconds of warm-up.
+Besides this wall-clock throughput, each line gives cpu_throughput, the work
+per second of process CPU time (median of the same rounds), and cpu_share,
+CPU seconds over wall seconds for all rounds: about 1.0 for an undisturbed
+single-threaded run, lower when other processes took the core. On a shared
+machine cpu_throughput of a 1-thread run is the steadier figure; for more
+threads it means little (it sums the threads, spin-waits included).
 
 Threads: OMP_NUM_THREADS and OPENBLAS_NUM_THREADS are set to N before torch
 is imported, since Debian's torch is built against the generic libblas.so.3
@@ -85,15 +91,20 @@ def blas_in_use():
 
 
 def time_rounds(update, work_per_update, seconds, rounds, warmup):
-    """Runs update() repeatedly; returns (median, per-round) work per second."""
+    """Runs update() for warm-up, then timed rounds of whole updates.
+
+    Returns the work per wall-clock second of each round, the work per
+    second of process CPU time of each round, and the CPU share overall.
+    """
     start = time.perf_counter()
     done = 0
     while done < 2 or time.perf_counter() - start < warmup:
         update()
         done += 1
-    results = []
+    wall_rates, cpu_rates = [], []
+    wall_total = cpu_total = 0.0
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         updates = 0
         while True:
             update()
@@ -101,8 +112,12 @@ def time_rounds(update, work_per_update, seconds, rounds, warmup):
             elapsed = time.perf_counter() - start
             if elapsed >= seconds:
                 break
-        results.append(updates * work_per_update / elapsed)
-    return statistics.median(results), results
+        cpu = time.process_time() - cpu_start
+        wall_rates.append(updates * work_per_update / elapsed)
+        cpu_rates.append(updates * work_per_update / cpu)
+        wall_total += elapsed
+        cpu_total += cpu
+    return wall_rates, cpu_rates, cpu_total / wall_total
 
 
 class Net:
@@ -208,16 +223,18 @@ def main():
     else:
         net, update, work, unit = chars_workload(torch)
 
-    median, rounds = time_rounds(update, work, args.seconds, args.rounds, args.warmup)
+    rounds, cpu_rounds, cpu_share = time_rounds(update, work, args.seconds, args.rounds, args.warmup)
     result = {
         "system": "pytorch",
         "version": torch.__version__,
         **blas_in_use(),
         "threads": torch.get_num_threads(),
         "workload": args.workload,
-        "throughput": round(median, 2),
+        "throughput": round(statistics.median(rounds), 2),
         "unit": unit,
         "rounds": [round(r, 2) for r in rounds],
+        "cpu_throughput": round(statistics.median(cpu_rounds), 2),
+        "cpu_share": round(cpu_share, 3),
         "seconds_per_round": args.seconds,
     }
     if net is not None:
