@@ -12,6 +12,7 @@ const dir = fileURLToPath(new URL("../../src/tasks/speech/", import.meta.url));
 const pure = [
   "audio",
   "cepstrum",
+  "context",
   "deltas",
   "frames",
   "index",
