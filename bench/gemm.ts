@@ -1,6 +1,8 @@
 // Micro-benchmark: GFLOP/s of the plain and wasm backends' gemm on the shapes of
 // /work/shared/notes/wasm-sgemm-facts.md (row-major, float32, C = A·op(B)).
-// Run: node --import tsx bench/gemm.ts [--threads N]   (N > 1 adds a column for the worker pool)
+// Run: node --import tsx bench/gemm.ts [--threads N] [--relaxed]
+//   --threads N (N > 1) adds a column for the worker pool; --relaxed loads the relaxed-SIMD (FMA)
+//   kernels when the runtime validates them (Node 20: add --experimental-wasm-relaxed-simd).
 // The machine is noisy (other processes share its two cores): rounds are interleaved and the
 // fastest round of each is printed (the least disturbed one); compare ratios within one run.
 import type { Backend } from "../src/core/backend.js";
@@ -59,11 +61,11 @@ const fastest = (xs: number[]) => Math.min(...xs);
 const threadArg = process.argv.indexOf("--threads");
 const threads = threadArg > 0 ? Number(process.argv[threadArg + 1]) : 1;
 const plain = createPlainBackend("float32");
-const wasm = await createWasmBackend();
+const wasm = await createWasmBackend({ relaxedSimd: process.argv.includes("--relaxed") });
 const pool = threads > 1 ? await createThreadedWasmBackend({ threads }) : null;
 const rng = new Rng(42);
 const rounds = 25;
-console.log(`gemm GFLOP/s, fastest of ${rounds} interleaved rounds (node ${process.version})`);
+console.log(`gemm GFLOP/s, fastest of ${rounds} interleaved rounds (node ${process.version}, ${wasm.name})`);
 const poolHead = pool ? [`wasm×${threads}`.padStart(8)] : [];
 console.log("shape".padEnd(44), "plain".padStart(8), "wasm".padStart(8), "ratio".padStart(8), ...poolHead);
 for (const s of shapes) {

@@ -32,6 +32,10 @@ const subjects: Subject[] = [
   { name: "wasm-simd (shared memory)", make: () => createWasmBackend() },
   { name: "wasm-simd (unshared memory)", make: () => createWasmBackend({ shared: false, reserveMiB: 64 }) },
 ];
+// The relaxed-SIMD (FMA) build runs where the runtime validates it (Node 20 needs
+// --experimental-wasm-relaxed-simd, e.g. node --experimental-wasm-relaxed-simd --import tsx --test test/core/backend.test.ts).
+const relaxed = await createWasmBackend({ relaxedSimd: true });
+if (relaxed.relaxed) subjects.push({ name: "wasm-relaxed-simd", make: async () => relaxed });
 
 /** Random float32-representable values in [-scale, scale). */
 function randomValues(rng: Rng, n: number, scale = 1): Float64Array {
