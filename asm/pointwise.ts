@@ -26,20 +26,20 @@ export function addRowBroadcast(rows: i32, cols: i32, bias: usize, c: usize): vo
   }
 }
 
-/** out[j] += Σ_r a[r, j], rows added in order (as the plain kernel does). */
+/** out[j] += Σ_r a[r, j], rows added in order (as the plain kernel does), streaming a row by row. */
 export function sumRows(rows: i32, cols: i32, a: usize, out: usize): void {
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const o = <usize>j << 2;
-    let s = v128.load(out + o);
-    for (let r = 0; r < rows; r++) s = f32x4.add(s, v128.load(a + ((<usize>r * <usize>cols) << 2) + o));
-    v128.store(out + o, s);
-  }
-  for (; j < cols; j++) {
-    const o = <usize>j << 2;
-    let s = load<f32>(out + o);
-    for (let r = 0; r < rows; r++) s += load<f32>(a + ((<usize>r * <usize>cols) << 2) + o);
-    store<f32>(out + o, s);
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const row = a + <usize>r * rowBytes;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(row + o)));
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j << 2;
+      store<f32>(out + o, load<f32>(out + o) + load<f32>(row + o));
+    }
   }
 }
 
