@@ -44,16 +44,19 @@ export function loadSpeechSplits(
     normalisation?: { mean: number[]; std: number[] } | null;
     /** ... and the validation speakers too, when asked. */
     includeValidation?: boolean;
+    /** Read the rest of the corpus when a file is bad, and report what was skipped. */
+    skipBad?: boolean;
   },
 ): SpeechSplits {
   const index = indexTimit(root, {
     coreTest: options.coreTest ?? true,
     validationSpeakers: options.validSpeakers,
     validationSeed: options.seed ?? 0,
+    skipBad: options.skipBad ?? false,
   });
   const cache = options.cache ?? join(".cache", "tbptt-features");
   const load = (entries: typeof index.train) =>
-    loadSpeechSet(entries, {}, cache, { targetDelay: options.delay ?? 0 });
+    loadSpeechSet(entries, {}, cache, { targetDelay: options.delay ?? 0, skipBad: options.skipBad ?? false });
   const given = options.normalisation ?? null;
   // With given statistics only TEST is needed (evaluation of a trained model).
   const train = load(given ? [] : index.train);
@@ -75,7 +78,7 @@ export function loadSpeechSplits(
     test: test.utterances,
     dim,
     normalisation: { mean: Array.from(stats.mean), std: Array.from(stats.std) },
-    problems: [...train.problems, ...valid.problems, ...test.problems],
+    problems: [...index.problems, ...train.problems, ...valid.problems, ...test.problems],
   };
 }
 
@@ -98,6 +101,7 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
     delay: config.data.delay,
     cache: config.data.cache,
     seed: config.seed,
+    skipBad: config.data.skipBad,
   });
   const context = config.data.context ?? 0;
   return {
@@ -115,6 +119,10 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
       validSpeakers: config.data.validSpeakers,
       seed: config.seed,
     },
+    warnings:
+      splits.problems.length > 0
+        ? [`skipped ${splits.problems.length} bad file(s):`, ...splits.problems.map((p) => `  ${p}`)]
+        : [],
     describe: `${splits.train.length} training, ${splits.valid.length} validation, ${splits.test.length} test utterances, ${splits.dim} features, 61 phones`,
     report: speechReport,
   };

@@ -20,6 +20,8 @@ export interface TaskData {
   meta: ModelMeta;
   /** One line for the log: what was loaded. */
   describe: string;
+  /** Lines to show the user before training (e.g. what --skip-bad skipped). */
+  warnings?: string[];
   /** Task metrics from the validation frame metrics (e.g. bits per character, 39-phone error). */
   report?(metrics: FrameMetrics): Record<string, number>;
 }

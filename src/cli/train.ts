@@ -34,6 +34,7 @@ Train a model as CONFIG.json says (docs/config.md). Any config key can be overri
 on the command line, e.g. --epochs 3 --schedule.k1 20 --optimizer.lr 0.001.
 
   --resume   continue from OUT/checkpoint.safetensors (bit-identical to an uninterrupted run)
+  --skip-bad speech: read the rest of the corpus when a file is bad, and list what was skipped
   --quiet    no progress bar; one line per epoch`;
 
 export interface TrainArgs {
@@ -52,6 +53,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     const arg = argv[i] as string;
     if (arg === "--resume") resume = true;
     else if (arg === "--quiet") quiet = true;
+    else if (arg === "--skip-bad") overrides.push(["data.skipBad", "true"]);
     else if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       if (eq > 0) overrides.push([arg.slice(2, eq), arg.slice(eq + 1)]);
@@ -93,6 +95,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   const progress = createProgress({ quiet: args.quiet });
   const schedule = makeSchedule(config.schedule); // a bad schedule fails before any data is read
   const data = await loadTaskData(config);
+  for (const line of data.warnings ?? []) progress.message(line);
   for (const [key, value] of [
     ["inputSize", data.inputSize],
     ["outputSize", data.outputSize],

@@ -92,6 +92,8 @@ export const dataSchema = z
     /** speech: validation speakers held out of TRAIN, and whether TEST is the 24-speaker core set. */
     validSpeakers: z.number().int().min(0).optional(),
     coreTest: z.boolean().optional(),
+    /** speech: read the rest of a corpus when a file is bad, and report what was skipped (--data.skipBad true, or --skip-bad). */
+    skipBad: z.boolean().optional(),
     /** speech: the feature cache folder. */
     cache: z.string().optional(),
     /** speech: frames of context each side for the MLP recipe. */
