@@ -43,6 +43,9 @@ const processIo: ScheduleIo = {
 
 class UsageError extends Error {}
 
+/** renderSvg's default row limit. */
+const SVG_ROWS = 100;
+
 /** k1/k2 as typed: Infinity spelled any usual way, numbers as numbers, anything else left for makeSchedule to reject. */
 function stepsValue(text: string): unknown {
   const t = text.trim();
@@ -118,7 +121,10 @@ async function run(argv: string[], io: ScheduleIo): Promise<void> {
   }
   const width = integerOption("width", str("width"), 120, 10);
   const rows = integerOption("rows", str("rows"), 40, 0);
-  const explanation = explainSchedule(schedule, length);
+  // Keep only the rows that can be drawn (the text's and the SVG's), so a very long
+  // sequence costs no memory per update; the totals count them all.
+  const maxRows = rows === 0 ? undefined : Math.max(rows, SVG_ROWS);
+  const explanation = explainSchedule(schedule, length, { maxRows });
   if (values.json) io.stdout(`${JSON.stringify(explanation.totals)}\n`);
   else io.stdout(`${renderTimeline(explanation, { width, rows })}\n${renderTotals(explanation)}`);
   const svgPath = str("svg");

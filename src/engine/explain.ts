@@ -53,16 +53,42 @@ export interface Explanation {
   /** The reset points (steps entered with s_0), ascending; always includes 0. */
   resets: number[];
   totals: ScheduleTotals;
+  /** The update rows kept: all of them, or (with maxRows) the first and the last ones. */
   rows: UpdateRow[];
+  /** Rows not kept (between rows[omittedAt − 1] and rows[omittedAt]); 0 when all are. */
+  omittedRows: number;
+  omittedAt: number;
+}
+
+export interface ExplainOptions {
+  /**
+   * Keep at most this many update rows, the first ceil(n/2) and the last floor(n/2), so a
+   * very long sequence costs no memory per update; the totals still count every update.
+   * Default: keep all.
+   */
+  maxRows?: number;
 }
 
 /** Runs the planner over one sequence of `length` steps (B = 1) and sums what it plans. */
-export function explainSchedule(schedule: Schedule, length: number): Explanation {
+export function explainSchedule(
+  schedule: Schedule,
+  length: number,
+  options: ExplainOptions = {},
+): Explanation {
   if (!Number.isInteger(length) || length < 1) {
     throw new Error(`length: expected an integer ≥ 1, got ${JSON.stringify(length)}`);
   }
+  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
+  if (!(maxRows === Number.POSITIVE_INFINITY || (Number.isInteger(maxRows) && maxRows >= 0))) {
+    throw new Error(`maxRows: expected an integer ≥ 0, got ${JSON.stringify(options.maxRows)}`);
+  }
+  const headCount = Math.ceil(maxRows / 2);
+  const tailCount = maxRows - headCount;
   const planner = new Planner(schedule, 1, [length]);
   const rows: UpdateRow[] = [];
+  // The last tailCount rows beyond the head, in a circular buffer.
+  const tail: UpdateRow[] = [];
+  let tailNext = 0;
   const resets: number[] = [];
   const totals: ScheduleTotals = {
     updates: 0,
@@ -77,8 +103,8 @@ export function explainSchedule(schedule: Schedule, length: number): Explanation
   let losses = 0;
   for (let plan = planner.next(); plan; plan = planner.next()) {
     for (const tick of plan.ticks) if (tick.steps[0]?.reset) resets.push(tick.time);
-    // B = 1: lossStart has one entry per tick, in time order.
-    const lossStart = Int32Array.from(plan.lossStart);
+    // B = 1: lossStart has one entry per tick, in time order (a fresh array per plan).
+    const lossStart = plan.lossStart;
     lossStart.forEach((start, k) => {
       const history = plan.previousTime + 1 + k - start + 1;
       historySum += history;
@@ -86,7 +112,7 @@ export function explainSchedule(schedule: Schedule, length: number): Explanation
       if (history < totals.historyMin) totals.historyMin = history;
       if (history > totals.historyMax) totals.historyMax = history;
     });
-    rows.push({
+    const row: UpdateRow = {
       index: plan.index,
       previousTime: plan.previousTime,
       time: plan.time,
@@ -94,14 +120,32 @@ export function explainSchedule(schedule: Schedule, length: number): Explanation
       backwardSteps: plan.backwardSteps,
       storedSteps: plan.storedSteps,
       lossStart,
-    });
+    };
+    if (rows.length < headCount) rows.push(row);
+    else if (tailCount > 0) {
+      if (tail.length < tailCount) tail.push(row);
+      else tail[tailNext] = row;
+      tailNext = (tailNext + 1) % tailCount;
+    }
     totals.updates++;
     totals.forwardSteps += plan.ticks.length;
     totals.backwardSteps += plan.backwardSteps;
     totals.peakStoredSteps = Math.max(totals.peakStoredSteps, plan.storedSteps);
   }
   totals.historyMean = historySum / losses;
-  return { schedule, length, capacity: planner.capacity(), resets, totals, rows };
+  const omittedAt = rows.length;
+  const kept = tail.length < tailCount ? tail : [...tail.slice(tailNext), ...tail.slice(0, tailNext)];
+  rows.push(...kept);
+  return {
+    schedule,
+    length,
+    capacity: planner.capacity(),
+    resets,
+    totals,
+    rows,
+    omittedRows: totals.updates - rows.length,
+    omittedAt,
+  };
 }
 
 /** "k1 = 5, k2 = 20, window, reset sequence": a schedule in one line. */

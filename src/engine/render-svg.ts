@@ -53,7 +53,7 @@ function panel(
 ): { svg: string[]; height: number } {
   const T = e.length;
   const x = (step: number) => LEFT + (step / T) * plotWidth;
-  const shown = visibleRows(e.rows, limit);
+  const shown = visibleRows(e, limit);
   const drawn = shown.head.length + shown.tail.length + (shown.hidden > 0 ? 1 : 0);
   const pitch = Math.max(3, Math.min(14, 480 / drawn));
   const bar = Math.max(2, pitch * 0.72);
@@ -118,9 +118,11 @@ function panel(
       `<text x="${LEFT - 6}" y="${num(rowsTop + 9)}" font-size="10" text-anchor="end" fill="${COLOURS.text}">updates</text>`,
     );
   }
-  // Reset points (beyond the first step), over the rows.
+  // Reset points (beyond the first step), over the rows: one line per pixel at most.
+  let lastX = Number.NEGATIVE_INFINITY;
   for (const s of e.resets) {
-    if (s === 0) continue;
+    if (s === 0 || Math.round(x(s)) === lastX) continue;
+    lastX = Math.round(x(s));
     out.push(
       `<line x1="${num(x(s))}" y1="${axisY}" x2="${num(x(s))}" y2="${num(y)}" stroke="${COLOURS.reset}" stroke-width="1" stroke-dasharray="3 2"/>`,
     );

@@ -42,16 +42,26 @@ function rowCells(row: UpdateRow, length: number, per: number, columns: number):
   return out;
 }
 
-/** The rows to draw: all, or the first and last halves of `limit` with the gap's size. */
-export function visibleRows<T>(rows: readonly T[], limit: number): { head: T[]; hidden: number; tail: T[] } {
-  if (limit <= 0 || rows.length <= limit) return { head: [...rows], hidden: 0, tail: [] };
+/**
+ * The rows to draw: all, or the first ceil(limit/2) and the last floor(limit/2), with the
+ * number hidden between them (including rows the explanation did not keep).
+ */
+export function visibleRows(
+  explanation: Explanation,
+  limit: number,
+): { head: UpdateRow[]; hidden: number; tail: UpdateRow[] } {
+  const { rows, omittedRows, omittedAt } = explanation;
+  const keptHead = rows.slice(0, omittedRows > 0 ? omittedAt : rows.length);
+  const keptTail = omittedRows > 0 ? rows.slice(omittedAt) : [];
+  const total = rows.length + omittedRows;
+  if (limit <= 0 || total <= limit) return { head: keptHead, hidden: omittedRows, tail: keptTail };
+  const all = omittedRows > 0 ? null : rows;
   const headCount = Math.ceil(limit / 2);
   const tailCount = limit - headCount;
-  return {
-    head: rows.slice(0, headCount),
-    hidden: rows.length - limit,
-    tail: rows.slice(rows.length - tailCount),
-  };
+  const head = (all ?? keptHead).slice(0, headCount);
+  const tailFrom = all ?? keptTail;
+  const tail = tailCount > 0 ? tailFrom.slice(Math.max(0, tailFrom.length - tailCount)) : [];
+  return { head, hidden: total - head.length - tail.length, tail };
 }
 
 /** A ruler: step numbers placed over their columns where they fit. */
@@ -92,10 +102,10 @@ export function renderTimeline(explanation: Explanation, options: TimelineOption
   if (!Number.isInteger(width) || width < 10)
     throw new Error(`width: expected an integer ≥ 10, got ${width}`);
   if (!Number.isInteger(limit) || limit < 0) throw new Error(`rows: expected an integer ≥ 0, got ${limit}`);
-  const { length: T, rows, schedule } = explanation;
+  const { length: T, schedule } = explanation;
   const per = stepsPerColumn(T, width);
   const columns = Math.ceil(T / per);
-  const digits = String(rows.length).length;
+  const digits = String(explanation.totals.updates).length;
   const timeDigits = String(T - 1).length + 1;
   const gutter = Math.max(7, digits + 2);
   const pad = (s: string) => s.padEnd(gutter);
@@ -117,7 +127,7 @@ export function renderTimeline(explanation: Explanation, options: TimelineOption
       `${pad(label)}${rowCells(row, T, per, columns)}  ${times}  ${backwardText(row, schedule.truncation)}`,
     );
   };
-  const shown = visibleRows(rows, limit);
+  const shown = visibleRows(explanation, limit);
   shown.head.forEach(drawRow);
   if (shown.hidden > 0)
     lines.push(`${pad("  ⋮")}(${shown.hidden} more updates not shown; --rows 0 shows all)`);

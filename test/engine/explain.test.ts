@@ -546,3 +546,34 @@ test("renderComparisonSvg stacks panels, draws resets and elides rows; xmllint a
   const r = spawnSync("xmllint", ["--noout", file], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
 });
+
+test("maxRows keeps the first and last rows only, and the totals and drawings are unchanged", () => {
+  const schedule = makeSchedule({ k1: 5, k2: 20 });
+  const all = explainSchedule(schedule, 1000);
+  for (const maxRows of [0, 1, 7, 8, 199, 200, 500]) {
+    const some = explainSchedule(schedule, 1000, { maxRows });
+    assert.deepEqual(some.totals, all.totals);
+    const kept = Math.min(maxRows, 200);
+    assert.equal(some.rows.length, kept);
+    assert.equal(some.omittedRows, 200 - kept);
+    const head = Math.ceil(maxRows / 2);
+    const expected =
+      kept === 200 ? all.rows : [...all.rows.slice(0, head), ...all.rows.slice(200 - (maxRows - head))];
+    assert.deepEqual(
+      some.rows.map((r) => r.index),
+      expected.map((r) => r.index),
+    );
+    for (const rows of [0, 6, 7, 40]) {
+      if (rows === 0 || rows > maxRows) continue;
+      assert.equal(
+        renderTimeline(some, { rows }),
+        renderTimeline(all, { rows }),
+        `maxRows ${maxRows}, rows ${rows}`,
+      );
+    }
+  }
+  assert.equal(renderSvg(explainSchedule(schedule, 1000, { maxRows: 100 })), renderSvg(all));
+  const cut = renderTimeline(explainSchedule(schedule, 1000, { maxRows: 10 }), { rows: 0 });
+  assert.match(cut, /\(190 more updates not shown; --rows 0 shows all\)/);
+  assert.throws(() => explainSchedule(schedule, 10, { maxRows: -1 }), /maxRows: expected an integer ≥ 0/);
+});
