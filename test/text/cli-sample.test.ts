@@ -69,10 +69,7 @@ test("errors name the bad value", async () => {
     run(["--model", modelDir, "--temperature", "0"]),
     /temperature: expected a number > 0.*got 0/,
   );
-  await assert.rejects(
-    run(["--model", modelDir, "--temperature=-2"]),
-    /temperature: expected a number > 0/,
-  );
+  await assert.rejects(run(["--model", modelDir, "--temperature=-2"]), /temperature: expected a number > 0/);
   await assert.rejects(
     run(["--model", modelDir, "--temperature", "warm"]),
     /--temperature: expected a number, got "warm"/,
