@@ -67,7 +67,7 @@ test("bad files are named: missing, empty, binary, not UTF-8", async () => {
   writeFileSync(binary, Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x00, 0x00));
   await assert.rejects(
     loadTextCorpus({ train: binary, unit: "char", validFraction: 0 }),
-    (e: Error) => e.message.startsWith(`${binary}: `) && e.message.includes("--unit byte"),
+    (e: Error) => e.message.startsWith(`${binary}: `) && e.message.includes("--data.unit byte"),
   );
   const bytes = await loadTextCorpus({ train: binary, unit: "byte", validFraction: 0 });
   assert.equal(bytes.train.length, 6);

@@ -1,5 +1,5 @@
 // Text units at the file boundary: bytes vs UTF-8 characters, and the errors for
-// empty, binary and non-UTF-8 files (each names the file, the offset and suggests --unit byte).
+// empty, binary and non-UTF-8 files (each names the file, the offset and suggests --data.unit byte).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decodeText, firstInvalidUtf8, symbolCount } from "../../src/tasks/text/units.js";
@@ -34,22 +34,22 @@ test("an empty file is an error naming it, in both units", () => {
     );
 });
 
-test("NUL bytes in char mode: looks binary, suggests --unit byte; byte mode accepts them", () => {
+test("NUL bytes in char mode: looks binary, suggests --data.unit byte; byte mode accepts them", () => {
   const bytes = Uint8Array.of(0x61, 0x62, 0x00, 0x63);
   assert.throws(
     () => decodeText(bytes, "char", "data.bin"),
-    (e: Error) => /data\.bin: NUL byte at offset 2/.test(e.message) && e.message.includes("--unit byte"),
+    (e: Error) => /data\.bin: NUL byte at offset 2/.test(e.message) && e.message.includes("--data.unit byte"),
   );
   assert.deepEqual(decodeText(bytes, "byte", "data.bin"), bytes);
 });
 
-test("invalid UTF-8 in char mode names the offset and the bytes and suggests --unit byte", () => {
+test("invalid UTF-8 in char mode names the offset and the bytes and suggests --data.unit byte", () => {
   const latin1 = Uint8Array.of(0x63, 0x61, 0x66, 0xe9, 0x21); // "café!" in Latin-1
   assert.throws(
     () => decodeText(latin1, "char", "latin1.txt"),
     (e: Error) =>
       e.message.startsWith("latin1.txt: invalid UTF-8 at byte offset 3 (0xe9 0x21)") &&
-      e.message.includes("--unit byte"),
+      e.message.includes("--data.unit byte"),
   );
   assert.equal((decodeText(latin1, "byte", "latin1.txt") as Uint8Array).length, 5);
 });

@@ -56,7 +56,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-const BYTE_HINT = 'to model the file as raw bytes use --unit byte ("unit": "byte" in a recipe)';
+const BYTE_HINT = 'to model it as raw bytes use --data.unit byte ("unit": "byte" under "data" in a config)';
 
 /**
  * Checks a file's bytes and returns its text in the unit: the decoded string (char; a
