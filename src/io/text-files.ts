@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { SequenceLike } from "../engine/engine.js";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
-import { textModelMeta, textReport } from "../tasks/text/meta.js";
+import { textModelMeta, textReport, vocabularyFromMeta } from "../tasks/text/meta.js";
 import { cutStreams } from "../tasks/text/streams.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
 import type { TextUnit } from "../tasks/text/units.js";
@@ -122,5 +122,22 @@ export async function loadTextTask(config: TextTaskConfig) {
       ...(entropy === null ? {} : { entropyRate: entropy }),
     }),
     corpus,
+  };
+}
+
+/**
+ * A text to evaluate a trained text model on (`tbptt eval --model DIR --data FILE` for
+ * meta.task "text"): the file or folder encoded with the model's own vocabulary (symbols
+ * outside it are an error listing them), cut into `streams` streams, and the report that
+ * turns the loss per symbol into bits per character.
+ */
+export async function loadTextForModel(meta: unknown, path: string, streams: number, where = "model") {
+  const vocabulary = vocabularyFromMeta(meta, where);
+  const corpus = await loadTextCorpus({ train: path, unit: vocabulary.unit, validFraction: 0, vocabulary });
+  return {
+    sequences: cutStreams(corpus.train, streams, vocabulary.size, path) as SequenceLike[],
+    symbols: corpus.train.length,
+    vocabulary,
+    report: (metrics: { lossPerFrame: number }): Record<string, number> => textReport(metrics.lossPerFrame),
   };
 }

@@ -5,8 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { loadTextCorpus, readTextSources } from "../../src/io/text-files.js";
+import { loadTextCorpus, loadTextForModel, readTextSources } from "../../src/io/text-files.js";
 import { buildCorpus } from "../../src/tasks/text/corpus.js";
+import { textModelMeta } from "../../src/tasks/text/meta.js";
+import { Vocabulary } from "../../src/tasks/text/vocabulary.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tbptt-text-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,4 +98,20 @@ test("a separate validation file must use the training vocabulary", async () => 
     loadTextCorpus({ train, valid, unit: "char", validFraction: 0.05 }),
     /either a validation file or validFraction > 0/,
   );
+});
+
+test("loadTextForModel encodes a text with a trained model's vocabulary", async () => {
+  const meta = textModelMeta(Vocabulary.fromTexts("char", ["abc \n"]));
+  const file = join(dir, "eval.txt");
+  writeFileSync(file, "cab abc\nbca ");
+  const data = await loadTextForModel(meta, file, 3);
+  assert.equal(data.sequences.length, 3);
+  assert.equal(data.symbols, 12);
+  assert.equal(data.report({ lossPerFrame: 2 * Math.LN2 }).bitsPerChar, 2);
+  writeFileSync(file, "cab abd");
+  await assert.rejects(
+    loadTextForModel(meta, file, 3),
+    /eval\.txt: 1 symbol\(s\) not in the model's vocabulary of 5: "d" \(U\+0064\)/,
+  );
+  await assert.rejects(loadTextForModel({ task: "speech" }, file, 3, "runs/x"), /runs\/x: not a text model/);
 });
