@@ -202,10 +202,13 @@ export class Planner {
    * data), or where windows have no history (window truncation with k2 = k1).
    */
   resumable(): boolean {
-    const { truncation, k1, k2 } = this.schedule;
+    const { truncation, k1, k2, reset, layout } = this.schedule;
     if (truncation === "window" && Number.isFinite(k2) && k2 === k1) return true;
     const next = this.peekTick();
-    return !next || next.steps.every((s) => s === null || s.reset);
+    // A stream without data next resumes, if ever, with a reset (reset at each sequence) or
+    // never (packed); in the aligned layout with every: N or never it may resume without
+    // one, its window reaching back over its masked ticks to before this position.
+    return !next || next.steps.every((s) => (s ? s.reset : reset === "sequence" || layout === "packed"));
   }
 
   private snapshot(): PlannerPosition {
