@@ -59,6 +59,8 @@ export class Arena {
   private top: number;
   private readonly limitBytes: number;
   private staged: Staged[] = [];
+  /** How many arguments were copied through staging so far (0 when every array came from alloc). */
+  foreignCopies = 0;
   private stageTop = 0;
 
   constructor(heapBase: number, options: ArenaOptions = {}) {
@@ -160,6 +162,7 @@ export class Arena {
   }
 
   private stage(array: Float32Array, offset: number, length: number, output: boolean): number {
+    this.foreignCopies++;
     const address = align(Math.max(this.top, this.stageTop));
     if (address + length * 4 > this.limitBytes) this.abortCall();
     this.ensure(address + length * 4, "staging a copy of a foreign array");
