@@ -31,6 +31,14 @@ const subjects: Subject[] = [
   { name: "plain float64", make: async () => createPlainBackend("float64") },
   { name: "wasm-simd (shared memory)", make: () => createWasmBackend() },
   { name: "wasm-simd (unshared memory)", make: () => createWasmBackend({ shared: false, reserveMiB: 64 }) },
+  {
+    // every argument outside wasm memory: each kernel goes through the copy-in/copy-out path
+    name: "wasm-simd (foreign arrays, copied)",
+    make: async () => {
+      const wasm = await createWasmBackend();
+      return { ...wasm, alloc: (n: number) => new Float32Array(n) };
+    },
+  },
 ];
 // The relaxed-SIMD (FMA) build runs where the runtime validates it (Node 20 needs
 // --experimental-wasm-relaxed-simd, e.g. node --experimental-wasm-relaxed-simd --import tsx --test test/core/backend.test.ts).
