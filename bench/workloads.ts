@@ -1,0 +1,136 @@
+// tbptt's side of `npm run bench`: the same workloads as the peers (bench/peers/README.md),
+// trained through the library's own Engine, forward + backward + SGD update, float32.
+//   A1   LSTM 26→140, Linear→61, softmax CE per frame; 300-frame sequences, batch 1, k1 = k2 = 300
+//   A16  the same net, 16 streams of 300 frames, k1 = k2 = 20
+//   B    char-rnn: one-hot 65, LSTM 256, Linear→65; 32 streams, k1 = k2 = 50, gradient-norm clip 5
+//   M256 a 256³ single-precision matrix product through the backend, GFLOP/s
+import type { Backend } from "../src/core/backend.js";
+import { Rng } from "../src/core/random.js";
+import type { FloatArray } from "../src/core/types.js";
+import { ArraySequence } from "../src/engine/array-sequence.js";
+import { Engine, type SequenceLike } from "../src/engine/engine.js";
+import { makeSchedule } from "../src/engine/schedule.js";
+import { initializeModel } from "../src/nn/initialize.js";
+import { SequenceModel } from "../src/nn/model.js";
+import { clipGradients } from "../src/train/clip.js";
+
+export type Workload = "A1" | "A16" | "B";
+
+/** One-hot characters from a fixed random text, as char-rnn's loader would feed them. */
+class OneHotStream implements SequenceLike {
+  constructor(
+    private readonly ids: Int32Array,
+    readonly length: number,
+    private readonly vocabulary: number,
+  ) {}
+  writeInput(position: number, out: FloatArray, offset: number): void {
+    out.fill(0, offset, offset + this.vocabulary);
+    out[offset + (this.ids[position] as number)] = 1;
+  }
+  label(position: number): number {
+    return this.ids[position + 1] as number;
+  }
+}
+
+function setup(workload: Workload, backend: Backend) {
+  const rng = new Rng(1);
+  if (workload === "B") {
+    const V = 65;
+    const model = new SequenceModel(
+      {
+        cell: "lstm",
+        inputSize: V,
+        hiddenSize: 256,
+        layers: 1,
+        bidirectional: false,
+        peepholes: false,
+        outputSize: V,
+      },
+      backend,
+    );
+    initializeModel(model, rng);
+    const length = 50 * 8;
+    const sequences = Array.from(
+      { length: 32 },
+      () =>
+        new OneHotStream(
+          Int32Array.from({ length: length + 1 }, () => rng.int(V)),
+          length,
+          V,
+        ),
+    );
+    const schedule = makeSchedule({ k1: 50, k2: 50, reset: "never", layout: "packed" });
+    return { model, sequences, schedule, streams: 32, clip: 5 };
+  }
+  const model = new SequenceModel(
+    {
+      cell: "lstm",
+      inputSize: 26,
+      hiddenSize: 140,
+      layers: 1,
+      bidirectional: false,
+      peepholes: false,
+      outputSize: 61,
+    },
+    backend,
+  );
+  initializeModel(model, rng);
+  const streams = workload === "A1" ? 1 : 16;
+  const sequences = Array.from(
+    { length: streams * (workload === "A1" ? 2 : 1) },
+    () =>
+      new ArraySequence(
+        Float32Array.from({ length: 300 * 26 }, () => rng.uniform(-1, 1)),
+        Int32Array.from({ length: 300 }, () => rng.int(61)),
+        26,
+      ),
+  );
+  const k = workload === "A1" ? 300 : 20;
+  return { model, sequences, schedule: makeSchedule({ k1: k, k2: k }), streams, clip: undefined };
+}
+
+/** Frames (or characters) per second: the median of `rounds` passes over the workload's data, after one warm-up pass. */
+export function runWorkload(
+  workload: Workload,
+  backend: Backend,
+  rounds = 5,
+): { throughput: number; rounds: number[] } {
+  const { model, sequences, schedule, streams, clip } = setup(workload, backend);
+  const engine = new Engine(model, schedule, streams);
+  const lr = 1e-3;
+  const pass = (): number => {
+    const started = performance.now();
+    const summary = engine.run(sequences, (grads) => {
+      if (clip) clipGradients(grads, { norm: clip });
+      const p = model.params;
+      for (let i = 0; i < p.length; i++) p[i] -= lr * (grads[i] as number);
+      return true;
+    });
+    return summary.losses / ((performance.now() - started) / 1000);
+  };
+  pass();
+  const results = Array.from({ length: rounds }, pass);
+  const sorted = [...results].sort((a, b) => a - b);
+  return { throughput: sorted[Math.floor(sorted.length / 2)] as number, rounds: results };
+}
+
+/** GFLOP/s of one n³ product through the backend: the best of several timed repetitions. */
+export function gemmGflops(backend: Backend, n: number, seconds = 1): number {
+  const a = backend.alloc(n * n);
+  const b = backend.alloc(n * n);
+  const c = backend.alloc(n * n);
+  const rng = new Rng(2);
+  for (let i = 0; i < n * n; i++) {
+    a[i] = rng.uniform(-1, 1);
+    b[i] = rng.uniform(-1, 1);
+  }
+  let best = 0;
+  const until = performance.now() + seconds * 1000;
+  do {
+    const started = performance.now();
+    backend.gemm(false, false, n, n, n, 1, a, 0, n, b, 0, n, 0, c, 0, n);
+    const s = (performance.now() - started) / 1000;
+    best = Math.max(best, (2 * n * n * n) / s / 1e9);
+  } while (performance.now() < until);
+  return best;
+}
