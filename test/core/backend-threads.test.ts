@@ -71,6 +71,24 @@ describe("wasm threads", async () => {
     await (backend as unknown as { dispose(): Promise<void> }).dispose();
   });
 
+  test("views stay recognised while other memories shared with workers grow", async () => {
+    // V8 may replace a shared memory's buffer object when shared memories grow; views made
+    // before must still count as the backend's own (no copy-in/out), see arena.ts alloc.
+    const wasm = await createWasmBackend();
+    const views: Float32Array[] = [];
+    for (let round = 0; round < 6; round++) {
+      pools[0]!.alloc(1 << 18);
+      views.push(wasm.alloc(1 << 18), wasm.alloc(140));
+      pools[1]!.alloc(1 << 18);
+      views.push(wasm.alloc(560));
+    }
+    for (const v of views) assert.ok(wasm.arena.owns(v), `view at ${v.byteOffset} not recognised`);
+    const [a, b, c] = views.slice(-3) as [Float32Array, Float32Array, Float32Array];
+    wasm.gemm(false, true, 1, 1, 140, 1, b, 0, 140, b, 0, 140, 0, c, 0, 1);
+    wasm.gemm(false, false, 1, 4, 4, 1, a, 0, 4, a, 0, 4, 0, c, 0, 4);
+    assert.equal(wasm.arena.foreignCopies, 0);
+  });
+
   test("after dispose the backend still computes, on one thread", async () => {
     const pool = await createThreadedWasmBackend({ threads: 2, minFlops: 0 });
     await pool.dispose();

@@ -98,7 +98,12 @@ export class Arena {
     const address = align(this.top);
     this.ensure(address + length * 4, "alloc");
     this.top = address + length * 4;
-    const view = new Float32Array(this.memory.buffer, address, length);
+    // Read memory.buffer once and remember that very object: V8 may replace a shared memory's
+    // buffer object at any interrupt (it refreshes them when memories grow, other isolates
+    // included), and a view is recognised by the identity of its buffer.
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    const view = new Float32Array(buffer, address, length);
     view.fill(0); // staging may have used these bytes
     return view;
   }
@@ -141,6 +146,11 @@ export class Arena {
       );
     }
     if (this.buffers.has(array.buffer)) return array.byteOffset + offset * 4;
+    if (array.buffer === this.memory.buffer) {
+      // a view the caller made of memory.buffer itself
+      this.buffers.add(array.buffer);
+      return array.byteOffset + offset * 4;
+    }
     return this.stage(array, offset, length, output);
   }
 
