@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { Rng } from "../../src/core/random.js";
 import { selectBackend } from "../../src/core/select.js";
+import type { FloatArray } from "../../src/core/types.js";
 import { createWasmBackend } from "../../src/core/wasm/backend.js";
 import { createThreadedWasmBackend, defaultThreadCount } from "../../src/core/wasm/threads.js";
 
@@ -75,7 +76,7 @@ describe("wasm threads", async () => {
     // V8 may replace a shared memory's buffer object when shared memories grow; views made
     // before must still count as the backend's own (no copy-in/out), see arena.ts alloc.
     const wasm = await createWasmBackend();
-    const views: Float32Array[] = [];
+    const views: FloatArray[] = [];
     for (let round = 0; round < 6; round++) {
       pools[0]!.alloc(1 << 18);
       views.push(wasm.alloc(1 << 18), wasm.alloc(140));
@@ -83,7 +84,7 @@ describe("wasm threads", async () => {
       views.push(wasm.alloc(560));
     }
     for (const v of views) assert.ok(wasm.arena.owns(v), `view at ${v.byteOffset} not recognised`);
-    const [a, b, c] = views.slice(-3) as [Float32Array, Float32Array, Float32Array];
+    const [a, b, c] = views.slice(-3) as [FloatArray, FloatArray, FloatArray];
     wasm.gemm(false, true, 1, 1, 140, 1, b, 0, 140, b, 0, 140, 0, c, 0, 1);
     wasm.gemm(false, false, 1, 4, 4, 1, a, 0, 4, a, 0, 4, 0, c, 0, 4);
     assert.equal(wasm.arena.foreignCopies, 0);

@@ -14,7 +14,12 @@ import { describe, test } from "node:test";
 import type { Backend } from "../../src/core/backend.js";
 import { createPlainBackend } from "../../src/core/plain.js";
 import { Rng } from "../../src/core/random.js";
-import { registerBackend, selectBackend, unregisterBackend } from "../../src/core/select.js";
+import {
+  registerBackend,
+  selectBackend,
+  unregisterBackend,
+  wasmSimdUnsupported,
+} from "../../src/core/select.js";
 import type { FloatArray } from "../../src/core/types.js";
 import { createWasmBackend, type WasmBackend } from "../../src/core/wasm/backend.js";
 
@@ -583,6 +588,25 @@ describe("selectBackend", () => {
     assert.equal(backend.name, "plain");
     assert.equal(fallbackReasons.length, 1);
     assert.match(fallbackReasons[0]!, /^wasm: wasm arena: maxMemoryMiB must be in \[1, 4096\], got 0$/);
+  });
+
+  test("no SIMD (the probe module does not validate): plain, with the reason", async () => {
+    const api = (globalThis as unknown as { WebAssembly: { validate: (b: Uint8Array) => boolean } })
+      .WebAssembly;
+    const validate = api.validate;
+    api.validate = () => false;
+    try {
+      assert.match(wasmSimdUnsupported() ?? "", /SIMD128 is not supported/);
+      const { backend, fallbackReasons } = await selectBackend({ dtype: "float32" });
+      assert.equal(backend.name, "plain");
+      assert.equal(backend.dtype, "float32");
+      assert.deepEqual(fallbackReasons, [
+        "wasm: WebAssembly SIMD128 is not supported (probe module did not validate)",
+      ]);
+    } finally {
+      api.validate = validate;
+    }
+    assert.equal(wasmSimdUnsupported(), null);
   });
 
   test("failures of every registered candidate are collected in order", async () => {
