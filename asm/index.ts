@@ -1,4 +1,5 @@
-// Entry point of the WebAssembly kernels (compiled by asm/build.mjs). Every export takes byte
+// Entry point of the WebAssembly kernels (compiled by asm/build.mjs): gemm.ts (with blocking.ts,
+// pack.ts, microkernel.ts, small.ts), pointwise.ts (with math.ts). Every export takes byte
 // addresses into the imported memory; nothing here allocates, and there is no mutable global
 // state, so several threads can run these functions over one shared memory.
 export { gemm, gemmPacked, packedPath, scratchBytes, smallM } from "./gemm";
