@@ -21,8 +21,9 @@ export interface SelectOptions {
   prefer?: "wasm" | "plain";
   /**
    * Options for the wasm backend (memory limits, relaxed SIMD, threads). Without `threads` (or with
-   * threads = 1) gemm runs on the calling thread and no worker is started; threads > 1 starts a
-   * worker pool (src/core/wasm/threads.ts, defaultThreadCount() gives the cores).
+   * threads = 1) gemm runs on the calling thread and no worker is started; threads > 1 asks for
+   * the "wasm-threads" candidate, a worker pool (src/core/wasm/threads.ts; defaultThreadCount()
+   * gives the cores), which falls back to one-thread "wasm" with its reason where it cannot run.
    */
   wasm?: ThreadOptions;
 }
@@ -37,6 +38,8 @@ export interface BackendCandidate {
   name: string;
   /** Higher is tried first. */
   priority: number;
+  /** False when these options did not ask for this backend: skipped without a reason (default true). */
+  wanted?(options: SelectOptions): boolean;
   /** Why this backend cannot serve these options, or null when it can try. */
   unsupported(options: SelectOptions): string | null;
   create(options: SelectOptions): Promise<Backend>;
@@ -123,15 +126,30 @@ export function wasmSimdUnsupported(): string | null {
 }
 
 registerBackend({
+  name: "wasm-threads",
+  priority: 110,
+  wanted: (options) => (options.wasm?.threads ?? 1) !== 1,
+  unsupported: (options) => {
+    if (options.dtype !== "float32") return `supports float32 only, asked for ${options.dtype}`;
+    const noSimd = wasmSimdUnsupported();
+    if (noSimd) return noSimd;
+    if (typeof SharedArrayBuffer === "undefined") {
+      return "needs SharedArrayBuffer (in browsers: a cross-origin isolated page); using one thread";
+    }
+    return null;
+  },
+  create: async (options) => {
+    const { createThreadedWasmBackend } = await import("./wasm/threads.js");
+    return createThreadedWasmBackend(options.wasm);
+  },
+});
+
+registerBackend({
   name: "wasm",
   priority: 100,
   unsupported: (options) =>
     options.dtype !== "float32" ? `supports float32 only, asked for ${options.dtype}` : wasmSimdUnsupported(),
   create: async (options) => {
-    if ((options.wasm?.threads ?? 1) !== 1) {
-      const { createThreadedWasmBackend } = await import("./wasm/threads.js");
-      return createThreadedWasmBackend(options.wasm);
-    }
     const { createWasmBackend } = await import("./wasm/backend.js");
     return createWasmBackend(options.wasm);
   },
@@ -148,14 +166,18 @@ export async function selectBackend(options: SelectOptions): Promise<Selection> 
   if (options.dtype !== "float32" && options.dtype !== "float64") {
     throw new Error(`selectBackend: dtype must be "float32" or "float64", got ${String(options.dtype)}`);
   }
-  const order = [...registry].sort((a, b) => b.priority - a.priority);
+  const byPriority = [...registry]
+    .filter((c) => c.wanted?.(options) ?? true)
+    .sort((a, b) => b.priority - a.priority);
+  let order = byPriority;
   if (options.prefer) {
-    const i = order.findIndex((c) => c.name === options.prefer);
-    if (i < 0)
-      throw new Error(
-        `selectBackend: no backend named ${options.prefer} (have ${registeredBackends().join(", ")})`,
-      );
-    order.unshift(...order.splice(i, 1));
+    // "wasm" brings its family ("wasm-threads") forward too, in priority order
+    const prefer = options.prefer;
+    const family = (c: BackendCandidate) => c.name === prefer || c.name.startsWith(`${prefer}-`);
+    if (!byPriority.some(family)) {
+      throw new Error(`selectBackend: no backend named ${prefer} (have ${registeredBackends().join(", ")})`);
+    }
+    order = [...byPriority.filter(family), ...byPriority.filter((c) => !family(c))];
   }
   const fallbackReasons: string[] = [];
   for (const candidate of order) {

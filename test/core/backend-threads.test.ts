@@ -6,7 +6,7 @@ import { after, describe, test } from "node:test";
 import { Rng } from "../../src/core/random.js";
 import { selectBackend } from "../../src/core/select.js";
 import type { FloatArray } from "../../src/core/types.js";
-import { createWasmBackend } from "../../src/core/wasm/backend.js";
+import { createWasmBackend, type WasmBackend } from "../../src/core/wasm/backend.js";
 import { createThreadedWasmBackend, defaultThreadCount } from "../../src/core/wasm/threads.js";
 
 describe("wasm threads", async () => {
@@ -65,11 +65,37 @@ describe("wasm threads", async () => {
     });
   }
 
-  test("selectBackend starts a pool when asked for threads", async () => {
+  test("selectBackend starts a pool when asked for threads, else falls back to one thread", async () => {
     const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", wasm: { threads: 2 } });
     assert.deepEqual(fallbackReasons, []);
     assert.equal((backend as { threads?: number }).threads, 2);
     await (backend as unknown as { dispose(): Promise<void> }).dispose();
+    // a pool that cannot start (here: a memory limit below what it needs) → one-thread wasm
+    const fallback = await selectBackend({
+      dtype: "float32",
+      prefer: "wasm",
+      wasm: { threads: 2, maxMemoryMiB: 1 },
+    });
+    assert.equal(fallback.backend.name, "plain");
+    assert.match(fallback.fallbackReasons[0]!, /^wasm-threads: /);
+    assert.match(fallback.fallbackReasons[1]!, /^wasm: /);
+    // no SharedArrayBuffer (a browser page that is not cross-origin isolated): one thread, unshared memory
+    const scope = globalThis as { SharedArrayBuffer?: unknown };
+    const sab = scope.SharedArrayBuffer;
+    scope.SharedArrayBuffer = undefined;
+    try {
+      const single = await selectBackend({ dtype: "float32", wasm: { threads: 2, reserveMiB: 16 } });
+      assert.equal(single.backend.name, "wasm-simd");
+      assert.equal((single.backend as WasmBackend).arena.shared, false);
+      assert.deepEqual(single.fallbackReasons, [
+        "wasm-threads: needs SharedArrayBuffer (in browsers: a cross-origin isolated page); using one thread",
+      ]);
+    } finally {
+      scope.SharedArrayBuffer = sab;
+    }
+    const noPool = await selectBackend({ dtype: "float32", wasm: { threads: 1 } });
+    assert.equal(noPool.backend.name, "wasm-simd");
+    assert.deepEqual(noPool.fallbackReasons, []);
   });
 
   test("views stay recognised while other memories shared with workers grow", async () => {

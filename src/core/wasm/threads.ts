@@ -69,13 +69,19 @@ async function spawnWorker(init: WorkerInit): Promise<PoolWorker> {
   const scope = globalThis as {
     Worker?: new (
       u: string,
+      o?: { type: string },
     ) => PoolWorker & { postMessage(m: unknown): void; addEventListener(t: string, f: Listener): void };
     Blob?: new (parts: string[], o: object) => unknown;
     URL: { createObjectURL?: (blob: unknown) => string; revokeObjectURL?: (url: string) => void };
   };
   if (scope.Worker && scope.Blob && scope.URL.createObjectURL) {
     const url = scope.URL.createObjectURL(new scope.Blob([workerSource()], { type: "text/javascript" }));
-    const worker = new scope.Worker(url);
+    let worker: InstanceType<NonNullable<typeof scope.Worker>>;
+    try {
+      worker = new scope.Worker(url); // a classic worker: every browser
+    } catch {
+      worker = new scope.Worker(url, { type: "module" }); // runtimes with module workers only (Deno)
+    }
     try {
       await new Promise<void>((resolve, reject) => {
         worker.addEventListener("message", () => resolve());
