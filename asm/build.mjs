@@ -7,7 +7,7 @@
 // is imported ("env" "memory"); shared binaries declare a 4 GiB maximum, the largest a wasm32
 // memory can have, so the JavaScript side may choose any smaller maximum.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -76,7 +76,10 @@ export async function buildWasm() {
     lines.push("", `export const ${name} =`, `  "${Buffer.from(binary).toString("base64")}";`);
   }
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, `${lines.join("\n")}\n`);
+  // write then rename: a test run reading the module never sees half a file
+  const tmp = `${outFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${lines.join("\n")}\n`);
+  renameSync(tmp, outFile);
   return outFile;
 }
 
