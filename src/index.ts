@@ -38,7 +38,18 @@ export { type InitOptions, initializeModel } from "./nn/initialize.js";
 export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
 export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
-export { sampleText } from "./tasks/text/sample.js";
+export { computeMfcc, decodeAudio, foldTo39, parsePhn, TIMIT_PHONES_61 } from "./tasks/speech/index.js";
+export {
+  buildCorpus,
+  cutStreams,
+  entropyRate,
+  evaluateText,
+  generateText,
+  makeWordSource,
+  sampleText,
+  TextStream,
+  textMetrics,
+} from "./tasks/text/index.js";
 export { clipGradients } from "./train/clip.js";
 export { configSchema, parseConfig, type TrainConfig } from "./train/config.js";
 export { evaluate } from "./train/evaluate.js";

@@ -10,6 +10,7 @@ import { makeSchedule, type ResetPolicy, type Schedule } from "../engine/schedul
 import { writeFileAtomicSync } from "../io/atomic-write.js";
 import { readLabelledFile } from "../io/dataset-files.js";
 import { loadModelDir } from "../io/model-files.js";
+import { loadTextForModel } from "../io/text-files.js";
 import { evaluate } from "../train/evaluate.js";
 import type { FrameMetrics } from "../train/metrics.js";
 import { renderConfusionSvg } from "../train/render-confusion.js";
@@ -62,7 +63,7 @@ function options(argv: string[]) {
   };
 }
 
-function load(argv: string[]) {
+async function load(argv: string[]) {
   const o = options(argv);
   const { model, meta } = loadModelDir(o.model);
   const saved = meta.schedule as { reset?: ResetPolicy; layout?: "aligned" | "packed" } | undefined;
@@ -70,6 +71,20 @@ function load(argv: string[]) {
     reset: saved?.reset ?? "sequence",
     layout: saved?.layout ?? "aligned",
   });
+  if (meta.task === "text") {
+    // A text file or folder, read with the model's vocabulary, cut into the streams.
+    const text = await loadTextForModel(meta, o.data, o.streams, o.model);
+    return {
+      o,
+      model,
+      meta,
+      sequences: text.sequences,
+      ids: text.sequences.map((_, i) => `stream ${i}`),
+      source: o.data,
+      schedule,
+      report: text.report,
+    };
+  }
   if (meta.task === "speech" && statSync(o.data).isDirectory()) {
     // A corpus: the chosen split, normalised with the model's own statistics.
     const splits = loadSpeechSplits(o.data, {
@@ -122,11 +137,11 @@ export function formatConfusion(metrics: FrameMetrics, names: readonly string[])
 }
 
 export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
-  const { o, model, meta, sequences, source, schedule } = load(argv);
+  const { o, model, meta, sequences, source, schedule, report } = await load(argv);
   const metrics = evaluate(model, sequences, schedule, Math.max(1, Math.min(o.streams, sequences.length)));
   const names = meta.classes ?? Array.from({ length: model.config.outputSize }, (_, i) => String(i));
   const perClass = metrics.perClassAccuracy();
-  const extra: Record<string, number> = meta.task === "speech" ? speechReport(metrics) : {};
+  const extra: Record<string, number> = report ? report(metrics) : {};
   if (o.confusion) {
     writeFileAtomicSync(
       o.confusion,
@@ -148,7 +163,9 @@ export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
     [
       `loss per frame ${metrics.lossPerFrame.toFixed(4)}`,
       `frame error ${(100 * metrics.frameError).toFixed(2)}%`,
-      ...Object.entries(extra).map(([k, v]) => `${k} ${(100 * v).toFixed(2)}%`),
+      ...Object.entries(extra).map(([k, v]) =>
+        /error/i.test(k) ? `${k} ${(100 * v).toFixed(2)}%` : `${k} ${v.toFixed(4)}`,
+      ),
     ].join(", "),
   );
   console.log(
@@ -158,13 +175,13 @@ export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
       .map(([n, a]) => `${n} ${(100 * a).toFixed(1)}%`)
       .join(", ")}`,
   );
-  console.log(formatConfusion(metrics, names));
+  if (names.length <= 80) console.log(formatConfusion(metrics, names));
   if (o.confusion) console.log(`confusion matrix picture: ${o.confusion}`);
   return metrics;
 }
 
 export async function predictCommand(argv: string[]): Promise<void> {
-  const { o, model, meta, sequences, ids, schedule } = load(argv);
+  const { o, model, meta, sequences, ids, schedule } = await load(argv);
   const C = model.config.outputSize;
   const labels = sequences.map((s) => new Array<string | number>(s.length));
   const probs = sequences.map((s) => new Array<number[]>(s.length));

@@ -148,6 +148,8 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     shuffle: config.shuffle,
     seed: config.seed,
     earlyStopping: config.earlyStopping,
+    // A language model is judged by its loss (bits per character), a labeller by its frame error.
+    bestMetric: config.task === "text" ? "loss" : "frameError",
     maxUpdates: config.maxUpdates,
     maxSeconds: config.maxSeconds,
     checkpointEvery: config.checkpointEvery,

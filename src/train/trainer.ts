@@ -31,6 +31,8 @@ export interface TrainerOptions {
   shuffle: boolean;
   seed: number;
   earlyStopping?: { patience: number; metric: "loss" | "frameError" };
+  /** The validation metric that picks the best model when earlyStopping does not name one (default frameError). */
+  bestMetric?: "loss" | "frameError";
   maxUpdates?: number;
   maxSeconds?: number;
   /** Take a checkpoint every N updates (at the next resumable update). */
@@ -274,7 +276,7 @@ export class Trainer {
       const validMetrics = this.valid
         ? evaluate(this.model, this.valid, o.schedule, o.validStreams ?? o.streams)
         : null;
-      const metricName = o.earlyStopping?.metric ?? "frameError";
+      const metricName = o.earlyStopping?.metric ?? o.bestMetric ?? "frameError";
       const value = validMetrics
         ? metricName === "loss"
           ? validMetrics.lossPerFrame

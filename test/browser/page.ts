@@ -49,7 +49,7 @@ async function main() {
     backend: backend.name,
     fallbackReasons,
     losses,
-    isolated: globalThis.crossOriginIsolated ?? false,
+    isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false,
   };
 }
 
