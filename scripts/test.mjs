@@ -19,7 +19,8 @@ const filters = process.argv.slice(2);
 // where we may (root); elsewhere those tests skip and say why.
 if (process.getuid?.() === 0 && !process.env.TBPTT_SKIP_SETUP) {
   const setup = spawnSync("bash", ["scripts/setup-system.sh"], { stdio: "inherit" });
-  if (setup.status !== 0) console.error("scripts/setup-system.sh failed; tests that need its packages will skip");
+  if (setup.status !== 0)
+    console.error("scripts/setup-system.sh failed; tests that need its packages will skip");
 }
 const files = findTests("test").filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
