@@ -28,3 +28,29 @@ for (const file of files) {
     assert.ok(readme.includes(`\`${file}\``), "README.md lists it");
   });
 }
+
+for (const file of files) {
+  test(`${file}: runs, shortened (small net, synthetic text, 3 updates)`, async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { runCli } = await import("../helpers/cli.js");
+    const out = mkdtempSync(join(tmpdir(), "tbptt-text-recipe-"));
+    const r = runCli([
+      "train",
+      join(dir, file),
+      "--quiet",
+      "--data.train",
+      "synthetic:words?seed=1&chars=20000",
+      "--data.valid",
+      "",
+      "--model.hiddenSize",
+      "8",
+      "--maxUpdates",
+      "3",
+      "--out",
+      out,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /done \(max-updates\)/);
+  });
+}

@@ -1,0 +1,88 @@
+// The engine's oracle tests on the fast backend: the engine running its model on the
+// WebAssembly SIMD backend (float32) must follow the float64 oracle to float32 accuracy.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { createPlainBackend } from "../../src/core/plain.js";
+import { Rng } from "../../src/core/random.js";
+import { selectBackend } from "../../src/core/select.js";
+import { ArraySequence } from "../../src/engine/array-sequence.js";
+import { Engine } from "../../src/engine/engine.js";
+import { trainWithOracle } from "../../src/engine/oracle.js";
+import { makeSchedule } from "../../src/engine/schedule.js";
+import type { CellType } from "../../src/nn/cell.js";
+import { initializeModel } from "../../src/nn/initialize.js";
+import { SequenceModel } from "../../src/nn/model.js";
+
+test("engine on the wasm backend (float32) matches the float64 oracle on 60 random configurations", async (t) => {
+  const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", prefer: "wasm" });
+  if (!backend.name.startsWith("wasm")) {
+    t.skip(`no wasm backend here: ${fallbackReasons.join("; ")}`);
+    return;
+  }
+  const steps = fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant(Number.POSITIVE_INFINITY));
+  fc.assert(
+    fc.property(
+      fc.record({
+        cell: fc.constantFrom<CellType>("lstm", "gru", "rnn"),
+        peepholes: fc.boolean(),
+        layers: fc.integer({ min: 1, max: 2 }),
+        hidden: fc.integer({ min: 1, max: 9 }),
+        inputSize: fc.integer({ min: 1, max: 5 }),
+        streams: fc.integer({ min: 1, max: 3 }),
+        lengths: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }),
+        k1: steps,
+        k2: steps,
+        truncation: fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
+        layout: fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
+        seed: fc.integer({ min: 1, max: 1 << 30 }),
+      }),
+      (r) => {
+        const [k1, k2] = r.truncation === "window" && r.k2 < r.k1 ? [r.k2, r.k1] : [r.k1, r.k2];
+        const schedule = makeSchedule({ k1, k2, truncation: r.truncation, layout: r.layout });
+        const config = {
+          cell: r.cell,
+          inputSize: r.inputSize,
+          hiddenSize: r.hidden,
+          layers: r.layers,
+          bidirectional: false,
+          peepholes: r.peepholes && r.cell === "lstm",
+          outputSize: 3,
+        };
+        const fast = new SequenceModel(config, backend);
+        const slow = new SequenceModel(config, createPlainBackend("float64"));
+        const rng = new Rng(r.seed);
+        initializeModel(slow, rng, { scheme: "uniform", range: 0.4 });
+        fast.params.set(slow.params);
+        slow.params.set(fast.params); // both start from the same float32-representable weights
+        const initial = Float64Array.from(slow.params);
+        const sequences = r.lengths.map(
+          (T) =>
+            new ArraySequence(
+              Array.from({ length: T * r.inputSize }, () => Math.fround(rng.uniform(-1, 1))),
+              Array.from({ length: T }, () => rng.int(3)),
+              r.inputSize,
+            ),
+        );
+        let updates = 0;
+        new Engine(fast, schedule, r.streams).run(sequences, (grads) => {
+          for (let i = 0; i < grads.length; i++) fast.params[i] -= 0.2 * (grads[i] as number);
+          updates++;
+          return updates < 5;
+        });
+        trainWithOracle(slow, schedule, r.streams, sequences, { learningRate: 0.2, maxUpdates: 5 });
+        let diff = 0;
+        let norm = 0;
+        for (let i = 0; i < initial.length; i++) {
+          const df = (fast.params[i] as number) - (initial[i] as number);
+          const ds = (slow.params[i] as number) - (initial[i] as number);
+          diff += (df - ds) ** 2;
+          norm += ds ** 2;
+        }
+        const relative = Math.sqrt(diff / Math.max(norm, 1e-30));
+        assert.ok(relative < 1e-3, `relative error ${relative}`);
+      },
+    ),
+    { numRuns: 60, seed: 7 },
+  );
+});
