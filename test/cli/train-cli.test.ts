@@ -86,11 +86,11 @@ function weights(dir: string, out: string): Buffer {
 
 test("killed with SIGKILL mid-run, resumed with --resume: weights bit-identical to an uninterrupted run", async () => {
   const dir = setup();
-  const full = runCli(["train", config(dir, "full"), "--quiet"]);
+  const full = runCli(["train", config(dir, "full", { epochs: 40 }), "--quiet"]);
   assert.equal(full.status, 0, full.stderr);
   assert.match(full.stderr, /done \(epochs\): validation frame error/);
 
-  const cfg = config(dir, "killed");
+  const cfg = config(dir, "killed", { epochs: 40 });
   const child = startCli(["train", cfg, "--quiet"]);
   const exited = new Promise((r) => child.on("exit", r));
   await waitFor(() => existsSync(join(dir, "killed", "checkpoint.safetensors")), 60_000);
