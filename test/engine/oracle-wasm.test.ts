@@ -13,6 +13,7 @@ import { makeSchedule } from "../../src/engine/schedule.js";
 import type { CellType } from "../../src/nn/cell.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
+import { relativeChange } from "../helpers/compare.js";
 
 test("engine on the wasm backend (float32) matches the float64 oracle on 60 random configurations", async (t) => {
   const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", prefer: "wasm" });
@@ -71,15 +72,7 @@ test("engine on the wasm backend (float32) matches the float64 oracle on 60 rand
           return updates < 5;
         });
         trainWithOracle(slow, schedule, r.streams, sequences, { learningRate: 0.2, maxUpdates: 5 });
-        let diff = 0;
-        let norm = 0;
-        for (let i = 0; i < initial.length; i++) {
-          const df = (fast.params[i] as number) - (initial[i] as number);
-          const ds = (slow.params[i] as number) - (initial[i] as number);
-          diff += (df - ds) ** 2;
-          norm += ds ** 2;
-        }
-        const relative = Math.sqrt(diff / Math.max(norm, 1e-30));
+        const relative = relativeChange(initial, fast.params, slow.params);
         assert.ok(relative < 1e-3, `relative error ${relative}`);
       },
     ),
