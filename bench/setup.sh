@@ -43,6 +43,6 @@ installed_version() {
 if [ "$(installed_version @tensorflow/tfjs)" != 4.22.0 ] ||
   [ "$(installed_version @tensorflow/tfjs-backend-wasm)" != 4.22.0 ]; then
   echo "bench/setup.sh: installing TensorFlow.js into $tfjs/node_modules" >&2
-  (cd "$tfjs" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$tfjs" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 echo "bench/setup.sh: tfjs $(installed_version @tensorflow/tfjs), tfjs-backend-wasm $(installed_version @tensorflow/tfjs-backend-wasm)" >&2
