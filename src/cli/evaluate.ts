@@ -141,7 +141,11 @@ export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
   const metrics = evaluate(model, sequences, schedule, Math.max(1, Math.min(o.streams, sequences.length)));
   const names = meta.classes ?? Array.from({ length: model.config.outputSize }, (_, i) => String(i));
   const perClass = metrics.perClassAccuracy();
-  const extra: Record<string, number> = report ? report(metrics) : {};
+  const extra: Record<string, number> = report
+    ? report(metrics)
+    : meta.task === "speech"
+      ? speechReport(metrics)
+      : {};
   if (o.confusion) {
     writeFileAtomicSync(
       o.confusion,
