@@ -55,6 +55,8 @@ test("wasm threads in Chromium: Blob-URL workers over shared memory, identical t
       error?: string;
       shared?: boolean;
       identical?: boolean;
+      relaxedName?: string;
+      relaxedMaxDiff?: number;
       entry?: number;
       reference?: number;
       selected?: string;
@@ -65,6 +67,9 @@ test("wasm threads in Chromium: Blob-URL workers over shared memory, identical t
     assert.equal(result.error, undefined, result.error);
     assert.equal(result.shared, true);
     assert.equal(result.identical, true);
+    // Chromium validates relaxed SIMD: the opt-in FMA build loads and agrees to float32 rounding
+    assert.equal(result.relaxedName, "wasm-relaxed-simd");
+    assert.ok((result.relaxedMaxDiff as number) < 1e-5, `relaxed differs by ${result.relaxedMaxDiff}`);
     assert.ok(Math.abs((result.entry as number) - (result.reference as number)) < 1e-5);
     assert.equal(result.selected, "wasm-simd");
     assert.equal(result.threads, 2);

@@ -34,8 +34,9 @@ async function run() {
   };
   const a = Array.from({ length: m * k }, next);
   const b = Array.from({ length: n * k }, next);
+  const relaxed = await createWasmBackend({ relaxedSimd: true });
   const results: number[][] = [];
-  for (const backend of [single, pool]) {
+  for (const backend of [single, pool, relaxed]) {
     const A = backend.alloc(m * k);
     A.set(a);
     const B = backend.alloc(n * k);
@@ -51,6 +52,8 @@ async function run() {
   return {
     shared: single.arena.shared,
     identical: results[0]!.every((v, i) => v === results[1]![i]),
+    relaxedName: relaxed.name,
+    relaxedMaxDiff: Math.max(...results[0]!.map((v, i) => Math.abs(v - results[2]![i]!))),
     entry: results[1]![5 * n + 7],
     reference,
     selected: selected.backend.name,
