@@ -10,6 +10,7 @@
  *   grows without detaching views; unshared memory is reserved up front and never grows).
  *   Arrays from elsewhere are copied in and out around each call (correct, slow); Float64Array
  *   arguments throw.
+ * - Threads: threads.ts wraps this backend with a worker pool for large products.
  * - Relaxed SIMD (a fused multiply-add in the gemm kernels) only when asked for with
  *   `relaxedSimd: true` and the runtime validates it; results then differ from the default build
  *   in the last bits.
@@ -43,16 +44,19 @@ function extent(rows: number, cols: number, ld: number): number {
 }
 
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  const arenaProbe = options.shared;
   const relaxed =
     options.relaxedSimd === true && requireWasm().validate(kernelBinary({ shared: false, relaxed: true }));
-  // The arena decides shared or not; the module must import the same kind of memory.
-  const heapProbe = 1024; // asm/ has no static data: heapBase() is tiny; checked below
-  const arena = new Arena(heapProbe, { ...options, shared: arenaProbe });
+  // The arena starts above the module's static data (asm/ has none: heapBase() is tiny, checked
+  // below) and decides shared or unshared; the module must import the same kind of memory.
+  const reservedLow = 1024;
+  const arena = new Arena(reservedLow, options);
   const module = await compileKernels({ shared: arena.shared, relaxed });
   const k = await instantiateKernels(module, arena.memory);
-  if (k.heapBase() > heapProbe)
-    throw new Error(`wasm kernels: static data up to ${k.heapBase()} overlaps the arena`);
+  if (k.heapBase() > reservedLow) {
+    throw new Error(
+      `wasm kernels: static data up to ${k.heapBase()} overlaps the arena (from ${reservedLow})`,
+    );
+  }
   const scratch = arena.allocBytes(k.scratchBytes());
   const at = arena.address.bind(arena);
 
