@@ -34,6 +34,10 @@ describe("wasm threads", async () => {
         [128, 70, 300, 1, 0.25],
         [10, 1031, 5, -1, 0],
         [201, 33, 260, 1, 1],
+        // wider than tall: split by columns
+        [24, 500, 70, 1, 0],
+        [17, 1031, 263, -0.5, 1],
+        [20, 41, 9, 2, 0.5],
       ] as const) {
         const [aRows, aCols] = transA ? [k, m] : [m, k];
         const [bRows, bCols] = transB ? [n, k] : [k, n];

@@ -1,9 +1,11 @@
 /**
- * A worker pool for the wasm backend's gemm: large products are split by rows of C across the
- * calling thread and N − 1 workers, all running the same compiled module over the backend's
- * shared WebAssembly.Memory. Each thread packs its own B into its own scratch and calls
- * `gemmPacked` on its rows, the path the one-thread gemm takes for the same shapes, so results
- * are bit-identical to one thread whatever the thread count (test/core/threads.test.ts).
+ * A worker pool for the wasm backend's gemm: large products are split into blocks of C (columns
+ * when C is wider than tall, else rows) across the calling thread and N − 1 workers, all running
+ * the same compiled module over the backend's shared WebAssembly.Memory. Each thread packs its
+ * own operands into its own scratch and calls `gemmPacked` on its block, the path the one-thread
+ * gemm takes for the same shapes; every entry of C sees the same operations in the same order
+ * whatever the block, so results are bit-identical to one thread whatever the thread count
+ * (test/core/backend-threads.test.ts).
  *
  * Synchronisation: a control block in the shared memory. The caller writes the job, bumps a
  * generation counter and notifies; workers (blocked in Atomics.wait) run their rows and count
@@ -18,7 +20,7 @@
  */
 import type { WasmModule } from "./api.js";
 import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from "./backend.js";
-import { CTL } from "./control.js";
+import { CTL, JOB } from "./control.js";
 import { workerSource } from "./worker.js";
 
 export interface ThreadOptions extends WasmBackendOptions {
@@ -48,6 +50,7 @@ interface PoolWorker {
 }
 
 const MR = 5;
+const NR = 8;
 const NODE_WORKER_THREADS = "node:worker_threads";
 const NODE_OS = "node:os";
 
@@ -124,8 +127,8 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
   if (threads === 1) return Object.assign(base, { threads: 1, dispose: async () => {} });
 
   const { arena, kernels } = base;
-  const controlAddress = arena.allocBytes(4 * (CTL.jobs + 3 * threads));
-  const ctl = new Int32Array(arena.memory.buffer, controlAddress, CTL.jobs + 3 * threads);
+  const controlAddress = arena.allocBytes(4 * (CTL.jobs + JOB * threads));
+  const ctl = new Int32Array(arena.memory.buffer, controlAddress, CTL.jobs + JOB * threads);
   const bits = new DataView(new ArrayBuffer(4));
   const f32bits = (x: number) => {
     bits.setFloat32(0, x, true);
@@ -150,8 +153,18 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
   const singleGemm = base.gemm;
 
   base.gemm = (transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) => {
-    // only shapes the one-thread gemm sends to the packed path (bit-identical split), only big ones
-    if (disposed || !kernels.packedPath(+transA, +transB, m) || 2 * m * n * k < minFlops || m < 2 * MR) {
+    // Split by columns when C is wider than tall (each thread then packs only its part of B, the
+    // large operand of an RNN's products), else by rows; blocks are whole 8-column panels or
+    // 5-row panels. Only shapes the one-thread gemm sends to the packed path, and big ones.
+    const byColumns = n >= m;
+    const unit = byColumns ? NR : MR;
+    const extent = byColumns ? n : m;
+    if (
+      disposed ||
+      !kernels.packedPath(+transA, +transB, m) ||
+      2 * m * n * k < minFlops ||
+      extent < 2 * unit
+    ) {
       singleGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
@@ -159,51 +172,53 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
     const pa = at("gemm A", a, aOff, transA ? (k - 1) * lda + m : (m - 1) * lda + k, false);
     const pb = at("gemm B", b, bOff, transB ? (n - 1) * ldb + k : (k - 1) * ldb + n, false);
     const pc = at("gemm C", c, cOff, (m - 1) * ldc + n, true);
-    // rows per thread, a multiple of the micro-kernel's 5 rows; the caller takes the last share
-    const share = Math.ceil(m / threads / MR) * MR;
-    const aRowBytes = (transA ? 1 : lda) * 4;
-    let row = 0;
-    let active = 0;
+    // byte steps of one row of op(A) and C, one column of op(B) and C
+    const aRow = (transA ? 1 : lda) * 4;
+    const bCol = (transB ? ldb : 1) * 4;
+    const share = Math.ceil(extent / threads / unit) * unit;
+    let start = 0;
     for (let w = 0; w < workerCount; w++) {
-      const rows = Math.max(0, Math.min(share, m - row));
-      ctl[CTL.jobs + 3 * w] = rows;
-      ctl[CTL.jobs + 3 * w + 1] = pa + row * aRowBytes;
-      ctl[CTL.jobs + 3 * w + 2] = pc + row * ldc * 4;
-      row += rows;
-      active++;
+      const size = Math.max(0, Math.min(share, extent - start));
+      const job = CTL.jobs + JOB * w;
+      ctl[job] = byColumns ? m : size;
+      ctl[job + 1] = byColumns ? size : n;
+      ctl[job + 2] = byColumns ? pa : pa + start * aRow;
+      ctl[job + 3] = byColumns ? pb + start * bCol : pb;
+      ctl[job + 4] = byColumns ? pc + start * 4 : pc + start * ldc * 4;
+      start += size;
     }
     ctl[CTL.transA] = +transA;
     ctl[CTL.transB] = +transB;
-    ctl[CTL.n] = n;
     ctl[CTL.k] = k;
     ctl[CTL.alpha] = f32bits(alpha);
-    ctl[CTL.b] = pb;
-    ctl[CTL.ldb] = ldb;
     ctl[CTL.lda] = lda;
+    ctl[CTL.ldb] = ldb;
     ctl[CTL.beta] = f32bits(beta);
     ctl[CTL.ldc] = ldc;
     Atomics.store(ctl, CTL.done, 0);
     Atomics.add(ctl, CTL.generation, 1);
     Atomics.notify(ctl, CTL.generation);
+    // the caller takes the last block
+    const rest = extent - start;
     kernels.gemmPacked(
       +transA,
       +transB,
-      m - row,
-      n,
+      byColumns ? m : rest,
+      byColumns ? rest : n,
       k,
       alpha,
-      pa + row * aRowBytes,
+      byColumns ? pa : pa + start * aRow,
       lda,
-      pb,
+      byColumns ? pb + start * bCol : pb,
       ldb,
       beta,
-      pc + row * ldc * 4,
+      byColumns ? pc + start * 4 : pc + start * ldc * 4,
       ldc,
       ownScratch,
     );
     for (;;) {
       const done = Atomics.load(ctl, CTL.done);
-      if (done >= active) break;
+      if (done >= workerCount) break;
       if (canBlock) {
         try {
           Atomics.wait(ctl, CTL.done, done);
