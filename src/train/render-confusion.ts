@@ -16,7 +16,8 @@ export function renderConfusionSvg(
   const cell = C > 40 ? 10 : 16;
   const margin = 60;
   const size = C * cell;
-  const width = margin + size + 70;
+  // wide enough for the title line too
+  const width = Math.max(margin + size + 70, 40 + 7 * (title.length + 70));
   const height = margin + size + 40;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="${cell - 3}">`,
