@@ -168,15 +168,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   } else {
     writeFileAtomicSync(configFile, new TextEncoder().encode(`${resolved}\n`));
   }
-  const log = (entry: Record<string, unknown>) =>
-    appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
-  log({
-    event: args.resume ? "resume" : "start",
-    backend: backend.name,
-    data: data.describe,
-    parameters: model.layout.size,
-  });
-
+  // Ctrl-C is ours from here on: the run's first log line means it is handled.
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130);
@@ -186,6 +178,15 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     );
   };
   process.on("SIGINT", onSigint);
+  const log = (entry: Record<string, unknown>) =>
+    appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  log({
+    event: args.resume ? "resume" : "start",
+    backend: backend.name,
+    data: data.describe,
+    parameters: model.layout.size,
+  });
+
   const totalSteps = data.train.reduce((n, s) => n + s.length, 0);
   let epochShown = -1;
   let runningLoss = Number.NaN;

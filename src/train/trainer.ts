@@ -187,6 +187,12 @@ export class Trainer {
     const inputNoise = o.noise?.input ?? 0;
     let reason: StopReason = "epochs";
     if (s.finished) return { reason, epochs, state: s };
+    // Give signals and timers a turn now and then (Ctrl-C, progress redraws), across epochs too.
+    let lastYield = now();
+    const breathe = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = now();
+    };
     while (s.epoch < o.epochs) {
       const epochStart = now();
       if (!s.order) {
@@ -219,7 +225,6 @@ export class Trainer {
               }
             : undefined,
       });
-      let lastYield = now();
       for (const { grads, record } of updates) {
         if (this.cleanWeights) this.model.params.set(this.cleanWeights); // weight noise off before the step
         stepsInEpoch += record.forwardSteps;
@@ -248,11 +253,7 @@ export class Trainer {
         s.updates++;
         sinceCheckpoint++;
         hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
-        // Give signals and timers a turn now and then (Ctrl-C, progress redraws).
-        if (now() - lastYield > 100) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = now();
-        }
+        if (now() - lastYield > 100) await breathe();
         const resumable = engine.resumable();
         if (o.maxUpdates !== undefined && s.updates >= o.maxUpdates) stop = "max-updates";
         else if (o.maxSeconds !== undefined && (now() - started) / 1000 >= o.maxSeconds) stop = "max-seconds";
@@ -312,6 +313,7 @@ export class Trainer {
       if (early || s.epoch >= o.epochs) s.finished = true;
       hooks.saveCheckpoint?.(this.checkpoint());
       if (early) break;
+      await breathe();
       if (hooks.stopRequested?.()) {
         reason = "interrupted";
         break;

@@ -114,19 +114,18 @@ test("killed with SIGKILL mid-run, resumed with --resume: weights bit-identical 
 
 test("Ctrl-C writes a checkpoint, says how to resume, and the resumed run matches", async () => {
   const dir = setup();
-  assert.equal(
-    runCli(["train", config(dir, "full", { schedule: { k1: "Infinity", k2: "Infinity" } }), "--quiet"])
-      .status,
-    0,
-  );
-  const cfg = config(dir, "interrupted", { schedule: { k1: "Infinity", k2: "Infinity" } });
+  // long enough (a second or more) that the interrupt lands mid-run on an idle machine
+  const long = { schedule: { k1: "Infinity", k2: "Infinity" }, epochs: 80 };
+  assert.equal(runCli(["train", config(dir, "full", long), "--quiet"]).status, 0);
+  const cfg = config(dir, "interrupted", long);
   const child = startCli(["train", cfg, "--quiet"]);
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr += d;
   });
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  await waitFor(() => existsSync(join(dir, "interrupted", "checkpoint.safetensors")), 60_000);
+  // The first log line is written once Ctrl-C is handled: interrupt right then, mid-run.
+  await waitFor(() => existsSync(join(dir, "interrupted", "log.jsonl")), 60_000);
   child.kill("SIGINT");
   const code = await exited;
   assert.equal(code, 0, stderr);
