@@ -11,9 +11,10 @@ import { Engine, type SequenceLike } from "../../src/engine/engine.js";
 import { type Explanation, explainSchedule } from "../../src/engine/explain.js";
 import { trainWithOracle } from "../../src/engine/oracle.js";
 import { Planner } from "../../src/engine/planner.js";
-import { makeSchedule, type ResetPolicy, type Schedule } from "../../src/engine/schedule.js";
+import { makeSchedule, type Schedule } from "../../src/engine/schedule.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
+import { orderSteps, resetPolicy, stepCount } from "../helpers/arbitraries.js";
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -110,24 +111,20 @@ test("two aligned streams, reset every N: a stream masked between its sequences 
 });
 
 test("Planner.capacity() holds every update's stored steps on 3000 random layouts, streams, lengths and schedules", () => {
-  const steps = fc.oneof(fc.integer({ min: 1, max: 8 }), fc.constant(INF));
-  const resetPolicy = fc.oneof(
-    fc.constant<ResetPolicy>("sequence"),
-    fc.constant<ResetPolicy>("never"),
-    fc.integer({ min: 1, max: 9 }).map((every): ResetPolicy => ({ every })),
-  );
+  const steps = stepCount(8);
+  const resets = resetPolicy(9);
   fc.assert(
     fc.property(
       steps,
       steps,
       fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
-      resetPolicy,
+      resets,
       fc.boolean(),
       fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
       fc.integer({ min: 1, max: 4 }),
       fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
       (a, b, truncation, reset, flush, layout, streams, lengths) => {
-        const [k1, k2] = truncation === "window" && b < a ? [b, a] : [a, b];
+        const [k1, k2] = orderSteps(truncation, a, b);
         const planner = new Planner(
           makeSchedule({ k1, k2, truncation, reset, flush, layout }),
           streams,

@@ -9,9 +9,10 @@ import { Rng } from "../../src/core/random.js";
 import { ArraySequence } from "../../src/engine/array-sequence.js";
 import { Engine } from "../../src/engine/engine.js";
 import type { PlannerPosition } from "../../src/engine/planner.js";
-import { makeSchedule, type ResetPolicy, type Schedule } from "../../src/engine/schedule.js";
+import { makeSchedule, type Schedule } from "../../src/engine/schedule.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
+import { orderSteps, resetPolicy, stepCount } from "../helpers/arbitraries.js";
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -113,25 +114,21 @@ test("a stream masked at the checkpoint that resumes without a reset is not resu
 });
 
 test("resuming at every resumable update continues exactly, on 400 random schedules, layouts and streams", () => {
-  const steps = fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant(INF));
-  const resetPolicy = fc.oneof(
-    fc.constant<ResetPolicy>("sequence"),
-    fc.constant<ResetPolicy>("never"),
-    fc.integer({ min: 1, max: 7 }).map((every): ResetPolicy => ({ every })),
-  );
+  const steps = stepCount(6);
+  const resets = resetPolicy(7);
   fc.assert(
     fc.property(
       steps,
       steps,
       fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
-      resetPolicy,
+      resets,
       fc.boolean(),
       fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
       fc.integer({ min: 1, max: 3 }),
       fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }),
       fc.integer({ min: 1, max: 1000 }),
       (a, b, truncation, reset, flush, layout, streams, lengths, seed) => {
-        const [k1, k2] = truncation === "window" && b < a ? [b, a] : [a, b];
+        const [k1, k2] = orderSteps(truncation, a, b);
         const schedule = makeSchedule({ k1, k2, truncation, reset, flush, layout });
         const problem = resumeEverywhere(schedule, streams, lengths, seed);
         assert.equal(problem, null);

@@ -18,7 +18,8 @@ import {
   stepsPerColumn,
   UNTOUCHED,
 } from "../../src/engine/render-timeline.js";
-import { makeSchedule, type ResetPolicy, type Schedule } from "../../src/engine/schedule.js";
+import { makeSchedule, type Schedule } from "../../src/engine/schedule.js";
+import { orderSteps, resetPolicy, stepCount } from "../helpers/arbitraries.js";
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -390,22 +391,18 @@ function reference(schedule: Schedule, T: number): ScheduleTotals {
 }
 
 test("the explainer matches a brute-force count from the contract on 500 random schedules", () => {
-  const steps = fc.oneof(fc.integer({ min: 1, max: 25 }), fc.constant(INF));
-  const resetPolicy = fc.oneof(
-    fc.constant<ResetPolicy>("sequence"),
-    fc.constant<ResetPolicy>("never"),
-    fc.integer({ min: 1, max: 40 }).map((every): ResetPolicy => ({ every })),
-  );
+  const steps = stepCount(25);
+  const resets = resetPolicy(40);
   fc.assert(
     fc.property(
       steps,
       steps,
       fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
-      resetPolicy,
+      resets,
       fc.boolean(),
       fc.integer({ min: 1, max: 120 }),
       (a, b, truncation, reset, flush, T) => {
-        const [k1, k2] = truncation === "window" && b < a ? [b, a] : [a, b];
+        const [k1, k2] = orderSteps(truncation, a, b);
         const schedule = makeSchedule({ k1, k2, truncation, reset, flush });
         const e = explainSchedule(schedule, T);
         assert.deepEqual(e.totals, reference(schedule, T));

@@ -9,10 +9,11 @@ import { Rng } from "../../src/core/random.js";
 import { ArraySequence } from "../../src/engine/array-sequence.js";
 import { Engine } from "../../src/engine/engine.js";
 import { trainWithOracle } from "../../src/engine/oracle.js";
-import { makeSchedule, type ResetPolicy, type Schedule } from "../../src/engine/schedule.js";
+import { makeSchedule, type Schedule } from "../../src/engine/schedule.js";
 import type { CellType } from "../../src/nn/cell.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
+import { orderSteps, resetPolicy, stepCount } from "../helpers/arbitraries.js";
 import { relativeChange } from "../helpers/compare.js";
 
 interface Case {
@@ -141,12 +142,7 @@ test("a bidirectional LSTM trains sentence-wise, matching the oracle", () => {
   assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
 });
 
-const steps = fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant(Number.POSITIVE_INFINITY));
-const resetPolicy: fc.Arbitrary<ResetPolicy> = fc.oneof(
-  fc.constant<ResetPolicy>("sequence"),
-  fc.constant<ResetPolicy>("never"),
-  fc.integer({ min: 1, max: 7 }).map((every): ResetPolicy => ({ every })),
-);
+const steps = stepCount(6);
 
 const randomCase: fc.Arbitrary<Case> = fc
   .record({
@@ -162,7 +158,7 @@ const randomCase: fc.Arbitrary<Case> = fc
     k1: steps,
     k2: steps,
     truncation: fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
-    reset: resetPolicy,
+    reset: resetPolicy(7),
     flush: fc.boolean(),
     reduction: fc.constantFrom<"sum" | "mean">("sum", "mean"),
     layout: fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
@@ -171,7 +167,7 @@ const randomCase: fc.Arbitrary<Case> = fc
   })
   .map((r) => {
     // window truncation needs k2 ≥ k1: swap rather than discard the draw
-    const [k1, k2] = r.truncation === "window" && r.k2 < r.k1 ? [r.k2, r.k1] : [r.k1, r.k2];
+    const [k1, k2] = orderSteps(r.truncation, r.k1, r.k2);
     return {
       cell: r.cell,
       peepholes: r.peepholes && r.cell === "lstm",
