@@ -53,6 +53,8 @@ export function modelConfigFor(
     layers: config.model.layers,
     bidirectional: config.model.bidirectional,
     peepholes: config.model.peepholes,
+    projSize: config.model.projSize,
+    gradient: config.model.gradient,
     outputSize: data.outputSize,
   };
 }
