@@ -127,7 +127,7 @@ export class SequenceModel {
     this.head = createHead(output, inputSize, config.outputSize, this.layout);
     this.readout =
       output.per === "sequence" && this.top instanceof BidirectionalLayer
-        ? new SequenceEndReadout(config.hiddenSize)
+        ? new SequenceEndReadout(this.top.outputSize / 2)
         : null;
     this.params = backend.alloc(this.layout.size);
     this.grads = backend.alloc(this.layout.size);

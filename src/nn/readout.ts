@@ -13,7 +13,8 @@
  * output adjoint. A bidirectional model trains with whole sequences per run (the engine
  * enforces k1 = k2 = ∞), so t0 lies in the same run as t. Lanes are not needed (L = 1).
  *
- * Dimension legend: S slots, B streams, H hidden per direction, F = 2H.
+ * Dimension legend: S slots, B streams, H each direction's output (hidden, or LSTMP's
+ * projection), F = 2H.
  */
 import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";

@@ -16,6 +16,7 @@ import { checkGradient } from "../helpers/gradcheck.js";
 
 interface Case {
   cell: CellType | "mlp";
+  projSize?: number;
   layers: number;
   bidirectional: boolean;
   inputSize: number;
@@ -36,6 +37,7 @@ function makeModel(c: Case): SequenceModel {
       layers: c.layers,
       bidirectional: c.bidirectional,
       peepholes: false,
+      projSize: c.projSize,
       outputSize: c.outputSize,
       output: c.output,
     },
@@ -110,6 +112,16 @@ const named: [string, Partial<Case>][] = [
   [
     "softmax, one label per sequence, bidirectional (h_n readout), unequal lengths",
     { output: { kind: "softmax", per: "sequence" }, outputSize: 3, bidirectional: true, lengths: [4, 1, 6] },
+  ],
+  [
+    "softmax, one label per sequence, bidirectional lstmp (the readout halves are the projections)",
+    {
+      output: { kind: "softmax", per: "sequence" },
+      hiddenSize: 4,
+      projSize: 2,
+      bidirectional: true,
+      lengths: [3, 5],
+    },
   ],
   [
     "mse, one target per sequence, 2-layer bidirectional gru",
@@ -197,37 +209,42 @@ test("the mse loss is ½ Σ ((ŷ − y) / s)² with ŷ = m + s·z in the data's 
   assert.ok(Math.abs(loss - expected) < 1e-12 * expected, `${loss} vs ${expected}`);
 });
 
-test("a bidirectional per-sequence output reads [h_fwd at the end, h_rev at the start], as torch's h_n", () => {
-  const c: Case = {
-    ...base,
-    bidirectional: true,
-    hiddenSize: 3,
-    output: { kind: "softmax", per: "sequence" },
-    outputSize: 2,
-    lengths: [6, 3],
-  };
-  const model = makeModel(c);
-  const rng = new Rng(9);
-  initializeModel(model, rng, { scheme: "uniform", range: 0.5 });
-  const batch = randomBatch(rng, c);
-  sequenceLoss(model, batch);
-  const H = 3;
-  const top = model.top.output;
-  const readout = model.readout?.features as Float64Array;
-  assert.ok(readout, "a bidirectional per-sequence model has a readout");
-  batch.labels.forEach((labels, b) => {
-    const last = ((labels.length - 1) * 2 + b) * 2 * H;
-    const first = b * 2 * H;
-    for (let j = 0; j < H; j++) {
-      assert.equal(readout[last + j], top[last + j], "forward half: h_fwd at the last step");
-      assert.equal(readout[last + H + j], top[first + H + j], "reverse half: h_rev at the first step");
-    }
-    // The per-frame concatenation would differ: the reverse state at the end has seen one frame.
-    assert.notEqual(top[last + H], top[first + H]);
+for (const [name, sizes] of [
+  ["lstm", { hiddenSize: 3 }],
+  ["lstmp (each half is a projection)", { hiddenSize: 4, projSize: 2 }],
+] as const) {
+  test(`a bidirectional per-sequence output reads [h_fwd at the end, h_rev at the start], as torch's h_n: ${name}`, () => {
+    const c: Case = {
+      ...base,
+      ...sizes,
+      bidirectional: true,
+      output: { kind: "softmax", per: "sequence" },
+      outputSize: 2,
+      lengths: [6, 3],
+    };
+    const model = makeModel(c);
+    const rng = new Rng(9);
+    initializeModel(model, rng, { scheme: "uniform", range: 0.5 });
+    const batch = randomBatch(rng, c);
+    sequenceLoss(model, batch);
+    const H = c.projSize ?? c.hiddenSize;
+    const top = model.top.output;
+    const readout = model.readout?.features as Float64Array;
+    assert.ok(readout, "a bidirectional per-sequence model has a readout");
+    batch.labels.forEach((labels, b) => {
+      const last = ((labels.length - 1) * 2 + b) * 2 * H;
+      const first = b * 2 * H;
+      for (let j = 0; j < H; j++) {
+        assert.equal(readout[last + j], top[last + j], "forward half: h_fwd at the last step");
+        assert.equal(readout[last + H + j], top[first + H + j], "reverse half: h_rev at the first step");
+      }
+      // The per-frame concatenation would differ: the reverse state at the end has seen one frame.
+      assert.notEqual(top[last + H], top[first + H]);
+    });
+    // A unidirectional per-sequence model needs no readout: h at the last step is h_n.
+    assert.equal(makeModel({ ...c, bidirectional: false }).readout, null);
   });
-  // A unidirectional per-sequence model needs no readout: h at the last step is h_n.
-  assert.equal(makeModel({ ...c, bidirectional: false }).readout, null);
-});
+}
 
 test("bad output configs and missing targets are refused, naming the field", () => {
   assert.throws(
