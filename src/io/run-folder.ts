@@ -170,9 +170,7 @@ export function openRunFolder(dir: string, options: OpenRunOptions): RunFolder {
     }
     const strays = removeStrayTemps(dir);
     if (strays.length > 0)
-      note(
-        `removed ${strays.length} temporary file(s) left by an interrupted write: ${strays.join(", ")}`,
-      );
+      note(`removed ${strays.length} temporary file(s) left by an interrupted write: ${strays.join(", ")}`);
     const existing = existingRunEntries(dir);
     if (options.mode === "start" && existing.length > 0) {
       throw new TbpttError(
