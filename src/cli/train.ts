@@ -22,6 +22,7 @@ import {
 } from "../io/atomic-write.js";
 import { saveModelDir } from "../io/model-files.js";
 import { openRunFolder, type RunFolder } from "../io/run-folder.js";
+import { loadTaskData } from "../io/task-files.js";
 import { initializeModel } from "../nn/initialize.js";
 import { SequenceModel } from "../nn/model.js";
 import { loadParameterTensors } from "../nn/weights.js";
@@ -29,7 +30,6 @@ import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js
 import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import { createProgress, type Progress } from "./progress.js";
-import { loadTaskData } from "./tasks.js";
 
 export const TRAIN_USAGE = `Usage: tbptt train CONFIG.json [--resume | --overwrite] [--quiet] [--KEY.PATH VALUE ...]
 
