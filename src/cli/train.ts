@@ -164,6 +164,8 @@ async function trainInFolder(
     layers: config.model.layers,
     bidirectional: config.model.bidirectional,
     peepholes: config.model.peepholes,
+    projSize: config.model.projSize,
+    gradient: config.model.gradient,
     outputSize: data.outputSize,
   };
   const model = new SequenceModel(modelConfig, backend);
