@@ -123,6 +123,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     bidirectional: config.model.bidirectional,
     peepholes: config.model.peepholes,
     outputSize: data.outputSize,
+    nonlinearity: config.model.nonlinearity,
   };
   const model = new SequenceModel(modelConfig, backend);
   initializeModel(model, new Rng(config.seed), config.model.init);

@@ -16,7 +16,7 @@ import type { CellType } from "./cell.js";
 import { type DenseParams, denseBackward, denseForward } from "./dense.js";
 import { FeedForwardLayer } from "./feedforward.js";
 import { type SequenceLayer, UnidirectionalLayer } from "./layer.js";
-import { RecurrentDirection } from "./recurrent.js";
+import { type Nonlinearity, RecurrentDirection } from "./recurrent.js";
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "./softmax-xent.js";
 import { createTape, type SlotRun, type Tape } from "./tape.js";
 
@@ -30,6 +30,8 @@ export interface ModelConfig {
   /** LSTM only: connections from the cell to the gates (Graves). */
   peepholes: boolean;
   outputSize: number;
+  /** rnn only: "tanh" (default, as torch.nn.RNN) or "sigmoid" (Elman 1990; the rnnlm toolkit). */
+  nonlinearity?: Nonlinearity;
 }
 
 export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
@@ -55,12 +57,19 @@ export function validateModelConfig(config: ModelConfig): void {
   if (config.outputSize < 2) bad("outputSize", "at least 2 classes", config.outputSize);
   if (config.peepholes && config.cell !== "lstm")
     bad("peepholes", `false for cell "${config.cell}" (peepholes are LSTM's)`, true);
+  const nonlinearity = config.nonlinearity ?? "tanh";
+  if (nonlinearity !== "tanh" && nonlinearity !== "sigmoid")
+    bad("nonlinearity", '"tanh" or "sigmoid"', nonlinearity);
+  if (nonlinearity !== "tanh" && config.cell !== "rnn")
+    bad("nonlinearity", `"tanh" for cell "${config.cell}" (the choice is the simple RNN's)`, nonlinearity);
 }
 
 export class SequenceModel {
   readonly layout = new ParamLayout();
   readonly layers: SequenceLayer[] = [];
   readonly out: DenseParams;
+  /** The output layer's parameters: the last `length` entries of params, from `offset`. */
+  readonly outputParams: { offset: number; length: number };
   readonly params: FloatArray;
   readonly grads: FloatArray;
   tape!: Tape;
@@ -89,6 +98,7 @@ export class SequenceModel {
         inputSize,
         hiddenSize: config.hiddenSize,
         peepholes: config.peepholes,
+        nonlinearity: config.nonlinearity ?? "tanh",
         reverse,
         prefix: "rnn.",
         layer,
@@ -100,10 +110,12 @@ export class SequenceModel {
       this.layers.push(built);
       inputSize = built.outputSize;
     }
+    const outputOffset = this.layout.size;
     this.out = {
       weight: this.layout.add("out.weight", [config.outputSize, inputSize]),
       bias: this.layout.add("out.bias", [config.outputSize]),
     };
+    this.outputParams = { offset: outputOffset, length: this.layout.size - outputOffset };
     this.params = backend.alloc(this.layout.size);
     this.grads = backend.alloc(this.layout.size);
   }
@@ -178,10 +190,16 @@ export class SequenceModel {
    * Backward through `runs` (oldest first; together one contiguous stretch of time),
    * injecting the losses of the slots in `lossRuns` scaled by `scale`. Gradients
    * accumulate into `grads`. The tape's stop flags and resets bound each stream's sweep.
+   * With `injected` (S·L·B·F, filled by outputStep), the loss slots' errors into the top
+   * layer are taken from it instead of the output layer, which is then left untouched.
    */
-  backward(runs: readonly SlotRun[], lossRuns: readonly SlotRun[], scale: number): void {
+  backward(
+    runs: readonly SlotRun[],
+    lossRuns: readonly SlotRun[],
+    scale: number,
+    injected: FloatArray | null = null,
+  ): void {
     const { streams: B, lanes: L } = this.tape;
-    const C = this.config.outputSize;
     const top = this.top;
     const F = top.outputSize;
     for (const layer of this.layers) {
@@ -193,58 +211,13 @@ export class SequenceModel {
         );
       layer.beginBackward();
     }
-    // Output layer: ∂z = scale (p − onehot y); ∂W_out, ∂b_out; ∂h_top into the loss's lane.
     for (const run of lossRuns) {
-      const rows = run.count * B;
-      const zOff = run.first * B * C;
-      softmaxCrossEntropyBackward(
-        rows,
-        C,
-        this.probs,
-        zOff,
-        this.tape.labels,
-        this.tape.active,
-        run.first * B,
-        scale,
-        this.dLogits,
-        zOff,
-      );
-      denseBackward(
-        this.backend,
-        rows,
-        F,
-        C,
-        top.output,
-        run.first * B * F,
-        this.dLogits,
-        zOff,
-        this.params,
-        this.grads,
-        this.out,
-        null,
-        0,
-      );
-      for (let slot = run.first; slot < run.first + run.count; slot++) {
-        const lane = L === 1 ? 0 : (this.tape.laneOfSlot[slot] as number);
-        this.backend.gemm(
-          false,
-          false,
-          B,
-          F,
-          C,
-          1,
-          this.dLogits,
-          slot * B * C,
-          C,
-          this.params,
-          this.out.weight,
-          F,
-          1,
-          top.dOutput,
-          (slot * L + lane) * B * F,
-          F,
-        );
-      }
+      if (injected) {
+        // Errors computed when the steps were forwarded (outputStep), scaled now.
+        const n = run.count * L * B * F;
+        const off = run.first * L * B * F;
+        for (let i = 0; i < n; i++) top.dOutput[off + i] += scale * (injected[off + i] as number);
+      } else this.outputBackward(run, scale, top.dOutput);
     }
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l] as SequenceLayer;
@@ -253,6 +226,82 @@ export class SequenceModel {
       const ordered = layer instanceof BidirectionalLayer ? runs : [...runs].reverse();
       for (const run of ordered) layer.backward(run, x, below ? below.dOutput : null);
     }
+  }
+
+  /**
+   * The output layer's backward over a run of loss slots: ∂z = scale (p − onehot y);
+   * ∂W_out, ∂b_out accumulate into grads; ∂h_top is added into dX (S·L·B·F) in the lane
+   * tape.laneOfSlot names (lane 0 when L = 1).
+   */
+  private outputBackward(run: SlotRun, scale: number, dX: FloatArray): void {
+    const { streams: B, lanes: L } = this.tape;
+    const C = this.config.outputSize;
+    const top = this.top;
+    const F = top.outputSize;
+    const rows = run.count * B;
+    const zOff = run.first * B * C;
+    softmaxCrossEntropyBackward(
+      rows,
+      C,
+      this.probs,
+      zOff,
+      this.tape.labels,
+      this.tape.active,
+      run.first * B,
+      scale,
+      this.dLogits,
+      zOff,
+    );
+    denseBackward(
+      this.backend,
+      rows,
+      F,
+      C,
+      top.output,
+      run.first * B * F,
+      this.dLogits,
+      zOff,
+      this.params,
+      this.grads,
+      this.out,
+      null,
+      0,
+    );
+    for (let slot = run.first; slot < run.first + run.count; slot++) {
+      const lane = L === 1 ? 0 : (this.tape.laneOfSlot[slot] as number);
+      this.backend.gemm(
+        false,
+        false,
+        B,
+        F,
+        C,
+        1,
+        this.dLogits,
+        slot * B * C,
+        C,
+        this.params,
+        this.out.weight,
+        F,
+        1,
+        dX,
+        (slot * L + lane) * B * F,
+        F,
+      );
+    }
+  }
+
+  /**
+   * rnnlm's output rule (schedule outputUpdate "step", docs/rnnlm.md): right after `slot`
+   * is forwarded, the output layer's gradient of that slot's losses alone (unscaled)
+   * accumulates into grads, and the error they send into the top layer is computed now,
+   * with the output weights of this moment, into errors (S·L·B·F, the slot's block
+   * overwritten, in the lane tape.laneOfSlot names). backward(…, errors) injects it later.
+   */
+  outputStep(slot: number, errors: FloatArray): void {
+    const { streams: B, lanes: L } = this.tape;
+    const width = L * B * this.top.outputSize;
+    errors.fill(0, slot * width, (slot + 1) * width);
+    this.outputBackward({ first: slot, count: 1 }, 1, errors);
   }
 
   zeroGrads(): void {

@@ -26,6 +26,7 @@ export const modelSchema = z
     layers: z.number().int().min(1).default(1),
     bidirectional: z.boolean().default(false),
     peepholes: z.boolean().default(false),
+    nonlinearity: z.enum(["tanh", "sigmoid"]).optional(),
     outputSize: z.number().int().min(2).optional(),
     init: z
       .object({
@@ -48,6 +49,7 @@ export const scheduleSchema = z
     flush: z.boolean().default(true),
     reduction: z.enum(["sum", "mean"]).default("sum"),
     layout: z.enum(["aligned", "packed"]).default("aligned"),
+    outputUpdate: z.enum(["k1", "step"]).default("k1"),
   })
   .strict();
 
