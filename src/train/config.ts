@@ -28,6 +28,10 @@ export const modelSchema = z
     peepholes: z.boolean().default(false),
     nonlinearity: z.enum(["tanh", "sigmoid"]).optional(),
     outputSize: z.number().int().min(2).optional(),
+    /** LSTM only: recurrent projection width P (LSTMP, Sak et al. 2014; PyTorch's proj_size); 0: none. */
+    projSize: z.number().int().min(0).default(0),
+    /** LSTM only: "full" or Hochreiter & Schmidhuber 1997's "truncated-1997" gradient (docs/gradient-1997.md). */
+    gradient: z.enum(["full", "truncated-1997"]).default("full"),
     init: z
       .object({
         scheme: z.enum(["pytorch", "uniform", "xavier"]).default("pytorch"),
