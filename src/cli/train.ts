@@ -19,6 +19,7 @@ import {
   writeSafetensorsFileSync,
 } from "../io/atomic-write.js";
 import { saveModelDir } from "../io/model-files.js";
+import { loadTaskData } from "../io/task-files.js";
 import { initializeModel } from "../nn/initialize.js";
 import { SequenceModel } from "../nn/model.js";
 import { loadParameterTensors } from "../nn/weights.js";
@@ -26,7 +27,6 @@ import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js
 import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import { createProgress } from "./progress.js";
-import { loadTaskData } from "./tasks.js";
 
 export const TRAIN_USAGE = `Usage: tbptt train CONFIG.json [--resume] [--quiet] [--KEY.PATH VALUE ...]
 
