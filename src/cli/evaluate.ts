@@ -59,13 +59,14 @@ function options(argv: string[]) {
   };
 }
 
-async function load(argv: string[]) {
+async function load(argv: string[], labelsOptional = false) {
   const o = options(argv);
   const loaded = loadModelDir(o.model);
   const data = await loadDataForModel(loaded, o.data, {
     streams: o.streams,
     split: o.split as "test" | "validation",
     where: o.model,
+    labelsOptional,
   });
   return { o, ...loaded, ...data, schedule: modelSchedule(loaded.meta) };
 }
@@ -115,7 +116,7 @@ export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
 }
 
 export async function predictCommand(argv: string[]): Promise<void> {
-  const { o, model, meta, sequences, ids, schedule } = await load(argv);
+  const { o, model, meta, sequences, ids, schedule } = await load(argv, true);
   const predictions = predictFrames(model, meta.classes, sequences, schedule, o.streams);
   const lines = ids.map((id, i) => JSON.stringify({ id, ...predictions[i] }));
   const text = `${lines.join("\n")}\n`;

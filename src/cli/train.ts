@@ -122,6 +122,8 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     layers: config.model.layers,
     bidirectional: config.model.bidirectional,
     peepholes: config.model.peepholes,
+    projSize: config.model.projSize,
+    gradient: config.model.gradient,
     outputSize: data.outputSize,
   };
   const model = new SequenceModel(modelConfig, backend);

@@ -23,6 +23,8 @@ export interface ModelDataOptions {
   split?: "test" | "validation";
   /** Names the model in errors (its folder). */
   where?: string;
+  /** Accept sequences without labels (JSON Lines rows without "y"), as predict does. Default false. */
+  labelsOptional?: boolean;
 }
 
 /** Sequences to run a model on, their ids, a name for the source, and the task's extra figures. */
@@ -79,6 +81,7 @@ export async function loadDataForModel(
     inputSize: model.config.inputSize,
     classes: meta.classes,
     classCount: model.config.outputSize,
+    labelsOptional: options.labelsOptional ?? false,
   });
   if (meta.normalisation) applyNormalisation(set, meta.normalisation);
   return {

@@ -12,7 +12,7 @@ import type { Backend } from "../core/backend.js";
 import { ParamLayout } from "../core/params.js";
 import type { FloatArray } from "../core/types.js";
 import { BidirectionalLayer } from "./bidirectional.js";
-import type { CellType } from "./cell.js";
+import type { CellType, GradientMode } from "./cell.js";
 import { FeedForwardLayer } from "./feedforward.js";
 import { DEFAULT_OUTPUT, type OutputConfig, type OutputHead } from "./head.js";
 import { createHead, validateOutputConfig } from "./heads.js";
@@ -33,6 +33,10 @@ export interface ModelConfig {
   outputSize: number;
   /** The output head and where its loss sits; default softmax, every frame (head.ts). */
   output?: OutputConfig;
+  /** LSTM only: a recurrent projection of this width, 0 < projSize < hiddenSize (LSTMP, Sak et al. 2014); absent or 0: none. */
+  projSize?: number;
+  /** LSTM only: "full" (default) or "truncated-1997" (Hochreiter & Schmidhuber 1997's truncated gradient). */
+  gradient?: GradientMode;
 }
 
 export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
@@ -58,6 +62,20 @@ export function validateModelConfig(config: ModelConfig): void {
   validateOutputConfig(config.output ?? DEFAULT_OUTPUT, config.outputSize);
   if (config.peepholes && config.cell !== "lstm")
     bad("peepholes", `false for cell "${config.cell}" (peepholes are LSTM's)`, true);
+  const proj = config.projSize ?? 0;
+  if (!Number.isInteger(proj) || proj < 0 || (proj > 0 && proj >= config.hiddenSize))
+    bad(
+      "projSize",
+      `an integer with 0 ≤ projSize < hiddenSize ${config.hiddenSize} (0: no projection)`,
+      proj,
+    );
+  if (proj > 0 && config.cell !== "lstm")
+    bad("projSize", `0 for cell "${config.cell}" (the recurrent projection is LSTMP's)`, proj);
+  const gradient = config.gradient ?? "full";
+  if (gradient !== "full" && gradient !== "truncated-1997")
+    bad("gradient", '"full" or "truncated-1997"', gradient);
+  if (gradient !== "full" && config.cell !== "lstm")
+    bad("gradient", `"full" for cell "${config.cell}" (the 1997 truncation is defined for LSTM)`, gradient);
 }
 
 export class SequenceModel {
@@ -89,6 +107,8 @@ export class SequenceModel {
         inputSize,
         hiddenSize: config.hiddenSize,
         peepholes: config.peepholes,
+        projSize: config.projSize ?? 0,
+        gradient: config.gradient ?? "full",
         reverse,
         prefix: "rnn.",
         layer,
@@ -191,7 +211,7 @@ export class SequenceModel {
     for (const layer of this.layers) layer.clearState();
   }
 
-  /** Number of values in the carried state (h, and c for LSTM, per direction and stream). */
+  /** Number of values in the carried state (h or r, and c for LSTM, per direction and stream). */
   stateSize(): number {
     let n = 0;
     for (const layer of this.layers)
@@ -205,9 +225,9 @@ export class SequenceModel {
     let i = 0;
     for (const layer of this.layers) {
       for (const d of layer.directions) {
-        const n = this.tape.streams * d.spec.hiddenSize;
-        for (let j = 0; j < n; j++) out[i++] = d.hCarry[j] as number;
-        if (d.cCarry) for (let j = 0; j < n; j++) out[i++] = d.cCarry[j] as number;
+        const B = this.tape.streams;
+        for (let j = 0; j < B * d.stateWidth; j++) out[i++] = d.hCarry[j] as number;
+        if (d.cCarry) for (let j = 0; j < B * d.spec.hiddenSize; j++) out[i++] = d.cCarry[j] as number;
       }
     }
     return out;
@@ -219,9 +239,9 @@ export class SequenceModel {
     let i = 0;
     for (const layer of this.layers) {
       for (const d of layer.directions) {
-        const n = this.tape.streams * d.spec.hiddenSize;
-        for (let j = 0; j < n; j++) d.hCarry[j] = state[i++] as number;
-        if (d.cCarry) for (let j = 0; j < n; j++) d.cCarry[j] = state[i++] as number;
+        const B = this.tape.streams;
+        for (let j = 0; j < B * d.stateWidth; j++) d.hCarry[j] = state[i++] as number;
+        if (d.cCarry) for (let j = 0; j < B * d.spec.hiddenSize; j++) d.cCarry[j] = state[i++] as number;
       }
     }
   }
