@@ -17,6 +17,7 @@ import { FeedForwardLayer } from "./feedforward.js";
 import { DEFAULT_OUTPUT, type OutputConfig, type OutputHead } from "./head.js";
 import { createHead, validateOutputConfig } from "./heads.js";
 import { type SequenceLayer, UnidirectionalLayer } from "./layer.js";
+import { SequenceEndReadout } from "./readout.js";
 import { type Nonlinearity, RecurrentDirection } from "./recurrent.js";
 import { createTape, type SlotRun, type Tape } from "./tape.js";
 
@@ -91,6 +92,8 @@ export class SequenceModel {
   readonly head: OutputHead;
   /** The output head's parameters: the last `length` entries of params, from `offset`. */
   readonly outputParams: { offset: number; length: number };
+  /** Per-sequence outputs of a bidirectional top layer read it as h_n does (readout.ts); else null. */
+  readonly readout: SequenceEndReadout | null;
   readonly params: FloatArray;
   readonly grads: FloatArray;
   tape!: Tape;
@@ -130,9 +133,14 @@ export class SequenceModel {
       this.layers.push(built);
       inputSize = built.outputSize;
     }
+    const output = config.output ?? DEFAULT_OUTPUT;
     const outputOffset = this.layout.size;
-    this.head = createHead(config.output ?? DEFAULT_OUTPUT, inputSize, config.outputSize, this.layout);
+    this.head = createHead(output, inputSize, config.outputSize, this.layout);
     this.outputParams = { offset: outputOffset, length: this.layout.size - outputOffset };
+    this.readout =
+      output.per === "sequence" && this.top instanceof BidirectionalLayer
+        ? new SequenceEndReadout(this.top.outputSize / 2)
+        : null;
     this.params = backend.alloc(this.layout.size);
     this.grads = backend.alloc(this.layout.size);
   }
@@ -162,12 +170,13 @@ export class SequenceModel {
     if (lanes > 1 && this.config.bidirectional)
       throw new Error("bidirectional models train with one lane only");
     const carried = this.tape ? this.saveState() : null;
-    this.tape = createTape(capacity, streams, lanes);
+    this.tape = createTape(capacity, streams, lanes, this.head.targetSize);
     // Buffers only grow: a backend's allocator may never free (the wasm arena does not).
     const grow = (current: FloatArray | undefined, n: number) =>
       current && current.length >= n ? current : this.backend.alloc(n);
     this.inputs = grow(this.inputs, capacity * streams * this.config.inputSize);
     for (const layer of this.layers) layer.allocate(this.backend, this.params, this.grads, this.tape);
+    this.readout?.allocate(this.backend, this.tape);
     this.head.allocate(this.backend, this.params, this.grads, this.tape);
     if (carried && carried.length === this.stateSize()) this.loadState(carried);
   }
@@ -183,7 +192,7 @@ export class SequenceModel {
       layer.forward(run, x);
       x = layer.output;
     }
-    return this.head.forward(run, x);
+    return this.head.forward(run, this.readout ? this.readout.gather(run, x) : x);
   }
 
   /**
@@ -218,6 +227,10 @@ export class SequenceModel {
         const n = run.count * L * B * F;
         const off = run.first * L * B * F;
         for (let i = 0; i < n; i++) top.dOutput[off + i] += scale * (injected[off + i] as number);
+      } else if (this.readout) {
+        this.readout.clear(run);
+        this.head.backward(run, this.readout.features, scale, this.readout.dFeatures);
+        this.readout.scatter(run, top.dOutput);
       } else this.head.backward(run, top.output, scale, top.dOutput);
     }
     for (let l = this.layers.length - 1; l >= 0; l--) {
