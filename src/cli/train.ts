@@ -111,7 +111,10 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
           backend: (await import("../core/plain.js")).createPlainBackend(config.dtype),
           fallbackReasons: [] as string[],
         }
-      : await selectBackend({ dtype: config.dtype, prefer: config.backend === "wasm" ? "wasm" : undefined });
+      : await selectBackend({
+          dtype: config.dtype,
+          prefer: config.backend === "auto" ? undefined : config.backend,
+        });
   if (fallbackReasons.length > 0 && config.backend !== "plain") {
     progress.message(`backend: ${backend.name} (${fallbackReasons.join("; ")})`);
   }
