@@ -9,8 +9,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeSchedule } from "../engine/schedule.js";
 import { loadModelDir } from "../io/model-files.js";
+import { loadSpeechSplits } from "../io/speech-task.js";
+import { speechReport, speechSequences } from "../tasks/speech/task.js";
 import { evaluate } from "../train/evaluate.js";
-import { loadSpeechSplits, speechReport, speechSequences } from "./task-speech.js";
 import { trainCommand } from "./train.js";
 
 /** The package root: two folders up from this module, in src/cli and in dist/cli alike. */
@@ -24,7 +25,10 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
   console.error(
     `tbptt quickstart: ${recipe}\n  an LSTM learns to label every 10 ms frame with its phone, on ${corpus}`,
   );
-  const { out } = await trainCommand([recipe, "--data.train", corpus, ...argv]);
+  // The demo is meant to be run again: it replaces its own previous run (runs/quickstart)
+  // unless asked to continue it.
+  const replace = argv.includes("--resume") || argv.includes("--overwrite") ? [] : ["--overwrite"];
+  const { out } = await trainCommand([recipe, "--data.train", corpus, ...replace, ...argv]);
   const { model, meta } = loadModelDir(join(out, "best"));
   const splits = loadSpeechSplits(corpus, {
     coreTest: false,
