@@ -144,7 +144,7 @@ export const configSchema = z
     logEvery: z.number().int().min(1).default(50),
     maxBadUpdates: z.number().int().min(1).default(10),
     dtype: z.enum(["float32", "float64"]).default("float32"),
-    backend: z.enum(["auto", "wasm", "plain"]).default("auto"),
+    backend: z.enum(["auto", "native", "wasm", "plain"]).default("auto"),
   })
   .strict();
 
