@@ -4,6 +4,7 @@
  * confusion) or any sequences (predict: per-frame labels and probabilities as JSON Lines).
  */
 import { parseArgs } from "node:util";
+import { UsageError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../io/atomic-write.js";
 import { loadDataForModel, modelSchedule } from "../io/model-data.js";
 import { loadModelDir } from "../io/model-files.js";
@@ -27,7 +28,7 @@ its sequences need no labels ("y" may be left out).
 
   --streams B    streams to run the data on (default: the validStreams the model was
                  trained with, so eval reproduces the training log's figure; else 8)
-  --backend NAME auto (default, as training), wasm or plain`;
+  --backend NAME auto (default, as training), native, wasm or plain`;
 
 function options(argv: string[]) {
   const { values } = parseArgs({
@@ -53,8 +54,9 @@ function options(argv: string[]) {
   const streams = values.streams === undefined ? undefined : Number(values.streams);
   if (streams !== undefined && (!Number.isInteger(streams) || streams < 1))
     throw new Error(`--streams: expected an integer ≥ 1, got ${values.streams}`);
-  if (values.backend !== "auto" && values.backend !== "wasm" && values.backend !== "plain")
-    throw new Error(`--backend: expected auto, wasm or plain, got ${values.backend}`);
+  const backends = ["auto", "native", "wasm", "plain"];
+  if (!backends.includes(values.backend as string))
+    throw new UsageError(`--backend: expected ${backends.join(", ")}, got ${values.backend}`);
   if (values.split !== "test" && values.split !== "validation")
     throw new Error(`--split: expected test or validation, got ${values.split}`);
   return {
@@ -65,7 +67,7 @@ function options(argv: string[]) {
     json: values.json,
     split: values.split,
     confusion: values.confusion,
-    backend: values.backend as "auto" | "wasm" | "plain",
+    backend: values.backend as "auto" | "native" | "wasm" | "plain",
   };
 }
 

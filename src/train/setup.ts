@@ -23,7 +23,10 @@ export async function backendForConfig(
 ): Promise<{ backend: Backend; fallbackReasons: string[] }> {
   if (config.dtype === "float64" || config.backend === "plain")
     return { backend: createPlainBackend(config.dtype), fallbackReasons: [] };
-  return selectBackend({ dtype: config.dtype, prefer: config.backend === "wasm" ? "wasm" : undefined });
+  return selectBackend({
+    dtype: config.dtype,
+    prefer: config.backend === "auto" ? undefined : config.backend,
+  });
 }
 
 /** The data's sizes, which the config may state too (then they must agree). */
@@ -56,6 +59,7 @@ export function modelConfigFor(
     projSize: config.model.projSize,
     gradient: config.model.gradient,
     outputSize: data.outputSize,
+    nonlinearity: config.model.nonlinearity,
   };
 }
 
