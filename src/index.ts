@@ -39,6 +39,15 @@ export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
 export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
 export {
+  isMemorySpec,
+  type LatchOptions,
+  makeLatchSet,
+  makeRecallSet,
+  memoryTaskSet,
+  parseMemorySpec,
+  type RecallOptions,
+} from "./tasks/memory/index.js";
+export {
   computeFbank,
   computeFeatures,
   computeMfcc,
