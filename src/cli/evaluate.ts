@@ -13,6 +13,7 @@ import type { FrameMetrics } from "../train/metrics.js";
 import { predictFrames } from "../train/predict.js";
 import { renderConfusionSvg, renderConfusionText } from "../train/render-confusion.js";
 import { backendForConfig } from "../train/setup.js";
+import { docsLine } from "./help.js";
 
 export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE|CORPUS [--split test|validation] [--streams B] [--json] [--confusion FILE.svg]
        tbptt predict --model DIR --data FILE [--streams B] [--out FILE]
@@ -28,7 +29,9 @@ its sequences need no labels ("y" may be left out).
 
   --streams B    streams to run the data on (default: the validStreams the model was
                  trained with, so eval reproduces the training log's figure; else 8)
-  --backend NAME auto (default, as training), native, wasm or plain`;
+  --backend NAME auto (default, as training), native, wasm or plain
+
+${docsLine("data.md", "speech.md", "text.md")}`;
 
 function options(argv: string[]) {
   const { values } = parseArgs({
