@@ -107,6 +107,22 @@ export const dataSchema = z
     cache: z.string().optional(),
     /** speech: frames of context each side for the MLP recipe. */
     context: z.number().int().min(0).optional(),
+    /** speech: "mfcc" (default, 26 inputs) or "fbank" (40 log mel filterbank channels, Sak et al. 2014), or either with options. */
+    frontEnd: z
+      .union([
+        z.enum(["mfcc", "fbank"]),
+        z
+          .object({
+            type: z.enum(["mfcc", "fbank"]),
+            channels: z.number().int().min(1).optional(),
+            power: z.boolean().optional(),
+            energy: z.enum(["energy", "c0", "none"]).optional(),
+            deltas: z.boolean().optional(),
+            accelerations: z.boolean().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 
