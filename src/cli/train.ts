@@ -28,6 +28,8 @@ import { SequenceModel } from "../nn/model.js";
 import { loadParameterTensors } from "../nn/weights.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js";
 import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
+import { metricPhrases } from "../train/evaluate.js";
+import { FrameMetrics } from "../train/metrics.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import { createProgress, type Progress } from "./progress.js";
 
@@ -167,8 +169,10 @@ async function trainInFolder(
     projSize: config.model.projSize,
     gradient: config.model.gradient,
     outputSize: data.outputSize,
+    ...(data.output ? { output: data.output } : {}),
   };
   const model = new SequenceModel(modelConfig, backend);
+  const per = model.head.config.per;
   initializeModel(model, new Rng(config.seed), config.model.init);
   if (config.init) loadParameterTensors(model, readSafetensorsFileSync(config.init).tensors, config.init);
 
@@ -189,7 +193,8 @@ async function trainInFolder(
     shuffle: config.shuffle,
     seed: config.seed,
     earlyStopping: config.earlyStopping,
-    // A language model is judged by its loss (bits per character), a labeller by its frame error.
+    // A language model is judged by its loss (bits per character), a labeller by its frame
+    // error, a regressor by its RMSE (the trainer's default for real-valued outputs).
     bestMetric: config.task === "text" ? "loss" : "frameError",
     maxUpdates: config.maxUpdates,
     maxSeconds: config.maxSeconds,
@@ -260,12 +265,13 @@ async function trainInFolder(
     },
     onEpoch(summary) {
       epochShown = -1;
-      const extra = summary.validMetrics && data.report ? data.report(summary.validMetrics) : {};
+      const extra =
+        summary.validMetrics instanceof FrameMetrics && data.report ? data.report(summary.validMetrics) : {};
       const parts = [
         `epoch ${summary.epoch + 1}/${config.epochs}`,
         `train loss ${summary.trainLossPerFrame.toFixed(4)}`,
         summary.valid ? `valid loss ${summary.valid.lossPerFrame.toFixed(4)}` : null,
-        summary.valid ? `valid frame error ${(100 * summary.valid.frameError).toFixed(2)}%` : null,
+        ...(summary.valid ? metricPhrases(summary.valid, per).map((p) => `valid ${p}`) : []),
         ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
         `${summary.seconds.toFixed(1)} s`,
         summary.best ? "(best)" : null,
@@ -296,9 +302,10 @@ async function trainInFolder(
   }
   const last = result.epochs[result.epochs.length - 1];
   if (last?.valid) {
-    const extra = last.validMetrics && data.report ? data.report(last.validMetrics) : {};
+    const extra =
+      last.validMetrics instanceof FrameMetrics && data.report ? data.report(last.validMetrics) : {};
     const metrics = [
-      `frame error ${(100 * last.valid.frameError).toFixed(2)}%`,
+      ...metricPhrases(last.valid, per),
       ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
     ];
     progress.message(
