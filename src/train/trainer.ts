@@ -161,10 +161,10 @@ export class Trainer {
 
   /** The validation metric that picks the best model and stops early. */
   validationMetric(): ValidationMetric {
-    const o = this.options;
-    return (
-      o.earlyStopping?.metric ?? o.bestMetric ?? (this.model.head.targetSize > 0 ? "rmse" : "frameError")
-    );
+    const { earlyStopping, bestMetric } = this.options;
+    if (earlyStopping?.metric) return earlyStopping.metric;
+    if (bestMetric && metricApplies(bestMetric, this.model)) return bestMetric;
+    return this.model.head.targetSize > 0 ? "rmse" : "frameError";
   }
 
   /** Continues from a checkpoint (parameters, optimizer, RNGs, position, carried state). */
