@@ -43,7 +43,7 @@ export function bundledExampleFiles(): { path: string; text: string }[] {
     });
     files.push({
       path: `waveforms/${split}.jsonl`,
-      text: jsonLines(makeWaveforms({ seed: 10 + seed, sequences: 400 * share })),
+      text: jsonLines(makeWaveforms({ seed: 10 + seed, sequences: 800 * share })),
     });
   }
   return files;

@@ -2,7 +2,7 @@
  * A bundled sequence-classification problem: which of four wave shapes — sine, square,
  * triangle, sawtooth — a short noisy recording shows, one label per sequence. Each
  * sequence has its own length (24 … 48 steps), period (6 … 14 steps), phase, amplitude
- * (0.5 … 2), offset (−1 … 1) and Gaussian noise (0.15 of the amplitude), so no single
+ * (0.5 … 2), offset (−1 … 1) and Gaussian noise (0.1 of the amplitude), so no single
  * frame tells the shape: the network reads the whole sequence and answers at its end.
  * Chance is 25%. Seeded and deterministic: the same options give the same rows.
  */
@@ -15,6 +15,8 @@ export interface WaveformOptions {
   seed: number;
   /** How many sequences (rows); the shapes take turns, so the classes are balanced. */
   sequences: number;
+  /** Noise standard deviation relative to the amplitude (default 0.1). */
+  noise?: number;
 }
 
 /** One row of the generic JSON Lines format: one reading per frame, one label for the sequence. */
@@ -43,6 +45,7 @@ const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 export function makeWaveforms(options: WaveformOptions): SequenceClassRow[] {
   const rng = new Rng(options.seed);
+  const noise = options.noise ?? 0.1;
   const rows: SequenceClassRow[] = [];
   for (let n = 0; n < options.sequences; n++) {
     const shape = WAVE_SHAPES[n % WAVE_SHAPES.length] as WaveShape;
@@ -53,7 +56,7 @@ export function makeWaveforms(options: WaveformOptions): SequenceClassRow[] {
     const offset = rng.uniform(-1, 1);
     const x: number[][] = [];
     for (let t = 0; t < length; t++)
-      x.push([round3(offset + amplitude * (waveAt(shape, t / period + phase) + 0.15 * rng.normal()))]);
+      x.push([round3(offset + amplitude * (waveAt(shape, t / period + phase) + noise * rng.normal()))]);
     rows.push({ id: `wave-${n}`, x, y: shape });
   }
   // Shuffled, so a file's order says nothing about the class.
