@@ -33,12 +33,30 @@ export {
   type Truncation,
 } from "./engine/schedule.js";
 export { decodeSafetensors, encodeSafetensors } from "./io/safetensors.js";
-export type { CellType } from "./nn/cell.js";
+export type { CellType, GradientMode } from "./nn/cell.js";
 export { type InitOptions, initializeModel } from "./nn/initialize.js";
 export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
 export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
-export { computeMfcc, decodeAudio, foldTo39, parsePhn, TIMIT_PHONES_61 } from "./tasks/speech/index.js";
+export {
+  isMemorySpec,
+  type LatchOptions,
+  makeLatchSet,
+  makeRecallSet,
+  memoryTaskSet,
+  parseMemorySpec,
+  type RecallOptions,
+} from "./tasks/memory/index.js";
+export {
+  computeFbank,
+  computeFeatures,
+  computeMfcc,
+  decodeAudio,
+  type FrontEndSpec,
+  foldTo39,
+  parsePhn,
+  TIMIT_PHONES_61,
+} from "./tasks/speech/index.js";
 export {
   buildCorpus,
   cutStreams,

@@ -95,7 +95,7 @@ test("evaluateRegression compares predictions in the data's units with the targe
   assert.equal(metrics.frames * 2, values);
   assert.ok(Math.abs(metrics.rmse - Math.sqrt(squared / values)) < 1e-12);
   assert.ok(Math.abs(metrics.lossSum - loss) < 1e-9);
-  assert.equal(evaluateModel(model, sequences, schedule, 2).summary().rmse, metrics.rmse);
+  assert.equal((evaluateModel(model, sequences, schedule, 2) as RegressionMetrics).rmse, metrics.rmse);
   assert.throws(() => evaluate(model, sequences, schedule, 2), /real values.*use evaluateModel/);
 });
 
