@@ -26,11 +26,20 @@ export const modelSchema = z
     layers: z.number().int().min(1).default(1),
     bidirectional: z.boolean().default(false),
     peepholes: z.boolean().default(false),
-    outputSize: z.number().int().min(2).optional(),
+    nonlinearity: z.enum(["tanh", "sigmoid"]).optional(),
+    outputSize: z.number().int().min(1).optional(),
     /** LSTM only: recurrent projection width P (LSTMP, Sak et al. 2014; PyTorch's proj_size); 0: none. */
     projSize: z.number().int().min(0).default(0),
     /** LSTM only: "full" or Hochreiter & Schmidhuber 1997's "truncated-1997" gradient (docs/gradient-1997.md). */
     gradient: z.enum(["full", "truncated-1997"]).default("full"),
+    /** The output head (src/nn/head.ts): "softmax" classes or "mse" real values, per frame or per sequence; default: what the data holds. */
+    output: z
+      .object({
+        kind: z.enum(["softmax", "mse"]).optional(),
+        per: z.enum(["frame", "sequence"]).optional(),
+      })
+      .strict()
+      .optional(),
     init: z
       .object({
         scheme: z.enum(["pytorch", "uniform", "xavier"]).default("pytorch"),
@@ -52,6 +61,7 @@ export const scheduleSchema = z
     flush: z.boolean().default(true),
     reduction: z.enum(["sum", "mean"]).default("sum"),
     layout: z.enum(["aligned", "packed"]).default("aligned"),
+    outputUpdate: z.enum(["k1", "step"]).default("k1"),
   })
   .strict();
 
@@ -88,6 +98,8 @@ export const dataSchema = z
     test: z.string().optional(),
     /** Normalise features with the training set's mean and standard deviation. */
     normalise: z.boolean().default(false),
+    /** Real-valued targets: learn them normalised, the statistics kept with the model (default true). */
+    normaliseTargets: z.boolean().optional(),
     /** text: read as bytes or Unicode characters; the share of the text held out for validation. */
     unit: z.enum(["byte", "char"]).optional(),
     validFraction: z.number().min(0).max(0.5).optional(),
@@ -102,6 +114,22 @@ export const dataSchema = z
     cache: z.string().optional(),
     /** speech: frames of context each side for the MLP recipe. */
     context: z.number().int().min(0).optional(),
+    /** speech: "mfcc" (default, 26 inputs) or "fbank" (40 log mel filterbank channels, Sak et al. 2014), or either with options. */
+    frontEnd: z
+      .union([
+        z.enum(["mfcc", "fbank"]),
+        z
+          .object({
+            type: z.enum(["mfcc", "fbank"]),
+            channels: z.number().int().min(1).optional(),
+            power: z.boolean().optional(),
+            energy: z.enum(["energy", "c0", "none"]).optional(),
+            deltas: z.boolean().optional(),
+            accelerations: z.boolean().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 
@@ -132,7 +160,8 @@ export const configSchema = z
     earlyStopping: z
       .object({
         patience: z.number().int().min(1),
-        metric: z.enum(["loss", "frameError"]).default("frameError"),
+        /** Default: frameError for class outputs, rmse for real values (the trainer's bestMetric). */
+        metric: z.enum(["loss", "frameError", "rmse", "mae"]).optional(),
       })
       .strict()
       .optional(),
