@@ -12,7 +12,7 @@ Commands:
   train CONFIG|RECIPE   train as a config file or a bundled recipe says (--resume, --quiet, --KEY.PATH VALUE)
   recipes               list the bundled recipes (tbptt train speech/quickstart runs one)
   eval                  evaluate a trained model on labelled data
-  predict               per-frame labels and probabilities as JSON Lines
+  predict               predictions (classes and probabilities, or values) as JSON Lines
   schedule              explain what a TBPTT(k1, k2) schedule does, before training
   sample                generate text from a character model
   corpus synth          make a TIMIT-layout corpus with Festival
