@@ -14,7 +14,7 @@
 import type { SequenceLike } from "../engine/engine.js";
 import type { Schedule, Truncation } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
-import { truncationBias, type TruncationRow, truncationFor, type WeightShare } from "./bias.js";
+import { type TruncationRow, truncationBias, truncationFor, type WeightShare } from "./bias.js";
 import { type ScheduleCost, scheduleCost } from "./cost.js";
 import { type StateGradientProfile, stateGradientProfile } from "./lag-profile.js";
 import { sampleUpdates } from "./sample.js";
@@ -115,8 +115,15 @@ export function analyseGradient(
         `k2: expected integers ≥ 1 (full BPTT, k2 = Infinity, is what every row is compared with), got ${JSON.stringify(k2)}`,
       );
   }
-  const sample = sampleUpdates(sequences, schedule, streams, options.updates ?? DEFAULT_GRADIENT_UPDATES, seed);
-  if (sample.losses === 0) throw new Error("the sampled updates have no labelled steps: no gradient to measure");
+  const sample = sampleUpdates(
+    sequences,
+    schedule,
+    streams,
+    options.updates ?? DEFAULT_GRADIENT_UPDATES,
+    seed,
+  );
+  if (sample.losses === 0)
+    throw new Error("the sampled updates have no labelled steps: no gradient to measure");
   const history = longestHistory(schedule, sample);
   const asked = options.k2 ?? [
     ...defaultK2s(history),

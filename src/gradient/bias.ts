@@ -64,14 +64,20 @@ export function truncationBias(
   const times: number[] = [];
   const losses: number[] = [];
   const fullSum = new Float64Array(P);
-  eachUpdateGradient(model, sequences, { ...schedule, k2: Number.POSITIVE_INFINITY }, streams, (g, record) => {
-    full.push(Float64Array.from(g));
-    times.push(record.time);
-    losses.push(record.losses);
-    // Undo the mean (if any): the lag shares are about the summed losses.
-    const unscale = schedule.reduction === "mean" ? record.losses : 1;
-    for (let i = 0; i < P; i++) fullSum[i] += unscale * (g[i] as number);
-  });
+  eachUpdateGradient(
+    model,
+    sequences,
+    { ...schedule, k2: Number.POSITIVE_INFINITY },
+    streams,
+    (g, record) => {
+      full.push(Float64Array.from(g));
+      times.push(record.time);
+      losses.push(record.losses);
+      // Undo the mean (if any): the lag shares are about the summed losses.
+      const unscale = schedule.reduction === "mean" ? record.losses : 1;
+      for (let i = 0; i < P; i++) fullSum[i] += unscale * (g[i] as number);
+    },
+  );
   const compared = losses.map((n) => n > 0);
   const fullNormSq = dot(fullSum, fullSum);
 
@@ -90,7 +96,8 @@ export function truncationBias(
     if (truncation === "per-loss") {
       const scaled = new Float64Array(P);
       truncatedSum = perLossGradients(model, sequences, schedule, streams, k2, ticks, times, (i, sum) => {
-        const scale = schedule.reduction === "mean" && (losses[i] as number) > 0 ? 1 / (losses[i] as number) : 1;
+        const scale =
+          schedule.reduction === "mean" && (losses[i] as number) > 0 ? 1 / (losses[i] as number) : 1;
         for (let j = 0; j < P; j++) scaled[j] = scale * (sum[j] as number);
         compare(i, scaled);
       });
@@ -98,7 +105,9 @@ export function truncationBias(
       let index = 0;
       eachUpdateGradient(model, sequences, { ...schedule, k2 }, streams, (g, record) => {
         if (record.time !== times[index])
-          throw new Error(`k2 = ${k2}: update ${index} ends at ${record.time}, the reference's at ${times[index]}`);
+          throw new Error(
+            `k2 = ${k2}: update ${index} ends at ${record.time}, the reference's at ${times[index]}`,
+          );
         compare(index++, g);
       });
       truncatedSum = perLossGradients(model, sequences, schedule, streams, k2, ticks, null);

@@ -48,7 +48,13 @@ function laneFloats(model: SequenceModel): number {
  * k1' for per-loss runs: the most lanes (≤ 16) whose buffers fit the budget, a divisor of
  * k1 when k1 is finite (so the schedule's update boundaries are among the run's).
  */
-export function perLossLanes(model: SequenceModel, k1: number, k2: number, streams: number, ticks: number): number {
+export function perLossLanes(
+  model: SequenceModel,
+  k1: number,
+  k2: number,
+  streams: number,
+  ticks: number,
+): number {
   const perLane = laneFloats(model) * streams;
   let best = 1;
   for (let lanes = 1; lanes <= MAX_LANES; lanes++) {
@@ -89,7 +95,9 @@ export function perLossGradients(
     if (!boundaries) return;
     const end = boundaries[next];
     if (end === undefined || record.time > end)
-      throw new Error(`per-loss run: update ending at ${record.time} crosses the schedule's update at ${end}`);
+      throw new Error(
+        `per-loss run: update ending at ${record.time} crosses the schedule's update at ${end}`,
+      );
     if (record.time === end) {
       visit?.(next, part);
       part.fill(0);

@@ -90,11 +90,9 @@ export function sampleUpdates(
   // Sequences are handed out in order, so the used ones are a prefix of `ordered`.
   let used = 0;
   while (used < ordered.length && (lastStep[used] as number) >= 0) used++;
-  const cut = ordered
-    .slice(0, used)
-    .map((s, i) => {
-      const length = (lastStep[i] as number) + 1;
-      return length === s.length ? s : new PrefixSequence(s, length);
-    });
+  const cut = ordered.slice(0, used).map((s, i) => {
+    const length = (lastStep[i] as number) + 1;
+    return length === s.length ? s : new PrefixSequence(s, length);
+  });
   return { sequences: cut, updates: made, ticks, losses };
 }

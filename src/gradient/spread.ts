@@ -46,11 +46,15 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 export function spread(values: readonly number[]): Spread {
   const n = values.length;
-  if (n === 0) return { mean: Number.NaN, std: Number.NaN, min: Number.NaN, median: Number.NaN, max: Number.NaN };
+  if (n === 0)
+    return { mean: Number.NaN, std: Number.NaN, min: Number.NaN, median: Number.NaN, max: Number.NaN };
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((s, v) => s + v, 0) / n;
   const variance = n > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : 0;
   const middle = Math.floor(n / 2);
-  const median = n % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  const median =
+    n % 2 === 1
+      ? (sorted[middle] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   return { mean, std: Math.sqrt(variance), min: sorted[0] as number, median, max: sorted[n - 1] as number };
 }

@@ -80,9 +80,16 @@ function check(c: Case): void {
     const i = c.k2s.indexOf(k2);
     const mine = report.truncation[row]!;
     const theirs = { cosine: reference.cosine[i]!, relativeError: reference.relativeError[i]! };
-    assert.equal(mine.perUpdate.cosine.length, theirs.cosine.length, `updates compared, k2 = ${k2}: ${where}`);
+    assert.equal(
+      mine.perUpdate.cosine.length,
+      theirs.cosine.length,
+      `updates compared, k2 = ${k2}: ${where}`,
+    );
     mine.perUpdate.cosine.forEach((v, u) =>
-      assert.ok(Math.abs(v - theirs.cosine[u]!) <= 1e-9, `cosine, k2 = ${k2}, update ${u}: ${v} vs ${theirs.cosine[u]} ${where}`),
+      assert.ok(
+        Math.abs(v - theirs.cosine[u]!) <= 1e-9,
+        `cosine, k2 = ${k2}, update ${u}: ${v} vs ${theirs.cosine[u]} ${where}`,
+      ),
     );
     mine.perUpdate.relativeError.forEach((v, u) =>
       assert.ok(
@@ -92,7 +99,10 @@ function check(c: Case): void {
     );
     const share = report.lagProfile.weightShare[row]!;
     assert.equal(share.lag, k2);
-    assert.ok(Math.abs(share.share - reference.share[i]!) <= 1e-9, `share ≥ ${k2}: ${share.share} vs ${reference.share[i]} ${where}`);
+    assert.ok(
+      Math.abs(share.share - reference.share[i]!) <= 1e-9,
+      `share ≥ ${k2}: ${share.share} vs ${reference.share[i]} ${where}`,
+    );
     assert.ok(
       Math.abs(share.normShare - reference.normShare[i]!) <= 1e-9,
       `norm share ≥ ${k2}: ${share.normShare} vs ${reference.normShare[i]} ${where}`,
