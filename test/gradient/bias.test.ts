@@ -85,18 +85,18 @@ function check(c: Case): void {
       theirs.cosine.length,
       `updates compared, k2 = ${k2}: ${where}`,
     );
-    mine.perUpdate.cosine.forEach((v, u) =>
+    mine.perUpdate.cosine.forEach((v, u) => {
       assert.ok(
         Math.abs(v - theirs.cosine[u]!) <= 1e-9,
         `cosine, k2 = ${k2}, update ${u}: ${v} vs ${theirs.cosine[u]} ${where}`,
-      ),
-    );
-    mine.perUpdate.relativeError.forEach((v, u) =>
+      );
+    });
+    mine.perUpdate.relativeError.forEach((v, u) => {
       assert.ok(
         Math.abs(v - theirs.relativeError[u]!) <= 1e-9 * Math.max(1, theirs.relativeError[u]!),
         `relative error, k2 = ${k2}, update ${u}: ${v} vs ${theirs.relativeError[u]} ${where}`,
-      ),
-    );
+      );
+    });
     const share = report.lagProfile.weightShare[row]!;
     assert.equal(share.lag, k2);
     assert.ok(

@@ -114,15 +114,14 @@ test("a linear RNN (tanh at h = 0, W_hh = ρQ): mean ‖∂L_s/∂h_{s−τ}‖ 
   // Each sequence starts from a reset: loss at position t reaches back to lag t.
   const sum: number[] = [];
   const count: number[] = [];
-  data.labels.forEach((ys) =>
+  for (const ys of data.labels)
     ys.forEach((y, t) => {
       if (y < 0) return;
       for (let tau = 0; tau <= t; tau++) {
         sum[tau] = (sum[tau] ?? 0) + rho ** tau * gNorm(y);
         count[tau] = (count[tau] ?? 0) + 1;
       }
-    }),
-  );
+    });
   for (const [schedule, streams] of [
     [makeSchedule({}), 1],
     [makeSchedule({ k1: 4, k2: 4 }), 2],
@@ -222,7 +221,7 @@ test("a 2-layer linear stack: ‖∂L_s/∂h_{s−τ}‖ over both layers follow
   const data = randomData(rng, [8, 5], 2, C, 0.2);
   const sum: number[] = [];
   const count: number[] = [];
-  data.labels.forEach((ys) =>
+  for (const ys of data.labels)
     ys.forEach((y, s) => {
       if (y < 0) return;
       // Top: d2_{j} = W2ᵀ d2_{j+1}, d2_s = g; below: d1_j = U2ᵀ d2_j + W1ᵀ d1_{j+1}.
@@ -237,8 +236,7 @@ test("a 2-layer linear stack: ‖∂L_s/∂h_{s−τ}‖ over both layers follow
         d2 = matVecT(W2, d2);
         d1 = matVecT(U2, d2).map((v, i) => v + matVecT(W1, d1)[i]!);
       }
-    }),
-  );
+    });
   const profile = profileOf(model, data, makeSchedule({}), 2).lagProfile.stateGradient!;
   assert.deepEqual(profile.losses, count);
   profile.meanNorm.forEach((v, tau) => {

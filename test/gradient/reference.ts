@@ -117,7 +117,7 @@ export function referenceBias(
   model.clearState();
   const { tape } = model;
   tape.stop.fill(0);
-  rows.forEach((row, t) =>
+  rows.forEach((row, t) => {
     row.forEach((step, b) => {
       const r = t * B + b;
       tape.active[r] = step ? 1 : 0;
@@ -125,8 +125,8 @@ export function referenceBias(
       tape.labels[r] = step ? (data[step.sequence] as SequenceLike).label(step.position) : -1;
       if (step) (data[step.sequence] as SequenceLike).writeInput(step.position, model.inputs, r * I);
       else model.inputs.fill(0, r * I, (r + 1) * I);
-    }),
-  );
+    });
+  });
   model.forward({ first: 0, count: T });
   const lastReset = (b: number, s: number) => {
     for (let t = s; t >= 0; t--) if ((rows[t] as (Step | null)[])[b]?.reset) return t;
