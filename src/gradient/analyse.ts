@@ -34,6 +34,8 @@ export interface GradientOptions {
   seed?: number;
   /** Measure ‖∂L_s/∂h_{s−τ}‖ too (default true): one more backward sweep per loss's history. */
   stateProfile?: boolean;
+  /** Told what is being measured next (for a progress line). */
+  onProgress?: (stage: string) => void;
 }
 
 export interface GradientRow extends TruncationRow {
@@ -132,13 +134,25 @@ export function analyseGradient(
   const k2s = [...new Set(asked)].sort((a, b) => a - b);
   if (k2s.length === 0) k2s.push(1);
 
-  const bias = truncationBias(model, sample.sequences, schedule, streams, sample.ticks, k2s);
+  options.onProgress?.(
+    `sampled ${sample.updates} updates: ${sample.ticks} ticks, ${sample.losses} losses, histories up to ${history} steps`,
+  );
+  const bias = truncationBias(
+    model,
+    sample.sequences,
+    schedule,
+    streams,
+    sample.ticks,
+    k2s,
+    options.onProgress,
+  );
   const lengths = sample.sequences.map((s) => s.length);
   const costOf = (k2: number, truncation: Truncation) =>
     scheduleCost({ ...schedule, k2, truncation }, lengths, sample.ticks);
   const truncation = bias.rows.map((row) => ({ ...row, cost: costOf(row.k2, row.truncation) }));
   const fullCost = costOf(Number.POSITIVE_INFINITY, schedule.truncation);
   const chosen = truncation.find((row) => row.cosine.mean >= tolerance);
+  if (options.stateProfile !== false) options.onProgress?.("the state gradient at every lag");
   const stateGradient =
     options.stateProfile === false
       ? null

@@ -57,9 +57,11 @@ export function truncationBias(
   streams: number,
   ticks: number,
   k2s: readonly number[],
+  onProgress?: (stage: string) => void,
 ): BiasResult {
   const P = model.params.length;
   // The reference: each update's full-BPTT gradient, kept in float64.
+  onProgress?.("full BPTT (k2 = ∞)");
   const full: Float64Array[] = [];
   const times: number[] = [];
   const losses: number[] = [];
@@ -85,6 +87,7 @@ export function truncationBias(
   const shares: WeightShare[] = [];
   for (const k2 of k2s) {
     const truncation = truncationFor(schedule, k2);
+    onProgress?.(`k2 = ${k2} (${truncation})`);
     const cos: number[] = [];
     const rel: number[] = [];
     const compare = (i: number, g: ArrayLike<number>) => {
