@@ -101,8 +101,11 @@ export const dataSchema = z
     /** Real-valued targets: learn them normalised, the statistics kept with the model (default true). */
     normaliseTargets: z.boolean().optional(),
     /** text: read as bytes or Unicode characters; the share of the text held out for validation. */
-    unit: z.enum(["byte", "char"]).optional(),
+    unit: z.enum(["byte", "char", "word"]).optional(),
     validFraction: z.number().min(0).max(0.5).optional(),
+    /** text, unit "word": words seen fewer times become <unk>; at most this many words (</s> and <unk> included). */
+    minCount: z.number().int().min(1).optional(),
+    maxVocabulary: z.number().int().min(2).optional(),
     /** speech: frames of target delay (the output at t learns the label of t − delay). */
     delay: z.number().int().min(0).optional(),
     /** speech: validation speakers held out of TRAIN, and whether TEST is the 24-speaker core set. */
