@@ -11,7 +11,7 @@ Commands:
   quickstart            train a small LSTM on the bundled corpus and evaluate it
   train CONFIG.json     train as a config says (--resume, --quiet, --KEY.PATH VALUE)
   eval                  evaluate a trained model on labelled data
-  predict               per-frame labels and probabilities as JSON Lines
+  predict               predictions (classes and probabilities, or values) as JSON Lines
   schedule              explain what a TBPTT(k1, k2) schedule does, before training
   gradient CONFIG|RUN   how far back the gradient reaches; which k2 is enough (truncation bias)
   sample                generate text from a character model
