@@ -3,6 +3,19 @@
  * is isomorphic (runs in Node and in browsers); file and process helpers live under
  * src/io and src/cli and are not exported from the library entry.
  */
+export { type LoadModelOptions, loadModel, type ModelSource } from "./api/load-model.js";
+export {
+  type SequencesData,
+  type TextData,
+  type TrainOptions,
+  train,
+} from "./api/train.js";
+export {
+  type Evaluation,
+  type RunModelOptions,
+  type SequencesInput,
+  TrainedModel,
+} from "./api/trained-model.js";
 export type { Backend } from "./core/backend.js";
 export { type ParamEntry, ParamLayout } from "./core/params.js";
 export { createPlainBackend } from "./core/plain.js";
@@ -82,7 +95,7 @@ export {
   parsePhn,
   TIMIT_PHONES_61,
 } from "./tasks/speech/index.js";
-export { labelledTaskData, type TaskData } from "./tasks/task-data.js";
+export { labelledTaskData, sequencesTaskData, type TaskData } from "./tasks/task-data.js";
 export {
   buildCorpus,
   cutStreams,
@@ -94,6 +107,7 @@ export {
   TextStream,
   textMetrics,
 } from "./tasks/text/index.js";
+export { type TextTaskData, type TextTaskOptions, textTaskData } from "./tasks/text/task.js";
 export { persistenceBaseline } from "./train/baselines.js";
 export { clipGradients } from "./train/clip.js";
 export { configSchema, parseConfig, type TrainConfig } from "./train/config.js";
@@ -106,7 +120,36 @@ export {
 } from "./train/evaluate.js";
 export { type LrSchedule, learningRate } from "./train/lr-schedule.js";
 export { FrameMetrics } from "./train/metrics.js";
+export {
+  decodeModel,
+  type LoadedModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelFile,
+  type ModelMeta,
+  modelFileText,
+  modelSchedule,
+  modelWeightsBytes,
+  parseModelFile,
+} from "./train/model-format.js";
 export { createOptimizer, type Optimizer, type OptimizerConfig } from "./train/optimizer.js";
 export { type Prediction, predict } from "./train/predict.js";
 export { RegressionMetrics } from "./train/regression-metrics.js";
-export { type EpochSummary, Trainer, type TrainerHooks, type TrainerOptions } from "./train/trainer.js";
+export {
+  backendForConfig,
+  createModelForConfig,
+  type DataSizes,
+  modelConfigFor,
+  savedModelMeta,
+  trainerOptionsFromConfig,
+} from "./train/setup.js";
+export {
+  type Checkpoint,
+  type EpochSummary,
+  type StopReason,
+  Trainer,
+  type TrainerHooks,
+  type TrainerOptions,
+  type TrainerState,
+  type TrainResult,
+} from "./train/trainer.js";

@@ -115,3 +115,8 @@ export function applyNormalisation(set: LabelledSet, norm: Normalisation): void 
     }
   }
 }
+
+/** A copy whose features can be normalised without touching `set`'s (labels and targets are shared). */
+export function copyLabelledSet(set: LabelledSet): LabelledSet {
+  return { ...set, sequences: set.sequences.map((s) => ({ ...s, features: Float32Array.from(s.features) })) };
+}

@@ -5,11 +5,10 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { SequenceLike } from "../engine/engine.js";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
-import { textModelMeta, textReport, vocabularyFromMeta } from "../tasks/text/meta.js";
-import { cutStreams } from "../tasks/text/streams.js";
+import { vocabularyFromMeta } from "../tasks/text/meta.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
+import { type TextTaskData, textDataForModel, textTaskData } from "../tasks/text/task.js";
 import type { TextUnit } from "../tasks/text/units.js";
 import type { TextVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
 
@@ -104,7 +103,7 @@ export const DEFAULT_VALID_FRACTION = 0.05;
  * { every: N }), the one-hot input size and class count (the vocabulary size), the
  * metadata saved with the model, and bits per character from the validation loss.
  */
-export async function loadTextTask(config: TextTaskConfig) {
+export async function loadTextTask(config: TextTaskConfig): Promise<TextTaskData> {
   const { data } = config;
   const unit = data.unit ?? "char";
   const words =
@@ -118,29 +117,16 @@ export async function loadTextTask(config: TextTaskConfig) {
     validFraction: data.validFraction ?? (data.valid ? 0 : DEFAULT_VALID_FRACTION),
     ...(words ? { words } : {}),
   });
-  const V = corpus.vocabulary.size;
-  const validStreams = config.validStreams ?? config.streams;
-  const train = cutStreams(corpus.train, config.streams, V, `${data.train} (training text)`);
-  const valid = corpus.valid ? cutStreams(corpus.valid, validStreams, V, "the validation text") : null;
-  const units =
-    unit === "char" ? "characters" : unit === "word" ? "words (each text starting with </s>)" : "bytes";
   // For the synthetic text, the best possible bits per character, to compare with.
   // The source's entropy rate in the unit's bits (per word for words: the chain's own rate).
   const rate = isSyntheticSpec(data.train) ? syntheticText(data.train).entropy : null;
   const entropy = rate === null ? null : unit === "word" ? rate.bitsPerWord : rate.bitsPerChar;
-  return {
-    train: train as SequenceLike[],
-    valid: valid as SequenceLike[] | null,
-    inputSize: V,
-    outputSize: V,
-    meta: textModelMeta(corpus.vocabulary),
-    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}, ${config.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per ${unit === "word" ? "word" : "character"}`}`,
-    report: (metrics: { lossPerFrame: number }): Record<string, number> => ({
-      ...textReport(metrics.lossPerFrame, unit),
-      ...(entropy === null ? {} : { entropyRate: entropy }),
-    }),
-    corpus,
-  };
+  return textTaskData(corpus, {
+    streams: config.streams,
+    validStreams: config.validStreams,
+    source: data.train,
+    entropyRate: entropy,
+  });
 }
 
 /**
@@ -152,11 +138,5 @@ export async function loadTextTask(config: TextTaskConfig) {
 export async function loadTextForModel(meta: unknown, path: string, streams: number, where = "model") {
   const vocabulary = vocabularyFromMeta(meta, where);
   const corpus = await loadTextCorpus({ train: path, unit: vocabulary.unit, validFraction: 0, vocabulary });
-  return {
-    sequences: cutStreams(corpus.train, streams, vocabulary.size, path) as SequenceLike[],
-    symbols: corpus.train.length,
-    vocabulary,
-    report: (metrics: { lossPerFrame: number }): Record<string, number> =>
-      textReport(metrics.lossPerFrame, vocabulary.unit),
-  };
+  return { ...textDataForModel(corpus, vocabulary, streams, path), vocabulary };
 }
