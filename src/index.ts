@@ -17,17 +17,23 @@ export {
   TrainedModel,
 } from "./api/trained-model.js";
 export type { Backend } from "./core/backend.js";
+// The types the exports above take and return, so a TypeScript user can name them.
+export type { NativeOptions } from "./core/native/backend.js";
 export { type ParamEntry, ParamLayout } from "./core/params.js";
 export { createPlainBackend } from "./core/plain.js";
 export { Rng } from "./core/random.js";
+export type { BackendFamily, SelectOptions } from "./core/select.js";
 export { type Selection, selectBackend } from "./core/select.js";
 export { allocFloat, type DType, type FloatArray } from "./core/types.js";
+export type { ThreadOptions } from "./core/wasm/threads.js";
 export { decodeLabelledSet, encodeLabelledSet } from "./data/binary.js";
+export type { ParseOptions } from "./data/jsonl.js";
 export { labelledSetFromRows, parseLabelledJsonl } from "./data/jsonl.js";
-export type { LabelledSequence, LabelledSet } from "./data/labelled.js";
+export type { LabelledSequence, LabelledSet, Normalisation } from "./data/labelled.js";
 export { computeTargetNormalisation } from "./data/labelled.js";
 export type { TargetForm } from "./data/targets.js";
 export { ArraySequence } from "./engine/array-sequence.js";
+export type { OutputStepRecord, RunSummary } from "./engine/engine.js";
 export {
   Engine,
   type RunOptions,
@@ -35,11 +41,17 @@ export {
   type UpdateFn,
   type UpdateRecord,
 } from "./engine/engine.js";
+export type { ExplainOptions, Explanation, ScheduleTotals, UpdateRow } from "./engine/explain.js";
 export { explainSchedule } from "./engine/explain.js";
+export type { OracleOptions } from "./engine/oracle.js";
 export { trainWithOracle } from "./engine/oracle.js";
+export type { PlannerPosition, StreamStep } from "./engine/planner.js";
 export { Planner, type Tick, type UpdatePlan } from "./engine/planner.js";
+export type { SvgOptions } from "./engine/render-svg.js";
 export { renderSvg as renderScheduleSvg } from "./engine/render-svg.js";
+export type { TimelineOptions } from "./engine/render-timeline.js";
 export { renderTimeline } from "./engine/render-timeline.js";
+export type { OutputUpdate, Reduction, StreamLayout } from "./engine/schedule.js";
 export {
   makeSchedule,
   parseReset,
@@ -53,9 +65,20 @@ export {
   type GradientReport,
   type GradientRow,
 } from "./gradient/analyse.js";
+export type { WeightShare } from "./gradient/bias.js";
+export type { ScheduleCost } from "./gradient/cost.js";
+export type { StateGradientProfile } from "./gradient/lag-profile.js";
 export { renderGradientSvg } from "./gradient/render-svg.js";
 export { renderGradientText } from "./gradient/render-text.js";
+export type { Spread } from "./gradient/spread.js";
 export { decodeSafetensors, encodeSafetensors } from "./io/safetensors.js";
+export type {
+  DecodedSafetensors,
+  DecodedTensor,
+  NamedTensor,
+  SafetensorsDtype,
+  TensorData,
+} from "./io/safetensors-types.js";
 export type { CellType, GradientMode } from "./nn/cell.js";
 export {
   DEFAULT_OUTPUT,
@@ -67,7 +90,9 @@ export {
 } from "./nn/head.js";
 export { type InitOptions, initializeModel } from "./nn/initialize.js";
 export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model.js";
+export type { Nonlinearity } from "./nn/recurrent.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
+export type { SlotRun, Tape } from "./nn/tape.js";
 export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
 export {
   makeOscillatorSeries,
@@ -76,6 +101,8 @@ export {
   WAVE_SHAPES,
   type WaveformOptions,
 } from "./tasks/examples/index.js";
+export type { ForecastRow } from "./tasks/examples/oscillators.js";
+export type { SequenceClassRow } from "./tasks/examples/waveforms.js";
 export {
   isMemorySpec,
   type LatchOptions,
@@ -85,6 +112,8 @@ export {
   parseMemorySpec,
   type RecallOptions,
 } from "./tasks/memory/index.js";
+export type { MemorySpec } from "./tasks/memory/spec.js";
+export type { Audio, DecodeOptions } from "./tasks/speech/audio.js";
 export {
   computeFbank,
   computeFeatures,
@@ -95,7 +124,13 @@ export {
   parsePhn,
   TIMIT_PHONES_61,
 } from "./tasks/speech/index.js";
+export type { Features, FrontEndOptions } from "./tasks/speech/mfcc.js";
+export type { PhnOptions, PhoneSegment } from "./tasks/speech/phn.js";
+export type { FoldingOptions, PhoneFolding } from "./tasks/speech/phones.js";
+export type { SpeechSplits, SpeechUtterance } from "./tasks/speech/task.js";
+export type { LabelledTaskOptions } from "./tasks/task-data.js";
 export { labelledTaskData, sequencesTaskData, type TaskData } from "./tasks/task-data.js";
+export type { CorpusOptions, TextCorpus, TextSource } from "./tasks/text/corpus.js";
 export {
   buildCorpus,
   cutStreams,
@@ -107,10 +142,29 @@ export {
   TextStream,
   textMetrics,
 } from "./tasks/text/index.js";
-export { type TextTaskData, type TextTaskOptions, textTaskData } from "./tasks/text/task.js";
+export type { EvaluateOptions, TextMetrics } from "./tasks/text/metrics.js";
+export type { SampleOptions } from "./tasks/text/sample.js";
+export type { EntropyRate, WordSource, WordSourceOptions } from "./tasks/text/synthetic.js";
+export {
+  type TextForModel,
+  type TextTaskData,
+  type TextTaskOptions,
+  textDataForModel,
+  textTaskData,
+} from "./tasks/text/task.js";
+export type { SymbolUnit, TextUnit, UnitText } from "./tasks/text/units.js";
+export type { SymbolIds, Vocabulary, VocabularyJSON } from "./tasks/text/vocabulary.js";
+export type {
+  TextVocabulary,
+  WordVocabulary,
+  WordVocabularyJSON,
+  WordVocabularyOptions,
+} from "./tasks/text/word-vocabulary.js";
 export { persistenceBaseline } from "./train/baselines.js";
+export type { ClipConfig } from "./train/clip.js";
 export { clipGradients } from "./train/clip.js";
 export { configSchema, parseConfig, type TrainConfig } from "./train/config.js";
+export type { FrameOutput } from "./train/evaluate.js";
 export {
   evaluate,
   evaluateModel,
@@ -133,6 +187,12 @@ export {
   parseModelFile,
 } from "./train/model-format.js";
 export { createOptimizer, type Optimizer, type OptimizerConfig } from "./train/optimizer.js";
+export type {
+  SequenceClassPrediction,
+  SequencePrediction,
+  SequenceValuesPrediction,
+  ValuesPrediction,
+} from "./train/predict.js";
 export { type Prediction, predict } from "./train/predict.js";
 export { RegressionMetrics } from "./train/regression-metrics.js";
 export {
@@ -143,6 +203,7 @@ export {
   savedModelMeta,
   trainerOptionsFromConfig,
 } from "./train/setup.js";
+export type { ValidationMetric } from "./train/trainer.js";
 export {
   type Checkpoint,
   type EpochSummary,

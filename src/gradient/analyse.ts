@@ -19,6 +19,10 @@ import { type ScheduleCost, scheduleCost } from "./cost.js";
 import { type StateGradientProfile, stateGradientProfile } from "./lag-profile.js";
 import { sampleUpdates } from "./sample.js";
 
+/**
+ * Options of `analyseGradient`: the schedule measured, streams, the k2 values to compare, the
+ * tolerance, how many updates.
+ */
 export interface GradientOptions {
   /** The schedule whose updates are measured (its k2 is ignored but joins the k2 list when finite). */
   schedule: Schedule;
@@ -38,10 +42,15 @@ export interface GradientOptions {
   onProgress?: (stage: string) => void;
 }
 
+/** One k2 of the comparison: how close its truncated gradients are to full BPTT's, and what it costs. */
 export interface GradientRow extends TruncationRow {
   cost: ScheduleCost;
 }
 
+/**
+ * What `analyseGradient` measured: the lag profile, one row per k2, and the recommended k2
+ * (docs/gradient.md).
+ */
 export interface GradientReport {
   schedule: Schedule;
   streams: number;
@@ -99,6 +108,10 @@ export function checkMeasurable(model: SequenceModel): void {
     );
 }
 
+/**
+ * The gradient horizon and truncation bias of `model` on `sequences` (see the file comment; `tbptt
+ * gradient`).
+ */
 export function analyseGradient(
   model: SequenceModel,
   sequences: readonly SequenceLike[],

@@ -30,6 +30,7 @@ export interface TruncationRow {
   perUpdate: { cosine: number[]; relativeError: number[] };
 }
 
+/** The share of the summed weight gradient that comes from lags of at least τ. */
 export interface WeightShare {
   lag: number;
   share: number;

@@ -35,6 +35,7 @@ export interface ModelData {
   sequences: SequenceLike[];
   ids: string[];
   source: string;
+  /** The task's own figures from the metrics (bits per character, 39-phone error…). */
   report?(metrics: FrameMetrics): Record<string, number>;
 }
 

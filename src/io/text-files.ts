@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
 import { vocabularyFromMeta } from "../tasks/text/meta.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
-import { type TextTaskData, textDataForModel, textTaskData } from "../tasks/text/task.js";
+import { type TextForModel, type TextTaskData, textDataForModel, textTaskData } from "../tasks/text/task.js";
 import type { TextUnit } from "../tasks/text/units.js";
 import type { TextVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
 
@@ -53,6 +53,10 @@ export async function readTextSources(path: string, what = "data.train"): Promis
   );
 }
 
+/**
+ * What `loadTextCorpus` reads: training (and validation) files or folders, the unit, the validation
+ * share.
+ */
 export interface TextDataOptions {
   /** A file or folder of training text. */
   train: string;
@@ -135,7 +139,12 @@ export async function loadTextTask(config: TextTaskConfig): Promise<TextTaskData
  * outside it are an error listing them), cut into `streams` streams, and the report that
  * turns the loss per symbol into bits per character.
  */
-export async function loadTextForModel(meta: unknown, path: string, streams: number, where = "model") {
+export async function loadTextForModel(
+  meta: unknown,
+  path: string,
+  streams: number,
+  where = "model",
+): Promise<TextForModel & { vocabulary: TextVocabulary }> {
   const vocabulary = vocabularyFromMeta(meta, where);
   const corpus = await loadTextCorpus({ train: path, unit: vocabulary.unit, validFraction: 0, vocabulary });
   return { ...textDataForModel(corpus, vocabulary, streams, path), vocabulary };

@@ -12,6 +12,7 @@ export class FrameMetrics {
     this.confusion = new Float64Array(classes * classes);
   }
 
+  /** Counts one labelled frame: its true class, the predicted class and its loss. */
   add(label: number, predicted: number, loss: number): void {
     this.frames++;
     this.lossSum += loss;
@@ -53,6 +54,7 @@ export class FrameMetrics {
     return { error: frames > 0 ? errors / frames : Number.NaN, frames };
   }
 
+  /** The headline figures: loss per frame, frame error (a fraction), frames counted. */
   summary(): { lossPerFrame: number; frameError: number; frames: number } {
     return { lossPerFrame: this.lossPerFrame, frameError: this.frameError, frames: this.frames };
   }

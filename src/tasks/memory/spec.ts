@@ -12,12 +12,15 @@ import type { LabelledSet } from "../../data/labelled.js";
 import { DEFAULT_LATCH, type LatchOptions, makeLatchSet } from "./latch.js";
 import { DEFAULT_RECALL, makeRecallSet, type RecallOptions } from "./recall.js";
 
+/** The prefix of a memory task's spec in a config's data paths. */
 export const MEMORY_PREFIX = "memory:";
 
+/** True when a data path is a memory task's spec ("memory:recall?…", "memory:latch?…"). */
 export function isMemorySpec(path: string): boolean {
   return path.startsWith(MEMORY_PREFIX);
 }
 
+/** A parsed memory task spec: its kind and settings. */
 export type MemorySpec = ({ kind: "recall" } & RecallOptions) | ({ kind: "latch" } & LatchOptions);
 
 /** Each task's parameters and their defaults; `real` marks the one parameter that is not an integer. */

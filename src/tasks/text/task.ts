@@ -15,12 +15,7 @@ import type { TextVocabulary } from "./word-vocabulary.js";
 
 /** The text task's data: any loss per symbol gives its report; the corpus comes along. */
 export interface TextTaskData extends TaskData {
-  report(metrics: { lossPerFrame: number }): Record<string, number>;
-  corpus: TextCorpus;
-}
-
-/** The text task's data: any loss per symbol gives its report; the corpus comes along. */
-export interface TextTaskData extends TaskData {
+  /** Bits per symbol and perplexity (and the source's entropy rate, when known) from the loss per symbol. */
   report(metrics: { lossPerFrame: number }): Record<string, number>;
   corpus: TextCorpus;
 }
@@ -63,6 +58,15 @@ export function textTaskData(corpus: TextCorpus, options: TextTaskOptions): Text
   };
 }
 
+/** A text cut into streams for a trained model, with the report of its figures. */
+export interface TextForModel {
+  sequences: SequenceLike[];
+  /** Symbols in the text. */
+  symbols: number;
+  /** Bits per symbol and perplexity from the loss per symbol. */
+  report(metrics: { lossPerFrame: number }): Record<string, number>;
+}
+
 /**
  * A text encoded with a trained model's vocabulary, cut into `streams` streams, to run the
  * model on (evaluation), with the report that turns the loss per symbol into bits.
@@ -72,11 +76,7 @@ export function textDataForModel(
   vocabulary: TextVocabulary,
   streams: number,
   source: string,
-): {
-  sequences: SequenceLike[];
-  symbols: number;
-  report(metrics: { lossPerFrame: number }): Record<string, number>;
-} {
+): TextForModel {
   const unit: TextUnit = vocabulary.unit;
   return {
     sequences: cutStreams(corpus.train, streams, vocabulary.size, source) as SequenceLike[],
