@@ -34,6 +34,14 @@ export {
   type Schedule,
   type Truncation,
 } from "./engine/schedule.js";
+export {
+  analyseGradient,
+  type GradientOptions,
+  type GradientReport,
+  type GradientRow,
+} from "./gradient/analyse.js";
+export { renderGradientSvg } from "./gradient/render-svg.js";
+export { renderGradientText } from "./gradient/render-text.js";
 export { decodeSafetensors, encodeSafetensors } from "./io/safetensors.js";
 export type { CellType, GradientMode } from "./nn/cell.js";
 export {

@@ -13,6 +13,7 @@ Commands:
   eval                  evaluate a trained model on labelled data
   predict               predictions (classes and probabilities, or values) as JSON Lines
   schedule              explain what a TBPTT(k1, k2) schedule does, before training
+  gradient CONFIG|RUN   how far back the gradient reaches; which k2 is enough (truncation bias)
   sample                generate text from a character model
   corpus synth          make a TIMIT-layout corpus with Festival
 
@@ -39,6 +40,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "schedule":
       await (await import("./schedule.js")).scheduleCommand(rest);
+      return 0;
+    case "gradient":
+      await (await import("./gradient.js")).gradientCommand(rest);
       return 0;
     case "sample":
       await (await import("./sample.js")).sampleCommand(rest);
