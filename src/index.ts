@@ -104,8 +104,11 @@ export {
 export type { ForecastRow } from "./tasks/examples/oscillators.js";
 export type { SequenceClassRow } from "./tasks/examples/waveforms.js";
 export {
+  ADDING_TOLERANCE,
+  type AddingOptions,
   isMemorySpec,
   type LatchOptions,
+  makeAddingSet,
   makeLatchSet,
   makeRecallSet,
   memoryTaskSet,

@@ -111,6 +111,7 @@ function taskDataFor(data: TrainOptions["data"], config: TrainConfig): TaskData 
       streams: config.streams,
       validStreams: config.validStreams,
       source: "text",
+      ...(config.model.output?.kind === "class-softmax" ? { wordClasses: config.model.output } : {}),
     });
   }
   return sequencesTaskData(config, (which, options) =>

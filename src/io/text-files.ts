@@ -10,6 +10,7 @@ import { vocabularyFromMeta } from "../tasks/text/meta.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
 import { type TextForModel, type TextTaskData, textDataForModel, textTaskData } from "../tasks/text/task.js";
 import type { TextUnit } from "../tasks/text/units.js";
+import type { ClassBinning } from "../tasks/text/word-classes.js";
 import type { TextVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -96,6 +97,8 @@ export interface TextTaskConfig {
   };
   streams: number;
   validStreams?: number;
+  /** The output layer asked for: a class-factorised softmax over words (rnnlm's -class). */
+  model?: { output?: { kind?: string; classes?: number; binning?: ClassBinning; bias?: boolean } };
 }
 
 /** char-rnn's split: 5 % of the text held out for validation unless a validation file is given. */
@@ -125,11 +128,13 @@ export async function loadTextTask(config: TextTaskConfig): Promise<TextTaskData
   // The source's entropy rate in the unit's bits (per word for words: the chain's own rate).
   const rate = isSyntheticSpec(data.train) ? syntheticText(data.train).entropy : null;
   const entropy = rate === null ? null : unit === "word" ? rate.bitsPerWord : rate.bitsPerChar;
+  const asked = config.model?.output;
   return textTaskData(corpus, {
     streams: config.streams,
     validStreams: config.validStreams,
     source: data.train,
     entropyRate: entropy,
+    ...(asked?.kind === "class-softmax" ? { wordClasses: asked } : {}),
   });
 }
 

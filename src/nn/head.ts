@@ -18,8 +18,11 @@ import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
 import type { SlotRun, Tape } from "./tape.js";
 
-/** The loss family: softmax cross-entropy over classes, or squared error on real-valued targets. */
-export type OutputKind = "softmax" | "mse";
+/**
+ * The loss family: softmax cross-entropy over classes, squared error on real-valued
+ * targets, or a class-factorised softmax over words (rnnlm's `-class`, class-softmax-head.ts).
+ */
+export type OutputKind = "softmax" | "mse" | "class-softmax";
 
 /** Where targets sit: one per frame, or one per sequence (at its last frame). */
 export type LossPlacement = "frame" | "sequence";
@@ -36,6 +39,10 @@ export interface OutputConfig {
   per: LossPlacement;
   /** mse only: the training targets' mean and standard deviation, stored with the model. */
   normalisation?: TargetNormalisation | null;
+  /** class-softmax only: the words in each class, in id order (each ≥ 1, summing to outputSize). */
+  classSizes?: number[];
+  /** class-softmax only: biases on the class and word logits (rnnlm has none; default false). */
+  bias?: boolean;
 }
 
 /** The default output: softmax classes at every frame. */
@@ -62,4 +69,13 @@ export interface OutputHead {
   backward(run: SlotRun, x: FloatArray, scale: number, dX: FloatArray): void;
   /** Writes row `row`'s C outputs in the data's units (probabilities, or predictions) at into[at…]. */
   read(row: number, into: number[] | FloatArray, at?: number): void;
+  /**
+   * Optional, for a head whose rows touch few of its parameters (class-softmax): writes the
+   * ranges [from, to) of parameter offsets that backward of `slot` alone may give a
+   * non-zero gradient, as pairs, sorted and disjoint, into `into`; returns how many.
+   * Absent: all of the head's parameters.
+   */
+  touched?(slot: number, into: Int32Array): number;
+  /** With `touched`: the most ranges one slot can give (sizes `into`). */
+  readonly maxTouched?: number;
 }

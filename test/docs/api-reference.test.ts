@@ -29,14 +29,24 @@ test("the API reference builds with no undocumented export (npm run docs:api)", 
 
 test("the same settings fail on an undocumented export", () => {
   const dir = mkdtempSync(join(tmpdir(), "tbptt-typedoc-"));
-  writeFileSync(join(dir, "a.ts"), "/** Documented. */\nexport const a = 1;\nexport function b(): number {\n  return 2;\n}\n");
+  writeFileSync(
+    join(dir, "a.ts"),
+    "/** Documented. */\nexport const a = 1;\nexport function b(): number {\n  return 2;\n}\n",
+  );
   writeFileSync(
     join(dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { module: "nodenext", target: "es2022", strict: true }, include: ["*.ts"] }),
+    JSON.stringify({
+      compilerOptions: { module: "nodenext", target: "es2022", strict: true },
+      include: ["*.ts"],
+    }),
   );
   writeFileSync(
     join(dir, "typedoc.json"),
-    JSON.stringify({ extends: [join(ROOT, "typedoc.json")], entryPoints: ["a.ts"], tsconfig: "tsconfig.json" }),
+    JSON.stringify({
+      extends: [join(ROOT, "typedoc.json")],
+      entryPoints: ["a.ts"],
+      tsconfig: "tsconfig.json",
+    }),
   );
   const run = typedoc(dir);
   assert.notEqual(run.status, 0);

@@ -6,12 +6,14 @@
  * (or per word) from the validation loss. Reading files is src/io/text-files.ts.
  */
 import type { SequenceLike } from "../../engine/engine.js";
+import type { OutputConfig } from "../../nn/head.js";
 import type { TaskData } from "../task-data.js";
 import type { TextCorpus } from "./corpus.js";
 import { textModelMeta, textReport } from "./meta.js";
 import { cutStreams } from "./streams.js";
 import type { TextUnit } from "./units.js";
-import type { TextVocabulary } from "./word-vocabulary.js";
+import { type ClassBinning, classSizes, rnnlmClasses } from "./word-classes.js";
+import type { TextVocabulary, WordVocabulary } from "./word-vocabulary.js";
 
 /** The text task's data: any loss per symbol gives its report; the corpus comes along. */
 export interface TextTaskData extends TaskData {
@@ -29,6 +31,25 @@ export interface TextTaskOptions {
   source?: string;
   /** The source's known entropy rate in bits per symbol (synthetic text), reported beside the loss. */
   entropyRate?: number | null;
+  /** unit "word": rnnlm's class-factorised output (model.output kind "class-softmax") and its settings. */
+  wordClasses?: { classes?: number; binning?: ClassBinning; bias?: boolean };
+}
+
+/**
+ * rnnlm's class-factorised output for a word vocabulary: `classes` (default 100, rnnlm's)
+ * frequency bins over the words' training counts (word-classes.ts). A class left empty
+ * (a word heavier than one bin) is dropped: rnnlm keeps its output unit, whose
+ * probability then goes to no word; here P(w) sums to 1 over the words.
+ */
+export function wordClassOutput(
+  vocabulary: WordVocabulary,
+  asked: { classes?: number; binning?: ClassBinning; bias?: boolean },
+): OutputConfig {
+  const C = asked.classes ?? 100;
+  const sizes = classSizes(rnnlmClasses(vocabulary.counts, C, asked.binning ?? "sqrt"), C).filter(
+    (n) => n > 0,
+  );
+  return { kind: "class-softmax", per: "frame", classSizes: sizes, bias: asked.bias ?? false };
 }
 
 /** The text task from an encoded corpus (buildCorpus). */
@@ -43,13 +64,20 @@ export function textTaskData(corpus: TextCorpus, options: TextTaskOptions): Text
   const units =
     unit === "char" ? "characters" : unit === "word" ? "words (each text starting with </s>)" : "bytes";
   const entropy = options.entropyRate ?? null;
+  const asked = options.wordClasses;
+  if (asked && unit !== "word")
+    throw new Error(
+      `model.output: kind "class-softmax" (word classes) needs data.unit "word", got "${unit}"`,
+    );
+  const output = asked ? wordClassOutput(corpus.vocabulary as WordVocabulary, asked) : null;
   return {
     train: train as SequenceLike[],
     valid: valid as SequenceLike[] | null,
     inputSize: V,
     outputSize: V,
+    ...(output ? { output } : {}),
     meta: textModelMeta(corpus.vocabulary),
-    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}, ${options.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per ${unit === "word" ? "word" : "character"}`}`,
+    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}${output ? `, ${output.classSizes?.length} word classes (rnnlm's -class ${asked?.classes ?? 100})` : ""}, ${options.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per ${unit === "word" ? "word" : "character"}`}`,
     report: (metrics: { lossPerFrame: number }): Record<string, number> => ({
       ...textReport(metrics.lossPerFrame, unit),
       ...(entropy === null ? {} : { entropyRate: entropy }),
