@@ -157,6 +157,7 @@ export {
 } from "./tasks/text/task.js";
 export type { SymbolUnit, TextUnit, UnitText } from "./tasks/text/units.js";
 export type { SymbolIds, Vocabulary, VocabularyJSON } from "./tasks/text/vocabulary.js";
+export type { ClassBinning } from "./tasks/text/word-classes.js";
 export type {
   TextVocabulary,
   WordVocabulary,

@@ -6,6 +6,10 @@
  */
 export const MAX_CONFUSION_CLASSES = 1024;
 
+/**
+ * Counts of a classifier's labelled frames: loss, errors, per-class counts and the confusion matrix
+ * (see the file comment).
+ */
 export class FrameMetrics {
   lossSum = 0;
   frames = 0;
