@@ -25,6 +25,7 @@ import { loadParameterTensors } from "../nn/weights.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js";
 import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
+import type { ValidationPoint } from "../train/validation-points.js";
 import { createProgress } from "./progress.js";
 import { loadTaskData } from "./tasks.js";
 
@@ -85,6 +86,7 @@ export function readConfig(path: string, overrides: [string, string][] = []): Tr
 
 export interface TrainOutcome {
   epochs: EpochSummary[];
+  points: ValidationPoint[];
   reason: string;
   out: string;
 }
@@ -147,11 +149,13 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     epochs: config.epochs,
     shuffle: config.shuffle,
     seed: config.seed,
-    earlyStopping: config.earlyStopping,
+    earlyStopping: config.earlyStopping ?? undefined,
     // A language model is judged by its loss (bits per character), a labeller by its frame error.
     bestMetric: config.task === "text" ? "loss" : "frameError",
-    maxUpdates: config.maxUpdates,
-    maxSeconds: config.maxSeconds,
+    maxUpdates: config.maxUpdates ?? undefined,
+    maxSeconds: config.maxSeconds ?? undefined,
+    maxSteps: config.maxSteps ?? undefined,
+    validateEvery: config.validateEvery,
     checkpointEvery: config.checkpointEvery,
     maxBadUpdates: config.maxBadUpdates,
   });
@@ -218,6 +222,10 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
       );
       log({ event: "bad-update", ...info });
     },
+    onValidation(point) {
+      const { validMetrics, ...rest } = point;
+      log({ event: "validation", ...rest, ...(data.report ? data.report(validMetrics) : {}) });
+    },
     onEpoch(summary) {
       epochShown = -1;
       const extra = summary.validMetrics && data.report ? data.report(summary.validMetrics) : {};
@@ -245,7 +253,16 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   });
   process.off("SIGINT", onSigint);
   saveModelDir(join(out, "model"), model, meta);
-  log({ event: "end", reason: result.reason, updates: result.state.updates });
+  const { updates, forwardSteps, backwardSteps, trainSeconds, peakStoredSteps } = result.state;
+  log({
+    event: "end",
+    reason: result.reason,
+    updates,
+    forwardSteps,
+    backwardSteps,
+    trainSeconds,
+    peakStoredSteps,
+  });
   if (result.reason === "bad-updates") {
     throw new Error(
       `stopped after ${config.maxBadUpdates} updates in a row with a non-finite loss or gradient; the last good checkpoint is ${checkpointFile} (try a smaller optimizer.lr or clip.norm)`,
@@ -256,9 +273,10 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
       `interrupted; checkpoint written to ${checkpointFile}. Resume with: tbptt train ${args.configPath} --resume`,
     );
   }
-  const last = result.epochs[result.epochs.length - 1];
-  if (last?.valid) {
-    const extra = last.validMetrics && data.report ? data.report(last.validMetrics) : {};
+  // The last validation: an epoch's end, or the one a budget made inside an epoch.
+  const last = result.points[result.points.length - 1];
+  if (last) {
+    const extra = data.report ? data.report(last.validMetrics) : {};
     const metrics = [
       `frame error ${(100 * last.valid.frameError).toFixed(2)}%`,
       ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
@@ -267,5 +285,5 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
       `done (${result.reason}): validation ${metrics.join(", ")}; model in ${join(out, "model")}, best in ${join(out, "best")}`,
     );
   } else progress.message(`done (${result.reason}); model in ${join(out, "model")}`);
-  return { epochs: result.epochs, reason: result.reason, out };
+  return { epochs: result.epochs, points: result.points, reason: result.reason, out };
 }
