@@ -51,9 +51,26 @@ export {
   textMetrics,
 } from "./tasks/text/index.js";
 export { clipGradients } from "./train/clip.js";
+export {
+  type Budget,
+  budgetSettings,
+  type ComparedRun,
+  type CompareOptions,
+  type Comparison,
+  compareSchedules,
+  type MetricSpec,
+  parseBudget,
+  parseScheduleSpec,
+  type RunRecord,
+  type ScheduleSpec,
+  trainerRunner,
+} from "./train/compare.js";
 export { configSchema, parseConfig, type TrainConfig } from "./train/config.js";
 export { evaluate } from "./train/evaluate.js";
 export { type LrSchedule, learningRate } from "./train/lr-schedule.js";
 export { FrameMetrics } from "./train/metrics.js";
 export { createOptimizer, type Optimizer, type OptimizerConfig } from "./train/optimizer.js";
+export { comparisonTable, renderComparisonSvg } from "./train/render-compare.js";
+export { type CurvePanel, type CurveSeries, renderCurvesSvg } from "./train/render-curves.js";
 export { type EpochSummary, Trainer, type TrainerHooks, type TrainerOptions } from "./train/trainer.js";
+export type { RunTotals, ValidateEvery, ValidationPoint } from "./train/validation-points.js";

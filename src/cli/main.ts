@@ -15,6 +15,7 @@ Commands:
   schedule              explain what a TBPTT(k1, k2) schedule does, before training
   sample                generate text from a character model
   corpus synth          make a TIMIT-layout corpus with Festival
+  compare CONFIG.json   train under several schedules for the same budget, side by side
 
 Run tbptt COMMAND --help for a command's options. Docs: README.md and docs/.`;
 
@@ -46,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
     case "corpus":
       await (await import("./corpus.js")).corpusCommand(rest);
       return 0;
+    case "compare":
+      return (await import("./compare.js")).compareCommand(rest);
     case undefined:
     case "help":
     case "--help":

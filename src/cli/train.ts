@@ -156,6 +156,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     maxSeconds: config.maxSeconds ?? undefined,
     maxSteps: config.maxSteps ?? undefined,
     validateEvery: config.validateEvery,
+    validateAtStart: config.validateAtStart,
     checkpointEvery: config.checkpointEvery,
     maxBadUpdates: config.maxBadUpdates,
   });

@@ -148,6 +148,8 @@ export const configSchema = z
       .object({ updates: z.number().int().min(1).optional(), steps: z.number().int().min(1).optional() })
       .strict()
       .optional(),
+    /** Also validate the initial weights, before the first update. */
+    validateAtStart: z.boolean().optional(),
   })
   .strict();
 

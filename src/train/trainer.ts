@@ -47,6 +47,8 @@ export interface TrainerOptions {
   maxSteps?: number;
   /** Also validate every N updates and/or N forward + backward steps (onValidation), besides each epoch's end. */
   validateEvery?: ValidateEvery;
+  /** Also validate the initial weights, before the first update (a learning curve's first point). */
+  validateAtStart?: boolean;
   /** Take a checkpoint every N updates (at the next resumable update). */
   checkpointEvery?: number;
   /** Stop after this many NaN/infinite updates in a row (each is skipped). */
@@ -251,6 +253,8 @@ export class Trainer {
       await new Promise((resolve) => setTimeout(resolve, 0));
       lastYield = now();
     };
+    if (o.validateAtStart && s.updates === 0 && s.epoch === 0 && s.position === null)
+      validate(this.model, here("start"));
     while (s.epoch < o.epochs) {
       const epochStart = now();
       if (!s.order) {

@@ -23,8 +23,8 @@ export interface RunTotals {
 export interface ValidationPoint extends RunTotals {
   /** Epochs of training data seen: whole epochs plus the share of the current epoch's labelled steps. */
   epochs: number;
-  /** "epoch": an epoch's end; "every": the validateEvery cadence; "final": the run stopped on a budget inside an epoch. */
-  at: "epoch" | "every" | "final";
+  /** "start": the initial weights; "epoch": an epoch's end; "every": the validateEvery cadence; "final": the run stopped on a budget inside an epoch. */
+  at: "start" | "epoch" | "every" | "final";
   valid: ReturnType<FrameMetrics["summary"]>;
   validMetrics: FrameMetrics;
 }
