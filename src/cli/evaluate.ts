@@ -3,18 +3,14 @@
  * a trained model over labelled sequences (eval: loss, frame error, per-class accuracy,
  * confusion) or any sequences (predict: per-frame labels and probabilities as JSON Lines).
  */
-import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { applyNormalisation, toEngineSequences } from "../data/labelled.js";
-import { makeSchedule, type ResetPolicy, type Schedule } from "../engine/schedule.js";
 import { writeFileAtomicSync } from "../io/atomic-write.js";
-import { readLabelledFile } from "../io/dataset-files.js";
+import { loadDataForModel, modelSchedule } from "../io/model-data.js";
 import { loadModelDir } from "../io/model-files.js";
-import { loadTextForModel } from "../io/text-files.js";
 import { evaluate } from "../train/evaluate.js";
 import type { FrameMetrics } from "../train/metrics.js";
-import { renderConfusionSvg } from "../train/render-confusion.js";
-import { loadSpeechSplits, speechReport, speechSequences } from "./task-speech.js";
+import { predictFrames } from "../train/predict.js";
+import { renderConfusionSvg, renderConfusionText } from "../train/render-confusion.js";
 
 export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE|CORPUS [--split test|validation] [--streams B] [--json] [--confusion FILE.svg]
        tbptt predict --model DIR --data FILE [--streams B] [--out FILE]
@@ -63,77 +59,16 @@ function options(argv: string[]) {
   };
 }
 
-async function load(argv: string[]) {
+async function load(argv: string[], labelsOptional = false) {
   const o = options(argv);
-  const { model, meta } = loadModelDir(o.model);
-  const saved = meta.schedule as { reset?: ResetPolicy; layout?: "aligned" | "packed" } | undefined;
-  const schedule: Schedule = makeSchedule({
-    reset: saved?.reset ?? "sequence",
-    layout: saved?.layout ?? "aligned",
+  const loaded = loadModelDir(o.model);
+  const data = await loadDataForModel(loaded, o.data, {
+    streams: o.streams,
+    split: o.split as "test" | "validation",
+    where: o.model,
+    labelsOptional,
   });
-  if (meta.task === "text") {
-    // A text file or folder, read with the model's vocabulary, cut into the streams.
-    const text = await loadTextForModel(meta, o.data, o.streams, o.model);
-    return {
-      o,
-      model,
-      meta,
-      sequences: text.sequences,
-      ids: text.sequences.map((_, i) => `stream ${i}`),
-      source: o.data,
-      schedule,
-      report: text.report,
-    };
-  }
-  if (meta.task === "speech" && statSync(o.data).isDirectory()) {
-    // A corpus: the chosen split, normalised with the model's own statistics.
-    const splits = loadSpeechSplits(o.data, {
-      coreTest: meta.coreTest as boolean | undefined,
-      validSpeakers: meta.validSpeakers as number | undefined,
-      delay: meta.delay as number | undefined,
-      seed: meta.seed as number | undefined,
-      normalisation: meta.normalisation ?? null,
-      includeValidation: o.split === "validation",
-    });
-    const utterances = o.split === "validation" ? splits.valid : splits.test;
-    const sequences = speechSequences(utterances, (meta.context as number | undefined) ?? 0);
-    return {
-      o,
-      model,
-      meta,
-      sequences,
-      ids: utterances.map((u) => u.id),
-      source: `${o.data} (${o.split})`,
-      schedule,
-    };
-  }
-  const set = readLabelledFile(o.data, {
-    inputSize: model.config.inputSize,
-    classes: meta.classes,
-    classCount: model.config.outputSize,
-  });
-  if (meta.normalisation) applyNormalisation(set, meta.normalisation);
-  return {
-    o,
-    model,
-    meta,
-    sequences: toEngineSequences(set),
-    ids: set.sequences.map((s) => s.id),
-    source: set.source,
-    schedule,
-  };
-}
-
-export function formatConfusion(metrics: FrameMetrics, names: readonly string[]): string {
-  const C = metrics.classes;
-  const width = Math.max(5, ...names.map((n) => n.length)) + 1;
-  const lines = [["true\\pred", ...names].map((s) => s.padStart(width)).join("")];
-  for (let c = 0; c < C; c++) {
-    const row = [names[c] as string];
-    for (let p = 0; p < C; p++) row.push(String(metrics.confusion[c * C + p]));
-    lines.push(row.map((s) => s.padStart(width)).join(""));
-  }
-  return lines.join("\n");
+  return { o, ...loaded, ...data, schedule: modelSchedule(loaded.meta) };
 }
 
 export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
@@ -141,11 +76,7 @@ export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
   const metrics = evaluate(model, sequences, schedule, Math.max(1, Math.min(o.streams, sequences.length)));
   const names = meta.classes ?? Array.from({ length: model.config.outputSize }, (_, i) => String(i));
   const perClass = metrics.perClassAccuracy();
-  const extra: Record<string, number> = report
-    ? report(metrics)
-    : meta.task === "speech"
-      ? speechReport(metrics)
-      : {};
+  const extra: Record<string, number> = report ? report(metrics) : {};
   if (o.confusion) {
     writeFileAtomicSync(
       o.confusion,
@@ -179,30 +110,15 @@ export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
       .map(([n, a]) => `${n} ${(100 * a).toFixed(1)}%`)
       .join(", ")}`,
   );
-  if (names.length <= 80) console.log(formatConfusion(metrics, names));
+  if (names.length <= 80) console.log(renderConfusionText(metrics, names));
   if (o.confusion) console.log(`confusion matrix picture: ${o.confusion}`);
   return metrics;
 }
 
 export async function predictCommand(argv: string[]): Promise<void> {
-  const { o, model, meta, sequences, ids, schedule } = await load(argv);
-  const C = model.config.outputSize;
-  const labels = sequences.map((s) => new Array<string | number>(s.length));
-  const probs = sequences.map((s) => new Array<number[]>(s.length));
-  evaluate(model, sequences, schedule, Math.max(1, Math.min(o.streams, sequences.length)), (frame) => {
-    let best = 0;
-    const row: number[] = [];
-    for (let c = 0; c < C; c++) {
-      const p = frame.probs[frame.probsOffset + c] as number;
-      row.push(Number(p.toPrecision(6)));
-      if (p > (frame.probs[frame.probsOffset + best] as number)) best = c;
-    }
-    (labels[frame.sequence] as (string | number)[])[frame.position] = meta.classes
-      ? (meta.classes[best] as string)
-      : best;
-    (probs[frame.sequence] as number[][])[frame.position] = row;
-  });
-  const lines = ids.map((id, i) => JSON.stringify({ id, labels: labels[i], probs: probs[i] }));
+  const { o, model, meta, sequences, ids, schedule } = await load(argv, true);
+  const predictions = predictFrames(model, meta.classes, sequences, schedule, o.streams);
+  const lines = ids.map((id, i) => JSON.stringify({ id, ...predictions[i] }));
   const text = `${lines.join("\n")}\n`;
   if (o.out) writeFileAtomicSync(o.out, new TextEncoder().encode(text));
   else process.stdout.write(text);

@@ -9,8 +9,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeSchedule } from "../engine/schedule.js";
 import { loadModelDir } from "../io/model-files.js";
+import { loadSpeechSplits } from "../io/speech-task.js";
+import { speechReport, speechSequences } from "../tasks/speech/task.js";
 import { evaluate } from "../train/evaluate.js";
-import { loadSpeechSplits, speechReport, speechSequences } from "./task-speech.js";
 import { trainCommand } from "./train.js";
 
 /** The package root: two folders up from this module, in src/cli and in dist/cli alike. */

@@ -19,6 +19,7 @@ import {
   writeSafetensorsFileSync,
 } from "../io/atomic-write.js";
 import { saveModelDir } from "../io/model-files.js";
+import { loadTaskData } from "../io/task-files.js";
 import { initializeModel } from "../nn/initialize.js";
 import { SequenceModel } from "../nn/model.js";
 import { loadParameterTensors } from "../nn/weights.js";
@@ -27,7 +28,6 @@ import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.j
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import type { ValidationPoint } from "../train/validation-points.js";
 import { createProgress } from "./progress.js";
-import { loadTaskData } from "./tasks.js";
 
 export const TRAIN_USAGE = `Usage: tbptt train CONFIG.json [--resume] [--quiet] [--KEY.PATH VALUE ...]
 
@@ -124,6 +124,8 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     layers: config.model.layers,
     bidirectional: config.model.bidirectional,
     peepholes: config.model.peepholes,
+    projSize: config.model.projSize,
+    gradient: config.model.gradient,
     outputSize: data.outputSize,
   };
   const model = new SequenceModel(modelConfig, backend);

@@ -3,7 +3,8 @@
  *  - uniform ±r: Graves & Schmidhuber 2005 use r = 0.1; PyTorch's default for RNNs is r = 1/√H.
  *  - Xavier/Glorot uniform (Glorot & Bengio 2010): r = √(6 / (fanIn + fanOut)).
  *  - orthogonal (Saxe et al. 2014): each H×H gate block of a recurrent matrix is
- *    orthogonal, from Gram-Schmidt on a Gaussian matrix (computed in float64).
+ *    orthogonal (H×P with orthonormal columns for LSTMP), from Gram-Schmidt on a
+ *    Gaussian matrix (computed in float64).
  */
 import type { Rng } from "./random.js";
 import type { FloatArray } from "./types.js";
@@ -16,12 +17,18 @@ export function xavierRange(fanIn: number, fanOut: number): number {
   return Math.sqrt(6 / (fanIn + fanOut));
 }
 
-/** Writes an orthogonal n×n matrix (row-major) at `offset`. */
-export function fillOrthogonal(rng: Rng, out: FloatArray, offset: number, n: number): void {
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) q[i] = rng.normal();
-  // Modified Gram-Schmidt over rows; a row that collapses (probability zero) is redrawn.
-  for (let i = 0; i < n; i++) {
+/**
+ * Writes a rows×cols matrix (row-major) at `offset` whose rows (rows ≤ cols) or columns
+ * (rows > cols) are orthonormal; square: an orthogonal matrix. As torch.nn.init.orthogonal_,
+ * Gram-Schmidt runs over the shorter side's vectors, drawn row by row.
+ */
+export function fillOrthogonal(rng: Rng, out: FloatArray, offset: number, rows: number, cols = rows): void {
+  const count = Math.min(rows, cols);
+  const n = Math.max(rows, cols);
+  const q = new Float64Array(count * n);
+  for (let i = 0; i < count * n; i++) q[i] = rng.normal();
+  // Modified Gram-Schmidt over the vectors; one that collapses (probability zero) is redrawn.
+  for (let i = 0; i < count; i++) {
     for (let attempt = 0; ; attempt++) {
       for (let j = 0; j < i; j++) {
         let dot = 0;
@@ -39,5 +46,7 @@ export function fillOrthogonal(rng: Rng, out: FloatArray, offset: number, n: num
       for (let k = 0; k < n; k++) q[i * n + k] = rng.normal();
     }
   }
-  for (let i = 0; i < n * n; i++) out[offset + i] = q[i];
+  // rows ≤ cols: the vectors are the rows; rows > cols: they are the columns.
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[offset + r * cols + c] = rows <= cols ? q[r * n + c] : q[c * n + r];
 }

@@ -5,24 +5,34 @@
  * training set, sorted, and saved with the model); "mask" (optional, 0/1 or booleans)
  * turns a step's loss off; "id" is optional. Blank lines are skipped.
  * Every error names the source, the line and what was expected.
+ * `labelledSetFromRows` takes the same rows as objects in memory (the library's way in),
+ * where frames may also be typed arrays; its errors name the row as source[i].
  */
 import type { LabelledSequence, LabelledSet } from "./labelled.js";
 
 const KEYS = new Set(["x", "y", "mask", "id"]);
 
 interface RawRow {
-  line: number;
+  /** Where the row is, for errors: "file:line" or "source[i]". */
+  at: string;
   id: string;
   x: number[][];
-  y: (number | string)[];
+  y: (number | string)[] | null;
   mask: boolean[] | null;
 }
 
-function fail(source: string, line: number, message: string): never {
-  throw new Error(`${source}:${line}: ${message}`);
+function fail(at: string, message: string): never {
+  throw new Error(`${at}: ${message}`);
 }
 
-function parseRow(source: string, line: number, text: string, expectedDim: number | null): RawRow {
+function parseRow(
+  source: string,
+  line: number,
+  text: string,
+  expectedDim: number | null,
+  labelsOptional: boolean,
+): RawRow {
+  const at = `${source}:${line}`;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -30,48 +40,57 @@ function parseRow(source: string, line: number, text: string, expectedDim: numbe
     const hint = /NaN|Infinity/.test(text)
       ? " (NaN and Infinity are not JSON numbers: features must be finite)"
       : "";
-    fail(source, line, `invalid JSON: ${(e as Error).message}${hint}`);
+    fail(at, `invalid JSON: ${(e as Error).message}${hint}`);
   }
+  return checkRow(at, value, expectedDim, labelsOptional);
+}
+
+const isFrame = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || ArrayBuffer.isView(v);
+
+function checkRow(at: string, value: unknown, expectedDim: number | null, labelsOptional: boolean): RawRow {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    fail(source, line, 'expected an object {"x": [...], "y": [...]}');
+    fail(at, 'expected an object {"x": [...], "y": [...]}');
   }
   const row = value as Record<string, unknown>;
   for (const key of Object.keys(row)) {
-    if (!KEYS.has(key)) fail(source, line, `unknown key "${key}"; expected x, y, mask or id`);
+    if (!KEYS.has(key)) fail(at, `unknown key "${key}"; expected x, y, mask or id`);
   }
   const { x, y, mask, id } = row;
-  if (!Array.isArray(x)) fail(source, line, '"x" must be an array of frames (arrays of numbers)');
-  if (!Array.isArray(y)) fail(source, line, '"y" must be an array of labels');
-  if (x.length === 0) fail(source, line, "empty sequence: x has no frames");
-  if (y.length !== x.length)
-    fail(source, line, `label count ${y.length} does not match frame count ${x.length}`);
-  const dim = expectedDim ?? (Array.isArray(x[0]) ? x[0].length : -1);
+  if (!Array.isArray(x)) fail(at, '"x" must be an array of frames (arrays of numbers)');
+  if (y === undefined && labelsOptional) {
+    // unlabelled: every step is "no label" (what predict needs)
+  } else if (!Array.isArray(y)) fail(at, '"y" must be an array of labels');
+  if (x.length === 0) fail(at, "empty sequence: x has no frames");
+  if (Array.isArray(y) && y.length !== x.length)
+    fail(at, `label count ${y.length} does not match frame count ${x.length}`);
+  const dim = expectedDim ?? (isFrame(x[0]) ? x[0].length : -1);
   x.forEach((frame, t) => {
-    if (!Array.isArray(frame)) fail(source, line, `x[${t}] must be an array of numbers`);
+    if (!isFrame(frame)) fail(at, `x[${t}] must be an array of numbers`);
     if (frame.length !== dim)
-      fail(source, line, `ragged features: x[${t}] has ${frame.length} values, expected ${dim}`);
-    frame.forEach((v, i) => {
+      fail(at, `ragged features: x[${t}] has ${frame.length} values, expected ${dim}`);
+    for (let i = 0; i < frame.length; i++) {
+      const v = frame[i];
       if (typeof v !== "number" || !Number.isFinite(v))
-        fail(source, line, `x[${t}][${i}] is ${JSON.stringify(v)}, expected a finite number`);
-    });
+        fail(at, `x[${t}][${i}] is ${JSON.stringify(v)}, expected a finite number`);
+    }
   });
-  if (dim < 1) fail(source, line, "frames must have at least one feature");
+  if (dim < 1) fail(at, "frames must have at least one feature");
   let maskOut: boolean[] | null = null;
   if (mask !== undefined) {
     if (!Array.isArray(mask) || mask.length !== x.length)
-      fail(source, line, `"mask" must be an array of ${x.length} 0/1 values`);
+      fail(at, `"mask" must be an array of ${x.length} 0/1 values`);
     maskOut = mask.map((m, t) => {
       if (m === 1 || m === true) return true;
       if (m === 0 || m === false) return false;
-      return fail(source, line, `mask[${t}] is ${JSON.stringify(m)}, expected 0 or 1`);
+      return fail(at, `mask[${t}] is ${JSON.stringify(m)}, expected 0 or 1`);
     });
   }
-  if (id !== undefined && typeof id !== "string") fail(source, line, '"id" must be a string');
+  if (id !== undefined && typeof id !== "string") fail(at, '"id" must be a string');
   return {
-    line,
-    id: (id as string | undefined) ?? `${source}:${line}`,
+    at,
+    id: (id as string | undefined) ?? at,
     x: x as number[][],
-    y: y as (number | string)[],
+    y: Array.isArray(y) ? (y as (number | string)[]) : null,
     mask: maskOut,
   };
 }
@@ -83,8 +102,11 @@ export interface ParseOptions {
   inputSize?: number;
   /** Number of classes for index labels (a label ≥ this is an error). */
   classCount?: number;
+  /** Accept rows without "y" (unlabelled: every step "no label"), as `predict` does. Default false. */
+  labelsOptional?: boolean;
 }
 
+/** Parses JSON Lines text (one sequence per line; see the file comment); `source` names it in errors. */
 export function parseLabelledJsonl(text: string, source: string, options: ParseOptions = {}): LabelledSet {
   const rows: RawRow[] = [];
   let dim: number | null = options.inputSize ?? null;
@@ -92,59 +114,74 @@ export function parseLabelledJsonl(text: string, source: string, options: ParseO
   lines.forEach((raw, i) => {
     const t = raw.trim();
     if (t === "") return;
-    const row = parseRow(source, i + 1, t, dim);
+    const row = parseRow(source, i + 1, t, dim, options.labelsOptional ?? false);
     dim = row.x[0]?.length ?? dim;
     rows.push(row);
   });
   if (rows.length === 0) throw new Error(`${source}: no sequences (the file is empty)`);
-  const stringLabels = typeof rows[0]?.y[0] === "string";
+  return toLabelledSet(rows, source, dim as number, options);
+}
+
+/**
+ * Labelled sequences from rows in memory, each `{ x, y, mask?, id? }` as one JSON Lines
+ * line (frames may be arrays or typed arrays); `source` names the rows in errors.
+ */
+export function labelledSetFromRows(
+  rows: readonly unknown[],
+  source = "rows",
+  options: ParseOptions = {},
+): LabelledSet {
+  let dim: number | null = options.inputSize ?? null;
+  const checked = rows.map((value, i) => {
+    const row = checkRow(`${source}[${i}]`, value, dim, options.labelsOptional ?? false);
+    dim = row.x[0]?.length ?? dim;
+    return row;
+  });
+  if (checked.length === 0) throw new Error(`${source}: no sequences`);
+  return toLabelledSet(checked, source, dim as number, options);
+}
+
+function toLabelledSet(rows: RawRow[], source: string, dim: number, options: ParseOptions): LabelledSet {
+  const firstLabelled = rows.find((r) => r.y !== null && r.y.length > 0);
+  const stringLabels = typeof firstLabelled?.y?.[0] === "string";
   let classes: string[] | null = options.classes ?? null;
   if (stringLabels && !classes) {
     const names = new Set<string>();
-    for (const r of rows) for (const y of r.y) if (typeof y === "string") names.add(y);
+    for (const r of rows) for (const y of r.y ?? []) if (typeof y === "string") names.add(y);
     classes = [...names].sort();
   }
   const index = new Map((classes ?? []).map((c, i) => [c, i]));
   const sequences: LabelledSequence[] = rows.map((r) => {
     const T = r.x.length;
-    const features = new Float32Array(T * (dim as number));
+    const features = new Float32Array(T * dim);
     r.x.forEach((frame, t) => {
-      features.set(frame, t * (dim as number));
+      features.set(frame, t * dim);
     });
-    const labels = new Int32Array(T);
-    r.y.forEach((y, t) => {
+    const labels = new Int32Array(T).fill(-1);
+    r.y?.forEach((y, t) => {
       let label: number;
       if (stringLabels) {
         if (typeof y !== "string")
-          fail(
-            source,
-            r.line,
-            `y[${t}] is ${JSON.stringify(y)}: labels must be all strings or all class indices`,
-          );
+          fail(r.at, `y[${t}] is ${JSON.stringify(y)}: labels must be all strings or all class indices`);
         const found = index.get(y);
         if (found === undefined)
           fail(
-            source,
-            r.line,
+            r.at,
             `y[${t}] = "${y}" is not in the vocabulary (${classes?.length} classes from the training set)`,
           );
         label = found;
       } else {
         if (typeof y !== "number" || !Number.isInteger(y) || y < 0) {
-          fail(
-            source,
-            r.line,
-            `y[${t}] is ${JSON.stringify(y)}: expected a class index (integer ≥ 0) or a string`,
-          );
+          fail(r.at, `y[${t}] is ${JSON.stringify(y)}: expected a class index (integer ≥ 0) or a string`);
         }
         const limit = options.classCount ?? (classes ? classes.length : undefined);
         if (limit !== undefined && y >= limit)
-          fail(source, r.line, `y[${t}] = ${y} is outside the ${limit} classes (0…${limit - 1})`);
+          fail(r.at, `y[${t}] = ${y} is outside the ${limit} classes (0…${limit - 1})`);
         label = y;
       }
       labels[t] = r.mask && !r.mask[t] ? -1 : label;
     });
     return { id: r.id, features, labels };
   });
-  return { source, inputSize: dim as number, sequences, classes };
+  return { source, inputSize: dim, sequences, classes };
 }

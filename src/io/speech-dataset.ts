@@ -14,19 +14,11 @@ import { decodeAudio } from "../tasks/speech/audio.js";
 import { delayLabels, frameLabels } from "../tasks/speech/frames.js";
 import { computeMfcc, type Features, type FrontEndOptions, resolveFrontEnd } from "../tasks/speech/mfcc.js";
 import { parsePhn } from "../tasks/speech/phn.js";
+import type { SpeechUtterance } from "../tasks/speech/task.js";
 import { FeatureCache, featureCacheKey } from "./feature-cache.js";
 import type { TimitEntry } from "./timit.js";
 
-/** One utterance ready for training: `frames` rows of `dim` features and one label per frame. */
-export interface SpeechUtterance {
-  id: string;
-  /** frames × dim, row-major (time-major). */
-  features: Float32Array;
-  /** 61-phone index per frame; -1 = unlabelled / masked. */
-  labels: Int32Array;
-  frames: number;
-  dim: number;
-}
+export type { SpeechUtterance } from "../tasks/speech/task.js";
 
 export interface LoadOptions {
   /** Leave out utterances that fail (bad audio, bad .PHN) and report them, instead of throwing. Default false. */

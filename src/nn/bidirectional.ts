@@ -1,7 +1,8 @@
 /**
  * The bidirectional wrapper (Schuster & Paliwal 1997; BLSTM as Graves & Schmidhuber
  * 2005): a forward-in-time and a reverse-in-time direction over the same input, their
- * outputs concatenated per frame [h_fwd, h_rev] (PyTorch's order and `_reverse` names).
+ * outputs concatenated per frame [h_fwd, h_rev] (PyTorch's order and `_reverse` names;
+ * for LSTMP the projections [r_fwd, r_rev]). Below, R is a direction's output width.
  *
  * The reverse direction needs the whole sequence before its first output, so a run
  * given to this layer must hold whole sequences that start (are reset) at the run's
@@ -19,7 +20,7 @@ export class BidirectionalLayer implements SequenceLayer {
   readonly directions: readonly RecurrentDirection[];
   output!: FloatArray;
   dOutput!: FloatArray;
-  /** S·B·H each: the halves of dOutput, as each direction reads them. */
+  /** S·B·R each: the halves of dOutput, as each direction reads them (R = H, or P for LSTMP). */
   private dForward!: FloatArray;
   private dReverse!: FloatArray;
   private streams = 0;
@@ -39,7 +40,7 @@ export class BidirectionalLayer implements SequenceLayer {
   }
 
   get outputSize(): number {
-    return 2 * this.forwardDirection.spec.hiddenSize;
+    return 2 * this.forwardDirection.stateWidth;
   }
 
   allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void {
@@ -47,9 +48,9 @@ export class BidirectionalLayer implements SequenceLayer {
       throw new Error("a bidirectional layer trains with one lane (window truncation) only");
     this.forwardDirection.allocate(backend, params, grads, tape);
     this.reverseDirection.allocate(backend, params, grads, tape);
-    const H = this.forwardDirection.spec.hiddenSize;
+    const R = this.forwardDirection.stateWidth;
     this.streams = tape.streams;
-    const n = tape.capacity * tape.streams * H;
+    const n = tape.capacity * tape.streams * R;
     // Buffers only grow (see RecurrentDirection.allocate).
     if (!this.output || this.output.length < 2 * n) {
       this.output = backend.alloc(2 * n);
@@ -62,14 +63,14 @@ export class BidirectionalLayer implements SequenceLayer {
   forward(run: SlotRun, x: FloatArray): void {
     this.forwardDirection.forward(run, x);
     this.reverseDirection.forward(run, x);
-    const H = this.forwardDirection.spec.hiddenSize;
+    const R = this.forwardDirection.stateWidth;
     const hF = this.forwardDirection.buffers.h;
     const hR = this.reverseDirection.buffers.h;
     // output[s, b] = [h_fwd[s, b], h_rev[s, b]]
     for (let row = run.first * this.streams; row < (run.first + run.count) * this.streams; row++) {
-      for (let j = 0; j < H; j++) {
-        this.output[row * 2 * H + j] = hF[row * H + j];
-        this.output[row * 2 * H + H + j] = hR[row * H + j];
+      for (let j = 0; j < R; j++) {
+        this.output[row * 2 * R + j] = hF[row * R + j];
+        this.output[row * 2 * R + R + j] = hR[row * R + j];
       }
     }
   }
@@ -80,11 +81,11 @@ export class BidirectionalLayer implements SequenceLayer {
   }
 
   backward(run: SlotRun, x: FloatArray, dX: FloatArray | null): void {
-    const H = this.forwardDirection.spec.hiddenSize;
+    const R = this.forwardDirection.stateWidth;
     for (let row = run.first * this.streams; row < (run.first + run.count) * this.streams; row++) {
-      for (let j = 0; j < H; j++) {
-        this.dForward[row * H + j] = this.dOutput[row * 2 * H + j];
-        this.dReverse[row * H + j] = this.dOutput[row * 2 * H + H + j];
+      for (let j = 0; j < R; j++) {
+        this.dForward[row * R + j] = this.dOutput[row * 2 * R + j];
+        this.dReverse[row * R + j] = this.dOutput[row * 2 * R + R + j];
       }
     }
     this.forwardDirection.backward(run, x, this.dForward, dX);

@@ -1,10 +1,12 @@
 /**
  * Seeded initialisation of a SequenceModel's parameters.
- *   scheme "pytorch" (default): every tensor uniform in ±1/√H, as torch.nn.LSTM/GRU/RNN,
+ *   scheme "pytorch" (default): every tensor uniform in ±1/√H, as torch.nn.LSTM/GRU/RNN
+ *     (with proj_size too: H is the cell count, and W_hr draws from the same range),
  *     and ±1/√fan_in for the output layer, as torch.nn.Linear;
  *   scheme "uniform": every tensor uniform in ±range (Graves & Schmidhuber 2005: 0.1);
  *   scheme "xavier": weights Glorot-uniform per gate block (Glorot & Bengio 2010), biases 0.
- * `orthogonal: true` makes each H×H gate block of every W_hh orthogonal (Saxe et al. 2014).
+ * `orthogonal: true` makes each H×H gate block of every W_hh orthogonal (Saxe et al. 2014;
+ * for LSTMP each H×P block has orthonormal columns; W_hr keeps the scheme's draw).
  * `forgetBias` is added to the forget-gate slice of bias_ih (Gers et al. 2000; Jozefowicz
  * et al. 2015 recommend 1; PyTorch's default is 0).
  */
@@ -38,7 +40,9 @@ export function initializeModel(model: SequenceModel, rng: Rng, options: InitOpt
     else if (isBias) range = 0;
     else {
       const fanIn = entry.shape[entry.shape.length - 1] as number;
-      const fanOut = isOut ? (entry.shape[0] as number) : entry.shape.length === 2 ? H : 1;
+      // Per gate block (H rows) for the gate matrices; the whole (P, H) matrix for a projection.
+      const whole = isOut || entry.name.includes("weight_hr");
+      const fanOut = whole ? (entry.shape[0] as number) : entry.shape.length === 2 ? H : 1;
       range = xavierRange(fanIn, fanOut);
     }
     fillUniform(rng, params, entry.offset, entry.size, range);
@@ -46,8 +50,9 @@ export function initializeModel(model: SequenceModel, rng: Rng, options: InitOpt
   for (const layer of model.layers) {
     for (const d of layer.directions) {
       if (options.orthogonal) {
+        const R = d.stateWidth;
         for (let block = 0; block < d.cell.gateMultiple; block++)
-          fillOrthogonal(rng, params, d.p.weightHh + block * H * H, H);
+          fillOrthogonal(rng, params, d.p.weightHh + block * H * R, H, R);
       }
       const forgetBias = options.forgetBias ?? 0;
       if (forgetBias !== 0 && d.spec.cell === "lstm") {

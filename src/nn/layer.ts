@@ -38,7 +38,7 @@ export class UnidirectionalLayer implements SequenceLayer {
   }
 
   get outputSize(): number {
-    return this.direction.spec.hiddenSize;
+    return this.direction.stateWidth;
   }
 
   get output(): FloatArray {

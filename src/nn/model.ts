@@ -1,6 +1,6 @@
 /**
- * A sequence labeller: a stack of recurrent layers (each unidirectional or
- * bidirectional) and a Dense output with frame-wise softmax cross-entropy —
+ * A sequence model: a stack of recurrent layers (each unidirectional or bidirectional)
+ * and an output head (head.ts): by default Dense + frame-wise softmax cross-entropy —
  * the networks of Graves & Schmidhuber 2005 and char-rnn.
  *
  * Parameters: one flat array, PyTorch's names under the prefixes `rnn.` (as
@@ -12,12 +12,12 @@ import type { Backend } from "../core/backend.js";
 import { ParamLayout } from "../core/params.js";
 import type { FloatArray } from "../core/types.js";
 import { BidirectionalLayer } from "./bidirectional.js";
-import type { CellType } from "./cell.js";
-import { type DenseParams, denseBackward, denseForward } from "./dense.js";
+import type { CellType, GradientMode } from "./cell.js";
 import { FeedForwardLayer } from "./feedforward.js";
+import { DEFAULT_OUTPUT, type OutputConfig, type OutputHead } from "./head.js";
+import { createHead, validateOutputConfig } from "./heads.js";
 import { type SequenceLayer, UnidirectionalLayer } from "./layer.js";
 import { RecurrentDirection } from "./recurrent.js";
-import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "./softmax-xent.js";
 import { createTape, type SlotRun, type Tape } from "./tape.js";
 
 export interface ModelConfig {
@@ -29,7 +29,14 @@ export interface ModelConfig {
   bidirectional: boolean;
   /** LSTM only: connections from the cell to the gates (Graves). */
   peepholes: boolean;
+  /** Classes (softmax) or target dimensions (mse). */
   outputSize: number;
+  /** The output head and where its loss sits; default softmax, every frame (head.ts). */
+  output?: OutputConfig;
+  /** LSTM only: a recurrent projection of this width, 0 < projSize < hiddenSize (LSTMP, Sak et al. 2014); absent or 0: none. */
+  projSize?: number;
+  /** LSTM only: "full" (default) or "truncated-1997" (Hochreiter & Schmidhuber 1997's truncated gradient). */
+  gradient?: GradientMode;
 }
 
 export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
@@ -52,23 +59,34 @@ export function validateModelConfig(config: ModelConfig): void {
     const v = config[key];
     if (!Number.isInteger(v) || v < 1) bad(key, "a positive integer", v);
   }
-  if (config.outputSize < 2) bad("outputSize", "at least 2 classes", config.outputSize);
+  validateOutputConfig(config.output ?? DEFAULT_OUTPUT, config.outputSize);
   if (config.peepholes && config.cell !== "lstm")
     bad("peepholes", `false for cell "${config.cell}" (peepholes are LSTM's)`, true);
+  const proj = config.projSize ?? 0;
+  if (!Number.isInteger(proj) || proj < 0 || (proj > 0 && proj >= config.hiddenSize))
+    bad(
+      "projSize",
+      `an integer with 0 ≤ projSize < hiddenSize ${config.hiddenSize} (0: no projection)`,
+      proj,
+    );
+  if (proj > 0 && config.cell !== "lstm")
+    bad("projSize", `0 for cell "${config.cell}" (the recurrent projection is LSTMP's)`, proj);
+  const gradient = config.gradient ?? "full";
+  if (gradient !== "full" && gradient !== "truncated-1997")
+    bad("gradient", '"full" or "truncated-1997"', gradient);
+  if (gradient !== "full" && config.cell !== "lstm")
+    bad("gradient", `"full" for cell "${config.cell}" (the 1997 truncation is defined for LSTM)`, gradient);
 }
 
 export class SequenceModel {
   readonly layout = new ParamLayout();
   readonly layers: SequenceLayer[] = [];
-  readonly out: DenseParams;
+  readonly head: OutputHead;
   readonly params: FloatArray;
   readonly grads: FloatArray;
   tape!: Tape;
   /** S·B·I: the inputs x_t, slot-indexed (written by the engine). */
   inputs!: FloatArray;
-  /** S·B·C: logits, then (after forward) the probabilities p_t. */
-  probs!: FloatArray;
-  private dLogits!: FloatArray;
 
   constructor(
     readonly config: ModelConfig,
@@ -89,6 +107,8 @@ export class SequenceModel {
         inputSize,
         hiddenSize: config.hiddenSize,
         peepholes: config.peepholes,
+        projSize: config.projSize ?? 0,
+        gradient: config.gradient ?? "full",
         reverse,
         prefix: "rnn.",
         layer,
@@ -100,12 +120,17 @@ export class SequenceModel {
       this.layers.push(built);
       inputSize = built.outputSize;
     }
-    this.out = {
-      weight: this.layout.add("out.weight", [config.outputSize, inputSize]),
-      bias: this.layout.add("out.bias", [config.outputSize]),
-    };
+    this.head = createHead(config.output ?? DEFAULT_OUTPUT, inputSize, config.outputSize, this.layout);
     this.params = backend.alloc(this.layout.size);
     this.grads = backend.alloc(this.layout.size);
+  }
+
+  /**
+   * S·B·C: the head's outputs after forward (head.ts): the probabilities p_t of a softmax
+   * head; an mse head's predictions in normalised units (head.read gives the data's units).
+   */
+  get probs(): FloatArray {
+    return this.head.output;
   }
 
   get top(): SequenceLayer {
@@ -130,15 +155,14 @@ export class SequenceModel {
     const grow = (current: FloatArray | undefined, n: number) =>
       current && current.length >= n ? current : this.backend.alloc(n);
     this.inputs = grow(this.inputs, capacity * streams * this.config.inputSize);
-    this.probs = grow(this.probs, capacity * streams * this.config.outputSize);
-    this.dLogits = grow(this.dLogits, capacity * streams * this.config.outputSize);
     for (const layer of this.layers) layer.allocate(this.backend, this.params, this.grads, this.tape);
+    this.head.allocate(this.backend, this.params, this.grads, this.tape);
     if (carried && carried.length === this.stateSize()) this.loadState(carried);
   }
 
   /**
    * Forward over a run of slots: every layer over the whole run in turn (layer-major,
-   * so each layer's input projection is one product), then the output layer.
+   * so each layer's input projection is one product), then the output head.
    * Returns Σ L_t over the run's labelled, active rows.
    */
   forward(run: SlotRun): number {
@@ -147,31 +171,7 @@ export class SequenceModel {
       layer.forward(run, x);
       x = layer.output;
     }
-    const B = this.tape.streams;
-    const C = this.config.outputSize;
-    const F = this.top.outputSize;
-    const rows = run.count * B;
-    denseForward(
-      this.backend,
-      rows,
-      F,
-      C,
-      x,
-      run.first * B * F,
-      this.params,
-      this.out,
-      this.probs,
-      run.first * B * C,
-    );
-    return softmaxCrossEntropyForward(
-      rows,
-      C,
-      this.probs,
-      run.first * B * C,
-      this.tape.labels,
-      this.tape.active,
-      run.first * B,
-    );
+    return this.head.forward(run, x);
   }
 
   /**
@@ -181,9 +181,7 @@ export class SequenceModel {
    */
   backward(runs: readonly SlotRun[], lossRuns: readonly SlotRun[], scale: number): void {
     const { streams: B, lanes: L } = this.tape;
-    const C = this.config.outputSize;
     const top = this.top;
-    const F = top.outputSize;
     for (const layer of this.layers) {
       for (const run of runs)
         layer.dOutput.fill(
@@ -193,59 +191,8 @@ export class SequenceModel {
         );
       layer.beginBackward();
     }
-    // Output layer: ∂z = scale (p − onehot y); ∂W_out, ∂b_out; ∂h_top into the loss's lane.
-    for (const run of lossRuns) {
-      const rows = run.count * B;
-      const zOff = run.first * B * C;
-      softmaxCrossEntropyBackward(
-        rows,
-        C,
-        this.probs,
-        zOff,
-        this.tape.labels,
-        this.tape.active,
-        run.first * B,
-        scale,
-        this.dLogits,
-        zOff,
-      );
-      denseBackward(
-        this.backend,
-        rows,
-        F,
-        C,
-        top.output,
-        run.first * B * F,
-        this.dLogits,
-        zOff,
-        this.params,
-        this.grads,
-        this.out,
-        null,
-        0,
-      );
-      for (let slot = run.first; slot < run.first + run.count; slot++) {
-        const lane = L === 1 ? 0 : (this.tape.laneOfSlot[slot] as number);
-        this.backend.gemm(
-          false,
-          false,
-          B,
-          F,
-          C,
-          1,
-          this.dLogits,
-          slot * B * C,
-          C,
-          this.params,
-          this.out.weight,
-          F,
-          1,
-          top.dOutput,
-          (slot * L + lane) * B * F,
-          F,
-        );
-      }
-    }
+    // The head: its parameter gradients, and ∂L/∂h_top into each loss's lane.
+    for (const run of lossRuns) this.head.backward(run, top.output, scale, top.dOutput);
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l] as SequenceLayer;
       const below = l > 0 ? (this.layers[l - 1] as SequenceLayer) : null;
@@ -264,7 +211,7 @@ export class SequenceModel {
     for (const layer of this.layers) layer.clearState();
   }
 
-  /** Number of values in the carried state (h, and c for LSTM, per direction and stream). */
+  /** Number of values in the carried state (h or r, and c for LSTM, per direction and stream). */
   stateSize(): number {
     let n = 0;
     for (const layer of this.layers)
@@ -278,9 +225,9 @@ export class SequenceModel {
     let i = 0;
     for (const layer of this.layers) {
       for (const d of layer.directions) {
-        const n = this.tape.streams * d.spec.hiddenSize;
-        for (let j = 0; j < n; j++) out[i++] = d.hCarry[j] as number;
-        if (d.cCarry) for (let j = 0; j < n; j++) out[i++] = d.cCarry[j] as number;
+        const B = this.tape.streams;
+        for (let j = 0; j < B * d.stateWidth; j++) out[i++] = d.hCarry[j] as number;
+        if (d.cCarry) for (let j = 0; j < B * d.spec.hiddenSize; j++) out[i++] = d.cCarry[j] as number;
       }
     }
     return out;
@@ -292,9 +239,9 @@ export class SequenceModel {
     let i = 0;
     for (const layer of this.layers) {
       for (const d of layer.directions) {
-        const n = this.tape.streams * d.spec.hiddenSize;
-        for (let j = 0; j < n; j++) d.hCarry[j] = state[i++] as number;
-        if (d.cCarry) for (let j = 0; j < n; j++) d.cCarry[j] = state[i++] as number;
+        const B = this.tape.streams;
+        for (let j = 0; j < B * d.stateWidth; j++) d.hCarry[j] = state[i++] as number;
+        if (d.cCarry) for (let j = 0; j < B * d.spec.hiddenSize; j++) d.cCarry[j] = state[i++] as number;
       }
     }
   }

@@ -13,12 +13,15 @@
  * state, and its adjoint, through unchanged. Lanes are independent adjoints over the
  * same stored activations (per-loss truncation); their weight gradients add up.
  *
- * Dimension legend: S slots, B streams, L lanes, I inputs, H hidden, G gates.
+ * LSTMP (lstm-cell.ts) adds one more product per run: ∂W_hr += ∂Rᵀ·M.
+ *
+ * Dimension legend: S slots, B streams, L lanes, I inputs, H hidden, G gates,
+ * R the recurrent state's width (the projection P for LSTMP, else H).
  */
 import type { Backend } from "../core/backend.js";
 import type { ParamLayout } from "../core/params.js";
 import type { FloatArray } from "../core/types.js";
-import type { CellBuffers, CellContext, CellKernel, CellParams, CellType } from "./cell.js";
+import type { CellBuffers, CellContext, CellKernel, CellParams, CellType, GradientMode } from "./cell.js";
 import { gruCell } from "./gru-cell.js";
 import { lstmCell } from "./lstm-cell.js";
 import { rnnCell } from "./rnn-cell.js";
@@ -31,6 +34,10 @@ export interface DirectionSpec {
   inputSize: number;
   hiddenSize: number;
   peepholes: boolean;
+  /** LSTM only: the width P of the recurrent projection (Sak et al. 2014); 0 or absent: none. */
+  projSize?: number;
+  /** LSTM only: "full" (default) or Hochreiter & Schmidhuber 1997's truncated gradient. */
+  gradient?: GradientMode;
   /** Runs from the last step to the first (the backward half of a bidirectional layer). */
   reverse: boolean;
   /** PyTorch's names: `${prefix}weight_ih_l${layer}${reverse ? "_reverse" : ""}`. */
@@ -41,19 +48,29 @@ export interface DirectionSpec {
 export class RecurrentDirection {
   readonly cell: CellKernel;
   readonly gates: number;
+  /** R: the width of the recurrent state and of the direction's output (P for LSTMP, else H). */
+  readonly stateWidth: number;
   readonly p: CellParams;
-  readonly names: { weightIh: string; weightHh: string; biasIh: string; biasHh: string; peep: string[] };
+  readonly names: {
+    weightIh: string;
+    weightHh: string;
+    biasIh: string;
+    biasHh: string;
+    weightHr: string | null;
+    peep: string[];
+  };
   private ctx!: CellContext;
   private tape!: Tape;
-  /** B·H: the state leaving the last step forwarded (what the next step enters with). */
+  /** B·R (and B·H): the state leaving the last step forwarded (what the next step enters with). */
   hCarry: FloatArray = new Float64Array(0);
   cCarry: FloatArray | null = null;
-  /** L·B·H scratch: adjoints of masked rows, passed around the cell. */
+  /** L·B·R (L·B·H) scratch: adjoints of masked rows, passed around the cell. */
   private passH: FloatArray | null = null;
   private passC: FloatArray | null = null;
   /** S·B·G scratch: the lane sum of ∂A, when L > 1. */
   private dGatesSum: FloatArray | null = null;
   private dRecurrentSum: FloatArray | null = null;
+  private dProjSum: FloatArray | null = null;
 
   constructor(
     readonly spec: DirectionSpec,
@@ -63,7 +80,18 @@ export class RecurrentDirection {
     if (!this.cell) throw new Error(`unknown cell ${spec.cell}; expected lstm, gru or rnn`);
     if (spec.peepholes && spec.cell !== "lstm")
       throw new Error(`peepholes exist only for the lstm cell, not ${spec.cell}`);
+    const P = spec.projSize ?? 0;
+    if (P !== 0 && spec.cell !== "lstm")
+      throw new Error(`a recurrent projection exists only for the lstm cell, not ${spec.cell}`);
+    if (!Number.isInteger(P) || P < 0 || P >= spec.hiddenSize)
+      throw new Error(
+        `projSize must be an integer with 0 ≤ projSize < hiddenSize ${spec.hiddenSize}, got ${P}`,
+      );
+    if ((spec.gradient ?? "full") !== "full" && spec.cell !== "lstm")
+      throw new Error(`the ${spec.gradient} gradient exists only for the lstm cell, not ${spec.cell}`);
     const H = spec.hiddenSize;
+    const R = P > 0 ? P : H;
+    this.stateWidth = R;
     const G = this.cell.gateMultiple * H;
     this.gates = G;
     const suffix = `_l${spec.layer}${spec.reverse ? "_reverse" : ""}`;
@@ -73,19 +101,22 @@ export class RecurrentDirection {
       weightHh: n("weight_hh"),
       biasIh: n("bias_ih"),
       biasHh: n("bias_hh"),
+      weightHr: P > 0 ? n("weight_hr") : null,
       peep: spec.peepholes ? [n("weight_ci"), n("weight_cf"), n("weight_co")] : [],
     };
     const weightIh = layout.add(this.names.weightIh, [G, spec.inputSize]);
-    const weightHh = layout.add(this.names.weightHh, [G, H]);
+    const weightHh = layout.add(this.names.weightHh, [G, R]);
     const biasIh = layout.add(this.names.biasIh, [G]);
     const biasHh = layout.add(this.names.biasHh, [G]);
+    // PyTorch's order: weight_ih, weight_hh, bias_ih, bias_hh, weight_hr.
+    const weightHr = this.names.weightHr ? layout.add(this.names.weightHr, [R, H]) : -1;
     // The three peephole vectors are added back to back, so the kernels read them as one (3, H) block.
     let peep = -1;
     for (const name of this.names.peep) {
       const off = layout.add(name, [H]);
       if (peep < 0) peep = off;
     }
-    this.p = { weightIh, weightHh, biasIh, biasHh, peep };
+    this.p = { weightIh, weightHh, biasIh, biasHh, peep, weightHr };
   }
 
   /**
@@ -96,38 +127,56 @@ export class RecurrentDirection {
   allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void {
     const { capacity: S, streams: B, lanes: L } = tape;
     const H = this.spec.hiddenSize;
+    const R = this.stateWidth;
     const G = this.gates;
     const lstm = this.spec.cell === "lstm";
     const gru = this.spec.cell === "gru";
+    const proj = this.p.weightHr >= 0;
     const old = this.ctx?.buf;
     const grow = (current: FloatArray | null | undefined, n: number): FloatArray =>
       current && current.length >= n ? current : backend.alloc(n);
     const buf: CellBuffers = {
       gates: grow(old?.gates, S * B * G),
       recurrent: gru ? grow(old?.recurrent, S * B * G) : null,
-      hIn: grow(old?.hIn, S * B * H),
-      h: grow(old?.h, S * B * H),
+      hIn: grow(old?.hIn, S * B * R),
+      h: grow(old?.h, S * B * R),
+      m: proj ? grow(old?.m, S * B * H) : null,
       cIn: lstm ? grow(old?.cIn, S * B * H) : null,
       c: lstm ? grow(old?.c, S * B * H) : null,
       dGates: grow(old?.dGates, S * L * B * G),
       dRecurrent: gru ? grow(old?.dRecurrent, S * L * B * G) : null,
-      dhTotal: grow(old?.dhTotal, L * B * H),
-      dhNext: grow(old?.dhNext, L * B * H),
+      dhTotal: grow(old?.dhTotal, L * B * R),
+      dhNext: grow(old?.dhNext, L * B * R),
       dcNext: lstm ? grow(old?.dcNext, L * B * H) : null,
+      dProj: proj ? grow(old?.dProj, S * L * B * R) : null,
+      dm: proj ? grow(old?.dm, L * B * H) : null,
     };
-    this.ctx = { backend, streams: B, lanes: L, hidden: H, params, grads, p: this.p, buf };
+    const gradient = this.spec.gradient ?? "full";
+    this.ctx = {
+      backend,
+      streams: B,
+      lanes: L,
+      hidden: H,
+      state: R,
+      gradient,
+      params,
+      grads,
+      p: this.p,
+      buf,
+    };
     this.tape = tape;
-    this.hCarry = grow(this.hCarry, B * H);
+    this.hCarry = grow(this.hCarry, B * R);
     this.cCarry = lstm ? grow(this.cCarry, B * H) : null;
-    this.passH = grow(this.passH, L * B * H);
+    this.passH = grow(this.passH, L * B * R);
     this.passC = lstm ? grow(this.passC, L * B * H) : null;
     this.dGatesSum = L > 1 ? grow(this.dGatesSum, S * B * G) : this.dGatesSum;
     this.dRecurrentSum = L > 1 && gru ? grow(this.dRecurrentSum, S * B * G) : this.dRecurrentSum;
+    this.dProjSum = L > 1 && proj ? grow(this.dProjSum, S * B * R) : this.dProjSum;
   }
 
-  /** Values in the carried state: h (and c for LSTM) per stream. */
+  /** Values in the carried state: h or r (R), and c (H) for LSTM, per stream. */
   get stateSize(): number {
-    return this.ctx.streams * this.spec.hiddenSize * (this.spec.cell === "lstm" ? 2 : 1);
+    return this.ctx.streams * (this.stateWidth + (this.spec.cell === "lstm" ? this.spec.hiddenSize : 0));
   }
 
   get buffers(): CellBuffers {
@@ -136,9 +185,9 @@ export class RecurrentDirection {
 
   /** Sets the carried state to s_0 = 0 (a fresh start). */
   clearState(): void {
-    const n = this.ctx.streams * this.spec.hiddenSize;
-    this.hCarry.fill(0, 0, n);
-    this.cCarry?.fill(0, 0, n);
+    const B = this.ctx.streams;
+    this.hCarry.fill(0, 0, B * this.stateWidth);
+    this.cCarry?.fill(0, 0, B * this.spec.hiddenSize);
   }
 
   /**
@@ -147,7 +196,7 @@ export class RecurrentDirection {
    * run's end, so its run must be whole sequences (see bidirectional.ts).
    */
   forward(run: SlotRun, x: FloatArray): void {
-    const { backend, streams: B, hidden: H, params, buf } = this.ctx;
+    const { backend, streams: B, hidden: H, state: R, params, buf } = this.ctx;
     const G = this.gates;
     const I = this.spec.inputSize;
     const { first, count } = run;
@@ -175,58 +224,60 @@ export class RecurrentDirection {
     const { reset, active } = this.tape;
     for (let k = 0; k < count; k++) {
       const slot = this.spec.reverse ? first + count - 1 - k : first + k;
-      const sOff = slot * B * H;
+      const sOff = slot * B * R;
+      const cOff = slot * B * H;
       for (let b = 0; b < B; b++) {
         const fresh = !this.spec.reverse && reset[slot * B + b] === 1;
-        copyRow(fresh, this.hCarry, b * H, buf.hIn, sOff + b * H, H);
-        if (buf.cIn) copyRow(fresh, this.cCarry!, b * H, buf.cIn, sOff + b * H, H);
+        copyRow(fresh, this.hCarry, b * R, buf.hIn, sOff + b * R, R);
+        if (buf.cIn) copyRow(fresh, this.cCarry!, b * H, buf.cIn, cOff + b * H, H);
       }
       this.cell.forwardStep(this.ctx, slot);
       for (let b = 0; b < B; b++) {
         if (active[slot * B + b] === 0) {
           // A masked step leaves the state as it was.
-          copyRow(false, buf.hIn, sOff + b * H, buf.h, sOff + b * H, H);
-          if (buf.c) copyRow(false, buf.cIn!, sOff + b * H, buf.c, sOff + b * H, H);
+          copyRow(false, buf.hIn, sOff + b * R, buf.h, sOff + b * R, R);
+          if (buf.c) copyRow(false, buf.cIn!, cOff + b * H, buf.c, cOff + b * H, H);
         }
       }
-      copyRow(false, buf.h, sOff, this.hCarry, 0, B * H);
-      if (buf.c) copyRow(false, buf.c, sOff, this.cCarry!, 0, B * H);
+      copyRow(false, buf.h, sOff, this.hCarry, 0, B * R);
+      if (buf.c) copyRow(false, buf.c, cOff, this.cCarry!, 0, B * H);
     }
   }
 
   /** Clears the adjoints carried down the sweep; call once before the first run of a backward pass. */
   beginBackward(): void {
-    const n = this.ctx.lanes * this.ctx.streams * this.spec.hiddenSize;
-    this.ctx.buf.dhNext.fill(0, 0, n);
-    this.ctx.buf.dcNext?.fill(0, 0, n);
+    const rows = this.ctx.lanes * this.ctx.streams;
+    this.ctx.buf.dhNext.fill(0, 0, rows * this.stateWidth);
+    this.ctx.buf.dcNext?.fill(0, 0, rows * this.spec.hiddenSize);
   }
 
   /**
    * Backward over a run (the runs of one pass in reverse time order for a forward
-   * direction). `dOut` is ∂L/∂h per slot and lane, S·L·B·H; `dX`, when given, receives
+   * direction). `dOut` is ∂L/∂h per slot and lane, S·L·B·R; `dX`, when given, receives
    * += ∂L/∂x per slot and lane (S·L·B·I). Parameter gradients accumulate into grads.
    */
   backward(run: SlotRun, x: FloatArray, dOut: FloatArray, dX: FloatArray | null): void {
-    const { streams: B, lanes: L, hidden: H, buf } = this.ctx;
+    const { streams: B, lanes: L, hidden: H, state: R, buf } = this.ctx;
     const { first, count } = run;
     const { reset, active, stop } = this.tape;
     for (let k = 0; k < count; k++) {
       const slot = this.spec.reverse ? first + k : first + count - 1 - k;
       // ∂L/∂h_t = from the output at t + from step t+1 (or t−1 when reversed)
-      const dOutOff = slot * L * B * H;
-      for (let i = 0; i < L * B * H; i++) buf.dhTotal[i] = dOut[dOutOff + i] + buf.dhNext[i];
+      const dOutOff = slot * L * B * R;
+      for (let i = 0; i < L * B * R; i++) buf.dhTotal[i] = dOut[dOutOff + i] + buf.dhNext[i];
       let masked = false;
       for (let b = 0; b < B; b++) {
         if (active[slot * B + b] === 1) continue;
         masked = true;
         for (let lane = 0; lane < L; lane++) {
-          const row = (lane * B + b) * H;
+          const row = (lane * B + b) * R;
+          const cRow = (lane * B + b) * H;
           // Keep the adjoint to pass around the step; a zero adjoint yields zero ∂A.
-          copyRow(false, buf.dhTotal, row, this.passH!, row, H);
-          buf.dhTotal.fill(0, row, row + H);
+          copyRow(false, buf.dhTotal, row, this.passH!, row, R);
+          buf.dhTotal.fill(0, row, row + R);
           if (buf.dcNext) {
-            copyRow(false, buf.dcNext, row, this.passC!, row, H);
-            buf.dcNext.fill(0, row, row + H);
+            copyRow(false, buf.dcNext, cRow, this.passC!, cRow, H);
+            buf.dcNext.fill(0, cRow, cRow + H);
           }
         }
       }
@@ -235,15 +286,16 @@ export class RecurrentDirection {
         const wasMasked = masked && active[slot * B + b] === 0;
         const fresh = !this.spec.reverse && reset[slot * B + b] === 1;
         for (let lane = 0; lane < L; lane++) {
-          const row = (lane * B + b) * H;
+          const row = (lane * B + b) * R;
+          const cRow = (lane * B + b) * H;
           if (wasMasked) {
-            copyRow(false, this.passH!, row, buf.dhNext, row, H);
-            if (buf.dcNext) copyRow(false, this.passC!, row, buf.dcNext, row, H);
+            copyRow(false, this.passH!, row, buf.dhNext, row, R);
+            if (buf.dcNext) copyRow(false, this.passC!, cRow, buf.dcNext, cRow, H);
           }
           // No gradient crosses a reset or a window's start.
           if (fresh || stop[(slot * L + lane) * B + b] === 1) {
-            buf.dhNext.fill(0, row, row + H);
-            buf.dcNext?.fill(0, row, row + H);
+            buf.dhNext.fill(0, row, row + R);
+            buf.dcNext?.fill(0, cRow, cRow + H);
           }
         }
       }
@@ -252,7 +304,7 @@ export class RecurrentDirection {
   }
 
   private accumulateWeightGradients(run: SlotRun, x: FloatArray, dX: FloatArray | null): void {
-    const { backend, streams: B, lanes: L, hidden: H, params, grads, buf } = this.ctx;
+    const { backend, streams: B, lanes: L, hidden: H, state: R, params, grads, buf } = this.ctx;
     const G = this.gates;
     const I = this.spec.inputSize;
     const { first, count } = run;
@@ -278,21 +330,47 @@ export class RecurrentDirection {
       true,
       false,
       G,
-      H,
+      R,
       rows,
       1,
       dR,
       aOff,
       G,
       buf.hIn,
-      first * B * H,
-      H,
+      first * B * R,
+      R,
       1,
       grads,
       this.p.weightHh,
-      H,
+      R,
     );
     backend.sumRows(rows, G, dR, aOff, grads, this.p.biasHh);
+    // ∂W_hr += ∂Rᵀ M (LSTMP: ∂R = ∂L/∂r per step, M the cell outputs m)
+    if (buf.dProj) {
+      let dP = buf.dProj;
+      if (L > 1) {
+        sumLanes(buf.dProj, this.dProjSum!, first, count, L, B * R);
+        dP = this.dProjSum!;
+      }
+      backend.gemm(
+        true,
+        false,
+        R,
+        H,
+        rows,
+        1,
+        dP,
+        first * B * R,
+        R,
+        buf.m!,
+        first * B * H,
+        H,
+        1,
+        grads,
+        this.p.weightHr,
+        H,
+      );
+    }
     // ∂X += ∂A W_ih, per lane (the layer below keeps its lanes apart)
     if (dX) {
       backend.gemm(

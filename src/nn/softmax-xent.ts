@@ -4,6 +4,7 @@
  * A row has a loss only where its label is ≥ 0 and its step is active (tape.ts).
  */
 import type { FloatArray } from "../core/types.js";
+import type { RowLoss } from "./affine-head.js";
 
 /**
  * Turns logits into probabilities in place and returns Σ L over the rows with a loss.
@@ -56,4 +57,18 @@ export function softmaxCrossEntropyBackward(
     for (let c = 0; c < classes; c++) dLogits[d + c] = scale * probs[o + c];
     dLogits[d + label] -= scale;
   }
+}
+
+/** Softmax cross-entropy over `classes` as a head's row loss; outputs are the probabilities p. */
+export function softmaxRowLoss(classes: number): RowLoss {
+  return {
+    targetSize: 0,
+    forward: (rows, z, off, tape, rowOff) =>
+      softmaxCrossEntropyForward(rows, classes, z, off, tape.labels, tape.active, rowOff),
+    backward: (rows, out, off, tape, rowOff, scale, dZ, dOff) =>
+      softmaxCrossEntropyBackward(rows, classes, out, off, tape.labels, tape.active, rowOff, scale, dZ, dOff),
+    read(out, off, into, at) {
+      for (let c = 0; c < classes; c++) into[at + c] = out[off + c] as number;
+    },
+  };
 }

@@ -27,6 +27,10 @@ export const modelSchema = z
     bidirectional: z.boolean().default(false),
     peepholes: z.boolean().default(false),
     outputSize: z.number().int().min(2).optional(),
+    /** LSTM only: recurrent projection width P (LSTMP, Sak et al. 2014; PyTorch's proj_size); 0: none. */
+    projSize: z.number().int().min(0).default(0),
+    /** LSTM only: "full" or Hochreiter & Schmidhuber 1997's "truncated-1997" gradient (docs/gradient-1997.md). */
+    gradient: z.enum(["full", "truncated-1997"]).default("full"),
     init: z
       .object({
         scheme: z.enum(["pytorch", "uniform", "xavier"]).default("pytorch"),

@@ -60,3 +60,16 @@ export function renderConfusionSvg(
   );
   return `${parts.join("\n")}\n`;
 }
+
+/** The confusion matrix as text: a header of predicted classes, one row per true class, counts right-aligned. */
+export function renderConfusionText(metrics: FrameMetrics, names: readonly string[]): string {
+  const C = metrics.classes;
+  const width = Math.max(5, ...names.map((n) => n.length)) + 1;
+  const lines = [["true\\pred", ...names].map((s) => s.padStart(width)).join("")];
+  for (let c = 0; c < C; c++) {
+    const row = [names[c] as string];
+    for (let p = 0; p < C; p++) row.push(String(metrics.confusion[c * C + p]));
+    lines.push(row.map((s) => s.padStart(width)).join(""));
+  }
+  return lines.join("\n");
+}

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { decodeLabelledSet, encodeLabelledSet } from "../../src/data/binary.js";
-import { parseLabelledJsonl } from "../../src/data/jsonl.js";
+import { labelledSetFromRows, parseLabelledJsonl } from "../../src/data/jsonl.js";
 import { computeNormalisation } from "../../src/data/labelled.js";
 import { readLabelledFile, writeLabelledBinary } from "../../src/io/dataset-files.js";
 
@@ -98,4 +98,39 @@ test("normalisation statistics: mean and standard deviation per feature; constan
   const norm = computeNormalisation(set);
   assert.deepEqual(norm.mean, [2, 5]);
   assert.deepEqual(norm.std, [1, 1]);
+});
+
+test('unlabelled rows (no "y") are accepted only when asked, with every step unlabelled', () => {
+  const text = '{"x": [[1, 2], [3, 4]], "id": "u"}\n{"x": [[5, 6]], "y": ["b"]}';
+  assert.throws(() => parseLabelledJsonl(text, "p.jsonl"), /p\.jsonl:1: "y" must be an array of labels/);
+  const set = parseLabelledJsonl(text, "p.jsonl", { labelsOptional: true, classes: ["a", "b"] });
+  assert.deepEqual(Array.from(set.sequences[0]?.labels ?? []), [-1, -1]);
+  assert.deepEqual(Array.from(set.sequences[1]?.labels ?? []), [1]);
+});
+
+test("rows in memory read as JSON Lines lines do, typed-array frames too; errors name the row", () => {
+  const fromRows = labelledSetFromRows(
+    [
+      { x: [Float32Array.of(1, 2), [3, 4], [5, 6]], y: ["a", "b", "a"], id: "first" },
+      { x: [[0, 1]], y: ["c"], mask: [0] },
+    ],
+    "mine",
+  );
+  const fromText = parseLabelledJsonl(good, "mine");
+  assert.deepEqual(fromRows.classes, fromText.classes);
+  assert.deepEqual(fromRows.sequences[0], fromText.sequences[0]);
+  assert.deepEqual(fromRows.sequences[1]?.labels, fromText.sequences[1]?.labels);
+  assert.equal(fromRows.sequences[1]?.id, "mine[1]");
+  assert.throws(
+    () =>
+      labelledSetFromRows(
+        [
+          { x: [[1, 2]], y: [0] },
+          { x: [[1]], y: [0] },
+        ],
+        "mine",
+      ),
+    /mine\[1\]: ragged features: x\[0\] has 1 values, expected 2/,
+  );
+  assert.throws(() => labelledSetFromRows([], "mine"), /mine: no sequences/);
 });

@@ -12,11 +12,11 @@ import { trainWithOracle } from "../../src/engine/oracle.js";
 import { makeSchedule } from "../../src/engine/schedule.js";
 import type { CellType } from "../../src/nn/cell.js";
 import { initializeModel } from "../../src/nn/initialize.js";
-import { SequenceModel } from "../../src/nn/model.js";
+import { type ModelConfig, SequenceModel } from "../../src/nn/model.js";
 import { orderSteps, stepCount } from "../helpers/arbitraries.js";
 import { relativeChange } from "../helpers/compare.js";
 
-test("engine on the wasm backend (float32) matches the float64 oracle on 60 random configurations", async (t) => {
+test("engine on the wasm backend (float32) matches the float64 oracle on 60 random configurations (LSTMP and the 1997 gradient among them)", async (t) => {
   const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", prefer: "wasm" });
   if (!backend.name.startsWith("wasm")) {
     t.skip(`no wasm backend here: ${fallbackReasons.join("; ")}`);
@@ -28,6 +28,8 @@ test("engine on the wasm backend (float32) matches the float64 oracle on 60 rand
       fc.record({
         cell: fc.constantFrom<CellType>("lstm", "gru", "rnn"),
         peepholes: fc.boolean(),
+        projSize: fc.integer({ min: 0, max: 5 }),
+        truncated1997: fc.boolean(),
         layers: fc.integer({ min: 1, max: 2 }),
         hidden: fc.integer({ min: 1, max: 9 }),
         inputSize: fc.integer({ min: 1, max: 5 }),
@@ -42,13 +44,17 @@ test("engine on the wasm backend (float32) matches the float64 oracle on 60 rand
       (r) => {
         const [k1, k2] = orderSteps(r.truncation, r.k1, r.k2);
         const schedule = makeSchedule({ k1, k2, truncation: r.truncation, layout: r.layout });
-        const config = {
+        const lstm = r.cell === "lstm";
+        const config: ModelConfig = {
           cell: r.cell,
           inputSize: r.inputSize,
           hiddenSize: r.hidden,
           layers: r.layers,
           bidirectional: false,
-          peepholes: r.peepholes && r.cell === "lstm",
+          peepholes: r.peepholes && lstm,
+          // LSTMP when 0 < P < H; the 1997 gradient for some LSTMs
+          projSize: lstm && r.projSize < r.hidden ? r.projSize : 0,
+          gradient: lstm && r.truncated1997 ? "truncated-1997" : "full",
           outputSize: 3,
         };
         const fast = new SequenceModel(config, backend);

@@ -10,7 +10,7 @@ import { ArraySequence } from "../../src/engine/array-sequence.js";
 import { Engine } from "../../src/engine/engine.js";
 import { trainWithOracle } from "../../src/engine/oracle.js";
 import { makeSchedule, type Schedule } from "../../src/engine/schedule.js";
-import type { CellType } from "../../src/nn/cell.js";
+import type { CellType, GradientMode } from "../../src/nn/cell.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
 import { orderSteps, resetPolicy, stepCount } from "../helpers/arbitraries.js";
@@ -19,6 +19,8 @@ import { relativeChange } from "../helpers/compare.js";
 interface Case {
   cell: CellType;
   peepholes: boolean;
+  projSize: number;
+  gradient: GradientMode;
   layers: number;
   bidirectional: boolean;
   hidden: number;
@@ -42,6 +44,8 @@ function build(c: Case) {
         layers: c.layers,
         bidirectional: c.bidirectional,
         peepholes: c.peepholes,
+        projSize: c.projSize,
+        gradient: c.gradient,
         outputSize: c.classes,
       },
       createPlainBackend("float64"),
@@ -88,6 +92,8 @@ function compare(c: Case, learningRate = 0.2): { relative: number; updates: numb
 const base: Case = {
   cell: "lstm",
   peepholes: false,
+  projSize: 0,
+  gradient: "full",
   layers: 1,
   bidirectional: false,
   hidden: 3,
@@ -142,12 +148,57 @@ test("a bidirectional LSTM trains sentence-wise, matching the oracle", () => {
   assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
 });
 
+test("LSTMP (2 layers, peepholes) with per-loss lanes over packed streams matches the oracle", () => {
+  const c: Case = {
+    ...base,
+    hidden: 4,
+    projSize: 2,
+    peepholes: true,
+    layers: 2,
+    streams: 2,
+    lengths: [9, 4, 11, 6],
+    maskRate: 0.2,
+    schedule: makeSchedule({ k1: 4, k2: 3, truncation: "per-loss", layout: "packed" }),
+  };
+  const r = compare(c);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("a bidirectional LSTMP trains sentence-wise, matching the oracle", () => {
+  const c: Case = { ...base, hidden: 3, projSize: 2, bidirectional: true, streams: 2, lengths: [6, 3, 5] };
+  const r = compare(c);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("the 1997 truncated gradient composes with TBPTT: windows and per-loss lanes match the oracle", () => {
+  for (const schedule of [
+    makeSchedule({ k1: 3, k2: 7, layout: "packed", reset: { every: 5 } }),
+    makeSchedule({ k1: 5, k2: 2, truncation: "per-loss" }),
+  ]) {
+    const c: Case = {
+      ...base,
+      gradient: "truncated-1997",
+      peepholes: true,
+      projSize: 2,
+      layers: 2,
+      streams: 2,
+      lengths: [9, 4, 11, 6],
+      maskRate: 0.2,
+      schedule,
+    };
+    const r = compare(c);
+    assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+  }
+});
+
 const steps = stepCount(6);
 
 const randomCase: fc.Arbitrary<Case> = fc
   .record({
     cell: fc.constantFrom<CellType>("lstm", "gru", "rnn"),
     peepholes: fc.boolean(),
+    projSize: fc.integer({ min: 0, max: 2 }),
+    truncated1997: fc.boolean(),
     layers: fc.integer({ min: 1, max: 2 }),
     hidden: fc.integer({ min: 1, max: 3 }),
     inputSize: fc.integer({ min: 1, max: 3 }),
@@ -168,9 +219,13 @@ const randomCase: fc.Arbitrary<Case> = fc
   .map((r) => {
     // window truncation needs k2 ≥ k1: swap rather than discard the draw
     const [k1, k2] = orderSteps(r.truncation, r.k1, r.k2);
+    const lstm = r.cell === "lstm";
     return {
       cell: r.cell,
-      peepholes: r.peepholes && r.cell === "lstm",
+      peepholes: r.peepholes && lstm,
+      // a projection needs 0 < P < H: a drawn P ≥ H means none
+      projSize: lstm && r.projSize < r.hidden ? r.projSize : 0,
+      gradient: lstm && r.truncated1997 ? "truncated-1997" : "full",
       layers: r.layers,
       bidirectional: false,
       hidden: r.hidden,

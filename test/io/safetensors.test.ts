@@ -276,7 +276,11 @@ const B = 2;
 const I = 3;
 const H = 4;
 const C = 5;
-const CASES: Record<string, { cell: "LSTM" | "GRU" | "RNN"; layers: number; directions: number }> = {
+/** proj: LSTMP's proj_size (0: none); the recurrent state's width is then proj instead of H. */
+const CASES: Record<
+  string,
+  { cell: "LSTM" | "GRU" | "RNN"; layers: number; directions: number; proj?: number }
+> = {
   lstm_1layer: { cell: "LSTM", layers: 1, directions: 1 },
   lstm_2layer: { cell: "LSTM", layers: 2, directions: 1 },
   lstm_bidirectional: { cell: "LSTM", layers: 2, directions: 2 },
@@ -284,22 +288,28 @@ const CASES: Record<string, { cell: "LSTM" | "GRU" | "RNN"; layers: number; dire
   gru_bidirectional: { cell: "GRU", layers: 2, directions: 2 },
   rnn_tanh_1layer: { cell: "RNN", layers: 1, directions: 1 },
   rnn_tanh_2layer: { cell: "RNN", layers: 2, directions: 1 },
+  lstmp_1layer: { cell: "LSTM", layers: 1, directions: 1, proj: 2 },
+  lstmp_2layer: { cell: "LSTM", layers: 2, directions: 1, proj: 3 },
+  lstmp_bidirectional: { cell: "LSTM", layers: 2, directions: 2, proj: 2 },
 };
+const stateWidth = (c: (typeof CASES)[string]) => c.proj || H;
 const GATES = { LSTM: 4, GRU: 3, RNN: 1 };
 
 /** The parameter names and PyTorch shapes each case must hold. */
 function expectedParameters(c: (typeof CASES)[string]): Map<string, number[]> {
   const out = new Map<string, number[]>();
+  const R = stateWidth(c);
   for (let l = 0; l < c.layers; l++) {
-    const width = l === 0 ? I : c.directions * H;
+    const width = l === 0 ? I : c.directions * R;
     for (const suffix of c.directions === 2 ? ["", "_reverse"] : [""]) {
       out.set(`rnn.weight_ih_l${l}${suffix}`, [GATES[c.cell] * H, width]);
-      out.set(`rnn.weight_hh_l${l}${suffix}`, [GATES[c.cell] * H, H]);
+      out.set(`rnn.weight_hh_l${l}${suffix}`, [GATES[c.cell] * H, R]);
       out.set(`rnn.bias_ih_l${l}${suffix}`, [GATES[c.cell] * H]);
       out.set(`rnn.bias_hh_l${l}${suffix}`, [GATES[c.cell] * H]);
+      if (c.proj) out.set(`rnn.weight_hr_l${l}${suffix}`, [c.proj, H]);
     }
   }
-  out.set("out.weight", [C, c.directions * H]);
+  out.set("out.weight", [C, c.directions * R]);
   out.set("out.bias", [C]);
   return out;
 }
@@ -325,6 +335,8 @@ describe("PyTorch fixtures (test/fixtures/torch)", () => {
       assert.equal(config.cell, c.cell);
       assert.equal(config.num_layers, c.layers);
       assert.equal(config.bidirectional, c.directions === 2);
+      assert.equal(config.proj_size, c.proj);
+      const R = stateWidth(c);
 
       const expected = new Map<string, { dtype: string; shape: number[] }>();
       for (const [p, shape] of expectedParameters(c)) {
@@ -335,8 +347,8 @@ describe("PyTorch fixtures (test/fixtures/torch)", () => {
       expected.set("input.y", { dtype: "I64", shape: [T, B] });
       expected.set("output.loss", { dtype: "F64", shape: [1] });
       expected.set("output.logits", { dtype: "F64", shape: [T, B, C] });
-      expected.set("output.hidden", { dtype: "F64", shape: [T, B, c.directions * H] });
-      expected.set("output.h_n", { dtype: "F64", shape: [c.layers * c.directions, B, H] });
+      expected.set("output.hidden", { dtype: "F64", shape: [T, B, c.directions * R] });
+      expected.set("output.h_n", { dtype: "F64", shape: [c.layers * c.directions, B, R] });
       if (c.cell === "LSTM")
         expected.set("output.c_n", { dtype: "F64", shape: [c.layers * c.directions, B, H] });
       expected.set("grad.input.x", { dtype: "F64", shape: [T, B, I] });
@@ -353,7 +365,7 @@ describe("PyTorch fixtures (test/fixtures/torch)", () => {
       const bias = tensors.get("out.bias")!.data as Float64Array;
       const logits = tensors.get("output.logits")!.data as Float64Array;
       const labels = tensors.get("input.y")!.data as BigInt64Array;
-      const width = c.directions * H;
+      const width = c.directions * R;
       let loss = 0;
       const dBias = new Float64Array(C);
       for (let f = 0; f < T * B; f++) {

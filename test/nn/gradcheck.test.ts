@@ -14,6 +14,7 @@ import { checkGradient } from "../helpers/gradcheck.js";
 interface Case {
   cell: ModelConfig["cell"];
   peepholes: boolean;
+  projSize: number;
   layers: number;
   bidirectional: boolean;
   inputSize: number;
@@ -43,6 +44,7 @@ function runCase(c: Case): number {
       layers: c.layers,
       bidirectional: c.bidirectional,
       peepholes: c.peepholes,
+      projSize: c.projSize,
       outputSize: c.outputSize,
     },
     createPlainBackend("float64"),
@@ -61,6 +63,7 @@ function runCase(c: Case): number {
 const base: Case = {
   cell: "lstm",
   peepholes: false,
+  projSize: 0,
   layers: 1,
   bidirectional: false,
   inputSize: 3,
@@ -89,6 +92,10 @@ const named: [string, Partial<Case>][] = [
     "bidirectional with unequal lengths and masks",
     { bidirectional: true, lengths: [2, 5, 3], maskRate: 0.3 },
   ],
+  ["lstmp (Sak et al. 2014: 4 cells projected to 2)", { projSize: 2 }],
+  ["lstmp with peepholes, 2 layers", { projSize: 3, peepholes: true, layers: 2 }],
+  ["blstmp with peepholes, 2 layers", { projSize: 2, peepholes: true, layers: 2, bidirectional: true }],
+  ["lstmp, masked frames, unequal lengths, 3 streams", { projSize: 1, lengths: [4, 1, 6], maskRate: 0.4 }],
 ];
 
 for (const [name, over] of named) {
@@ -104,6 +111,7 @@ test("exact BPTT matches finite differences on random cells, stacks, sizes and l
       fc.record({
         cell: fc.constantFrom<CellType>("lstm", "gru", "rnn"),
         peepholes: fc.boolean(),
+        projSize: fc.integer({ min: 0, max: 3 }),
         layers: fc.integer({ min: 1, max: 2 }),
         bidirectional: fc.boolean(),
         inputSize: fc.integer({ min: 1, max: 4 }),
@@ -114,7 +122,10 @@ test("exact BPTT matches finite differences on random cells, stacks, sizes and l
         seed: fc.integer({ min: 1, max: 1 << 30 }),
       }),
       (c) => {
-        const worst = runCase({ ...c, peepholes: c.peepholes && c.cell === "lstm" });
+        const lstm = c.cell === "lstm";
+        // a projection needs 0 < P < H: drawn P ≥ H means none
+        const projSize = lstm && c.projSize < c.hiddenSize ? c.projSize : 0;
+        const worst = runCase({ ...c, peepholes: c.peepholes && lstm, projSize });
         return worst < 1e-6;
       },
     ),

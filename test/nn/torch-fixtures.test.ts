@@ -24,7 +24,7 @@ function shapeOf(t: DecodedTensor | undefined, name: string): number[] {
 for (const file of readdirSync(dir).filter((f) => f.endsWith(".safetensors"))) {
   test(`PyTorch fixture ${file}: same loss and every gradient`, () => {
     const { tensors } = readSafetensorsFileSync(join(dir, file));
-    const cell: CellType = file.startsWith("lstm") ? "lstm" : file.startsWith("gru") ? "gru" : "rnn";
+    const cell: CellType = file.startsWith("lstm") ? "lstm" : file.startsWith("gru") ? "gru" : "rnn"; // lstmp_* too
     const [T, B, I] = shapeOf(tensors.get("input.x"), "input.x") as [number, number, number];
     const [C] = shapeOf(tensors.get("out.bias"), "out.bias") as [number];
     const names = [...tensors.keys()];
@@ -32,8 +32,12 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".safetensors"))) {
     const bidirectional = names.some((n) => n.endsWith("_reverse"));
     const gates = cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
     const H = (shapeOf(tensors.get("rnn.weight_hh_l0"), "weight_hh")[0] as number) / gates;
+    // LSTMP (proj_size): weight_hr_l0 is (P, H)
+    const projSize = tensors.has("rnn.weight_hr_l0")
+      ? (shapeOf(tensors.get("rnn.weight_hr_l0"), "weight_hr")[0] as number)
+      : 0;
     const model = new SequenceModel(
-      { cell, inputSize: I, hiddenSize: H, layers, bidirectional, peepholes: false, outputSize: C },
+      { cell, inputSize: I, hiddenSize: H, projSize, layers, bidirectional, peepholes: false, outputSize: C },
       createPlainBackend("float64"),
     );
     loadParameterTensors(model, tensors, file, ["input.", "output.", "grad."]);

@@ -1,6 +1,7 @@
 /**
  * The speech task's modules must bundle for a browser: none of them (nor
  * anything they import) may import a `node:` module. Checked on the sources.
+ * (Within the folder here; imports of other folders by test/architecture.)
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -23,6 +24,7 @@ const pure = [
   "phones",
   "preemphasis",
   "spectrum",
+  "task",
   "window",
 ];
 
@@ -35,7 +37,10 @@ describe("speech modules are pure", () => {
         assert.ok(!spec.startsWith("node:"), `${name}.ts imports ${spec}`);
         if (spec.startsWith("./"))
           assert.ok(pure.includes(spec.slice(2).replace(/\.js$/, "")), `${name}.ts imports ${spec}`);
-        else assert.equal(spec, "fft.js", `${name}.ts imports the package ${spec}`);
+        // Modules of other folders (the engine, the trainer's types) are held to the same rule by
+        // test/architecture, which follows every import from the library entry.
+        else if (!spec.startsWith("../"))
+          assert.equal(spec, "fft.js", `${name}.ts imports the package ${spec}`);
       }
     });
   it("lists every module of the folder", () => {

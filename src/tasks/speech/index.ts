@@ -37,4 +37,12 @@ export {
 } from "./phones.js";
 export { preEmphasise } from "./preemphasis.js";
 export { MagnitudeSpectrum } from "./spectrum.js";
+export {
+  type SpeechMetaOptions,
+  type SpeechSplits,
+  type SpeechUtterance,
+  speechModelMeta,
+  speechReport,
+  speechSequences,
+} from "./task.js";
 export { applyWindow, hammingWindow } from "./window.js";

@@ -1,53 +1,40 @@
 /**
- * The speech task (Graves & Schmidhuber 2005): a TIMIT-layout corpus (the LDC's TIMIT,
- * or one made by `tbptt corpus synth`), MFCC features with training-set normalisation,
- * 61 phone classes at each frame's centre, optional target delay, and frame error on
- * 61 and on 39 folded classes (Lee & Hon 1989, q dropped).
- * config.data.train is the corpus root; validation speakers are held out of TRAIN;
- * TEST (the core test set, or all of it with coreTest false) is for `tbptt eval`
+ * The speech task from disk (Node-only): a TIMIT-layout corpus (the LDC's TIMIT, or one
+ * made by `tbptt corpus synth`), MFCC features with training-set normalisation, 61 phone
+ * classes at each frame's centre, optional target delay (src/tasks/speech/task.ts is the
+ * pure part). config.data.train is the corpus root; validation speakers are held out of
+ * TRAIN; TEST (the core test set, or all of it with coreTest false) is for `tbptt eval`
  * and the quick start.
  */
 import { join } from "node:path";
-import { ArraySequence } from "../engine/array-sequence.js";
-import { loadSpeechSet, type SpeechUtterance } from "../io/speech-dataset.js";
-import { indexTimit } from "../io/timit.js";
-import { contextWindow } from "../tasks/speech/context.js";
 import { normalisationStats, normalise } from "../tasks/speech/normalise.js";
-import { foldTo39, TIMIT_PHONES_61 } from "../tasks/speech/phones.js";
+import { TIMIT_PHONES_61 } from "../tasks/speech/phones.js";
+import { type SpeechSplits, speechModelMeta, speechReport, speechSequences } from "../tasks/speech/task.js";
+import type { TaskData } from "../tasks/task-data.js";
 import type { TrainConfig } from "../train/config.js";
-import type { FrameMetrics } from "../train/metrics.js";
-import type { TaskData } from "./tasks.js";
+import { loadSpeechSet } from "./speech-dataset.js";
+import { indexTimit } from "./timit.js";
 
-export interface SpeechSplits {
-  train: SpeechUtterance[];
-  valid: SpeechUtterance[];
-  test: SpeechUtterance[];
-  dim: number;
-  normalisation: { mean: number[]; std: number[] };
-  problems: string[];
+export type { SpeechSplits } from "../tasks/speech/task.js";
+
+/** Options of `loadSpeechSplits`. */
+export interface SpeechSplitOptions {
+  coreTest?: boolean;
+  validSpeakers?: number;
+  delay?: number;
+  /** The feature cache folder (default ./.cache/tbptt-features). */
+  cache?: string;
+  seed?: number;
+  /** Use these statistics (a trained model's) instead of the training set's: then only TEST is read ... */
+  normalisation?: { mean: number[]; std: number[] } | null;
+  /** ... and the validation speakers too, when asked. */
+  includeValidation?: boolean;
+  /** Read the rest of the corpus when a file is bad, and report what was skipped. */
+  skipBad?: boolean;
 }
 
-/** 39-class frame error from 61-class confusion counts. */
-export function speechReport(metrics: FrameMetrics): Record<string, number> {
-  return { frameError39: metrics.foldedError(Array.from(foldTo39().map)).error };
-}
-
-export function loadSpeechSplits(
-  root: string,
-  options: {
-    coreTest?: boolean;
-    validSpeakers?: number;
-    delay?: number;
-    cache?: string;
-    seed?: number;
-    /** Use these statistics (a trained model's) instead of the training set's: then only TEST is read ... */
-    normalisation?: { mean: number[]; std: number[] } | null;
-    /** ... and the validation speakers too, when asked. */
-    includeValidation?: boolean;
-    /** Read the rest of the corpus when a file is bad, and report what was skipped. */
-    skipBad?: boolean;
-  },
-): SpeechSplits {
+/** Reads the corpus at `root` into training, validation and test utterances, normalised. */
+export function loadSpeechSplits(root: string, options: SpeechSplitOptions): SpeechSplits {
   const index = indexTimit(root, {
     coreTest: options.coreTest ?? true,
     validationSpeakers: options.validSpeakers,
@@ -82,18 +69,7 @@ export function loadSpeechSplits(
   };
 }
 
-/** The engine's sequences; with `context` k each input is the window of 2k + 1 frames around it. */
-export function speechSequences(utterances: readonly SpeechUtterance[], context = 0): ArraySequence[] {
-  return utterances.map(
-    (u) =>
-      new ArraySequence(
-        contextWindow(u.features, u.frames, u.dim, context),
-        u.labels,
-        u.dim * (2 * context + 1),
-      ),
-  );
-}
-
+/** The speech task of a training config. */
 export function loadSpeechTask(config: TrainConfig): TaskData {
   const splits = loadSpeechSplits(config.data.train, {
     coreTest: config.data.coreTest,
@@ -109,16 +85,13 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
     valid: splits.valid.length > 0 ? speechSequences(splits.valid, context) : null,
     inputSize: splits.dim * (2 * context + 1),
     outputSize: TIMIT_PHONES_61.length,
-    meta: {
-      task: "speech",
-      classes: [...TIMIT_PHONES_61],
-      normalisation: splits.normalisation,
+    meta: speechModelMeta(splits, {
       delay: config.data.delay ?? 0,
       context,
       coreTest: config.data.coreTest ?? true,
       validSpeakers: config.data.validSpeakers,
       seed: config.seed,
-    },
+    }),
     warnings:
       splits.problems.length > 0
         ? [`skipped ${splits.problems.length} bad file(s):`, ...splits.problems.map((p) => `  ${p}`)]

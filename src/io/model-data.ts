@@ -1,0 +1,93 @@
+/**
+ * Data to run a trained model on, read from disk the way its task reads it (Node-only):
+ * for a text model, a text encoded with the model's vocabulary and cut into streams; for
+ * a speech model given a corpus folder, the chosen split normalised with the model's
+ * statistics; otherwise a labelled-sequence file, normalised as the model was trained.
+ */
+import { statSync } from "node:fs";
+import { applyNormalisation, toEngineSequences } from "../data/labelled.js";
+import type { SequenceLike } from "../engine/engine.js";
+import { makeSchedule, type ResetPolicy, type Schedule } from "../engine/schedule.js";
+import { speechReport, speechSequences } from "../tasks/speech/task.js";
+import type { FrameMetrics } from "../train/metrics.js";
+import type { LoadedModel, ModelMeta } from "../train/model-format.js";
+import { readLabelledFile } from "./dataset-files.js";
+import { loadSpeechSplits } from "./speech-task.js";
+import { loadTextForModel } from "./text-files.js";
+
+/** Options of `loadDataForModel`. */
+export interface ModelDataOptions {
+  /** Streams a text is cut into. */
+  streams: number;
+  /** For a speech corpus: TEST (default) or the validation speakers. */
+  split?: "test" | "validation";
+  /** Names the model in errors (its folder). */
+  where?: string;
+  /** Accept sequences without labels (JSON Lines rows without "y"), as predict does. Default false. */
+  labelsOptional?: boolean;
+}
+
+/** Sequences to run a model on, their ids, a name for the source, and the task's extra figures. */
+export interface ModelData {
+  sequences: SequenceLike[];
+  ids: string[];
+  source: string;
+  report?(metrics: FrameMetrics): Record<string, number>;
+}
+
+/** The streams' layout and resets the model was trained with (model.json meta.schedule). */
+export function modelSchedule(meta: ModelMeta): Schedule {
+  const saved = meta.schedule as { reset?: ResetPolicy; layout?: "aligned" | "packed" } | undefined;
+  return makeSchedule({ reset: saved?.reset ?? "sequence", layout: saved?.layout ?? "aligned" });
+}
+
+/** Reads `path` for `loaded`'s task (see the file comment). */
+export async function loadDataForModel(
+  loaded: LoadedModel,
+  path: string,
+  options: ModelDataOptions,
+): Promise<ModelData> {
+  const { model, meta } = loaded;
+  const split = options.split ?? "test";
+  if (meta.task === "text") {
+    // A text file or folder, read with the model's vocabulary, cut into the streams.
+    const text = await loadTextForModel(meta, path, options.streams, options.where ?? "model");
+    return {
+      sequences: text.sequences,
+      ids: text.sequences.map((_, i) => `stream ${i}`),
+      source: path,
+      report: text.report,
+    };
+  }
+  if (meta.task === "speech" && statSync(path).isDirectory()) {
+    // A corpus: the chosen split, normalised with the model's own statistics.
+    const splits = loadSpeechSplits(path, {
+      coreTest: meta.coreTest as boolean | undefined,
+      validSpeakers: meta.validSpeakers as number | undefined,
+      delay: meta.delay as number | undefined,
+      seed: meta.seed as number | undefined,
+      normalisation: meta.normalisation ?? null,
+      includeValidation: split === "validation",
+    });
+    const utterances = split === "validation" ? splits.valid : splits.test;
+    return {
+      sequences: speechSequences(utterances, (meta.context as number | undefined) ?? 0),
+      ids: utterances.map((u) => u.id),
+      source: `${path} (${split})`,
+      report: speechReport,
+    };
+  }
+  const set = readLabelledFile(path, {
+    inputSize: model.config.inputSize,
+    classes: meta.classes,
+    classCount: model.config.outputSize,
+    labelsOptional: options.labelsOptional ?? false,
+  });
+  if (meta.normalisation) applyNormalisation(set, meta.normalisation);
+  return {
+    sequences: toEngineSequences(set),
+    ids: set.sequences.map((s) => s.id),
+    source: set.source,
+    ...(meta.task === "speech" ? { report: speechReport } : {}),
+  };
+}

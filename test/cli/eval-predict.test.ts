@@ -1,0 +1,92 @@
+// `tbptt eval` and `tbptt predict` on the generic task, through the command line: predict
+// reads unlabelled sequences (rows without "y") and gives the same labels as for the same
+// sequences labelled; eval's frame error is the share of predict's labels that are wrong.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Rng } from "../../src/core/random.js";
+import { runCli } from "../helpers/cli.js";
+
+function rows(count: number, seed: number): { x: number[][]; y: string[]; id: string }[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const x: number[][] = [];
+    const y: string[] = [];
+    for (let t = 0; t < 8 + rng.int(8); t++) {
+      const v = [rng.uniform(-1, 1), rng.uniform(-1, 1)];
+      x.push(v);
+      y.push((v[0] as number) > 0 ? "pos" : "neg");
+    }
+    return { x, y, id: `s${i}` };
+  });
+}
+
+const jsonl = (r: object[]) => `${r.map((o) => JSON.stringify(o)).join("\n")}\n`;
+
+test("predict on unlabelled sequences equals predict on the labelled ones; eval's frame error agrees", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tbptt-eval-"));
+  const train = rows(30, 1);
+  const test_ = rows(6, 2);
+  writeFileSync(join(dir, "train.jsonl"), jsonl(train));
+  writeFileSync(join(dir, "test.jsonl"), jsonl(test_));
+  writeFileSync(join(dir, "unlabelled.jsonl"), jsonl(test_.map(({ x, id }) => ({ x, id }))));
+  const config = join(dir, "config.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      model: { cell: "gru", hiddenSize: 6 },
+      optimizer: { type: "adam", lr: 0.02 },
+      data: { train: join(dir, "train.jsonl"), normalise: true },
+      epochs: 3,
+      streams: 2,
+      out: join(dir, "run"),
+    }),
+  );
+  const trained = runCli(["train", config, "--quiet"]);
+  assert.equal(trained.status, 0, trained.stderr);
+  const model = join(dir, "run", "model");
+
+  const labelled = runCli(["predict", "--model", model, "--data", join(dir, "test.jsonl")]);
+  assert.equal(labelled.status, 0, labelled.stderr);
+  const unlabelled = runCli(["predict", "--model", model, "--data", join(dir, "unlabelled.jsonl")]);
+  assert.equal(unlabelled.status, 0, unlabelled.stderr);
+  assert.equal(unlabelled.stdout, labelled.stdout);
+  const predictions = unlabelled.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { id: string; labels: string[]; probs: number[][] });
+  assert.deepEqual(
+    predictions.map((p) => p.id),
+    test_.map((r) => r.id),
+  );
+  let wrong = 0;
+  let frames = 0;
+  predictions.forEach((p, i) => {
+    const truth = (test_[i] as { y: string[] }).y;
+    assert.equal(p.labels.length, truth.length);
+    for (const [t, label] of p.labels.entries()) {
+      assert.ok(label === "pos" || label === "neg", `label ${label}`);
+      const probs = p.probs[t] as number[];
+      assert.ok(Math.abs((probs[0] as number) + (probs[1] as number) - 1) < 1e-5);
+      frames++;
+      if (label !== truth[t]) wrong++;
+    }
+  });
+
+  const evaluated = runCli(["eval", "--model", model, "--data", join(dir, "test.jsonl"), "--json"]);
+  assert.equal(evaluated.status, 0, evaluated.stderr);
+  const report = JSON.parse(evaluated.stdout) as { frames: number; frameError: number };
+  assert.equal(report.frames, frames);
+  assert.ok(
+    Math.abs(report.frameError - wrong / frames) < 1e-12,
+    `${report.frameError} vs ${wrong / frames}`,
+  );
+
+  // eval needs labels: the unlabelled file is an error naming the line
+  const noLabels = runCli(["eval", "--model", model, "--data", join(dir, "unlabelled.jsonl")]);
+  assert.equal(noLabels.status, 1);
+  assert.match(noLabels.stderr, /unlabelled\.jsonl:1: "y" must be an array of labels/);
+  assert.ok(readFileSync(join(model, "model.json"), "utf8").includes('"version": 1'));
+});
