@@ -10,7 +10,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { TbpttError, UsageError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../io/atomic-write.js";
+import { existingRunEntries } from "../io/run-folder.js";
 import { lastEnd, readRunLog, runRecordFromLog } from "../io/run-log.js";
 import {
   type Budget,
@@ -48,8 +50,6 @@ comparison; finished runs are reused.
   --quiet            no progress bars
   --KEY.PATH VALUE   override a config key for every run, as tbptt train does`;
 
-class UsageError extends Error {}
-
 interface CompareArgs {
   configPath: string;
   schedules: ScheduleSpec[];
@@ -86,9 +86,9 @@ function parseCompareArgs(argv: readonly string[]): CompareArgs {
     const eq = arg.indexOf("=");
     const [name, value] = eq > 0 ? [arg.slice(2, eq), arg.slice(eq + 1)] : [arg.slice(2), argv[++i]];
     if (value === undefined) throw new UsageError(`--${name}: expected a value`);
-    if (name === "schedule") args.schedules.push(parseScheduleSpec(value));
-    else if (name === "budget") args.budget = parseBudget(value);
-    else if (name === "every") args.every = parseEvery(value);
+    if (name === "schedule") args.schedules.push(asUsage(() => parseScheduleSpec(value)));
+    else if (name === "budget") args.budget = asUsage(() => parseBudget(value));
+    else if (name === "every") args.every = asUsage(() => parseEvery(value));
     else if (name === "metric") args.metric = value;
     else if (name === "out") args.out = value;
     else if (name.startsWith("schedule.") && ["k1", "k2", "truncation"].includes(name.slice(9)))
@@ -98,6 +98,15 @@ function parseCompareArgs(argv: readonly string[]): CompareArgs {
   if (!args.configPath) throw new UsageError("missing CONFIG.json");
   if (args.schedules.length === 0) throw new UsageError("give at least one --schedule K1,K2");
   return args;
+}
+
+/** A bad option value is a usage error (status 2). */
+function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** The overrides that make a run of `spec` under `settings` in `dir` (every budget key set, so only ours count). */
@@ -130,7 +139,7 @@ function writeOutputs(out: string, configPath: string, comparison: Comparison): 
   writeFileAtomicSync(join(out, "compare.svg"), encode(renderComparisonSvg(comparison)));
 }
 
-/** Runs `tbptt compare`; returns the exit status (2: usage, 130: interrupted). */
+/** Runs `tbptt compare`; returns the exit status (130: interrupted); a UsageError means status 2. */
 export async function compareCommand(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(COMPARE_USAGE);
@@ -140,17 +149,16 @@ export async function compareCommand(argv: string[]): Promise<number> {
   try {
     args = parseCompareArgs(argv);
   } catch (e) {
-    console.error(`tbptt compare: ${(e as Error).message}\n\n${COMPARE_USAGE}`);
-    return 2;
+    if (e instanceof UsageError) throw new UsageError(`compare: ${e.message}\n\n${COMPARE_USAGE}`);
+    throw e;
   }
   const base = readConfig(args.configPath, args.overrides);
   if (base.model.bidirectional) {
     const bad = args.schedules.find((s) => Number.isFinite(s.k1) || Number.isFinite(s.k2));
     if (bad) {
-      console.error(
-        `tbptt compare: schedule ${bad.label}: a bidirectional model trains only with k1 = k2 = Infinity (it needs the whole sequence before its first output); compare schedules on a unidirectional model`,
+      throw new UsageError(
+        `compare: schedule ${bad.label}: a bidirectional model trains only with k1 = k2 = Infinity (it needs the whole sequence before its first output); compare schedules on a unidirectional model`,
       );
-      return 2;
     }
   }
   const metric: MetricSpec = { key: args.metric ?? (base.task === "text" ? "bitsPerChar" : "frameError") };
@@ -170,10 +178,17 @@ export async function compareCommand(argv: string[]): Promise<number> {
       console.error(`${head} (finished earlier, reused)`);
       return done;
     }
+    // A run with a checkpoint continues; one killed before its first checkpoint has nothing to keep.
     const resume = existsSync(join(dir, "checkpoint.safetensors"));
-    console.error(`${head}${resume ? " (resuming)" : ""}`);
+    const restart = !resume && existingRunEntries(dir).length > 0;
+    console.error(
+      `${head}${resume ? " (resuming)" : restart ? " (starting again: it stopped before its first checkpoint)" : ""}`,
+    );
     try {
-      const outcome = await trainCommand(resume ? [...runArgs, "--resume"] : runArgs);
+      const outcome = await trainCommand([
+        ...runArgs,
+        ...(resume ? ["--resume"] : restart ? ["--overwrite"] : []),
+      ]);
       if (outcome.reason === "interrupted") interrupted = true;
     } catch (e) {
       // A run that diverged is a result of the comparison (reported as such), not a failure of it.
@@ -181,7 +196,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
       console.error(`  ${(e as Error).message}`);
     }
     const record = runRecordFromLog(readRunLog(dir));
-    if (!record) throw new Error(`${dir}: the run ended without an end line in its log.jsonl`);
+    if (!record) throw new TbpttError(`${dir}/log.jsonl: the run ended without an end line`);
     return record;
   };
 

@@ -63,10 +63,11 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // A command may have set its own status (schedule does): keep a failure.
+    process.exitCode = Number(process.exitCode ?? 0) || code;
   },
-  (error: Error) => {
-    console.error(`tbptt: ${error.message}`);
-    process.exitCode = 1;
+  async (error: unknown) => {
+    const { reportError } = await import("./report-error.js");
+    process.exitCode = reportError(error, (line) => console.error(line));
   },
 );

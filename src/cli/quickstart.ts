@@ -25,7 +25,10 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
   console.error(
     `tbptt quickstart: ${recipe}\n  an LSTM learns to label every 10 ms frame with its phone, on ${corpus}`,
   );
-  const { out } = await trainCommand([recipe, "--data.train", corpus, ...argv]);
+  // The demo is meant to be run again: it replaces its own previous run (runs/quickstart)
+  // unless asked to continue it.
+  const replace = argv.includes("--resume") || argv.includes("--overwrite") ? [] : ["--overwrite"];
+  const { out } = await trainCommand([recipe, "--data.train", corpus, ...replace, ...argv]);
   const { model, meta } = loadModelDir(join(out, "best"));
   const splits = loadSpeechSplits(corpus, {
     coreTest: false,

@@ -1,6 +1,7 @@
 /**
- * `tbptt train CONFIG.json [--resume] [--quiet] [--key.path value …]`: wires a validated
- * config, the task's data, a model, the trainer and the run directory:
+ * `tbptt train CONFIG.json [--resume | --overwrite] [--quiet] [--key.path value …]`: wires a
+ * validated config, the task's data, a model, the trainer and the run folder (opened by
+ * src/io/run-folder.ts: locked, never overwritten by accident):
  *   OUT/config.json       the resolved config
  *   OUT/checkpoint.safetensors  the latest checkpoint (atomic; --resume continues from it)
  *   OUT/best/             the best model by the validation metric
@@ -8,17 +9,19 @@
  *   OUT/log.jsonl         one JSON object per epoch and every logEvery updates
  * Ctrl-C writes a checkpoint at the next point a resumed run continues exactly, then exits.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { TbpttError, UsageError } from "../core/errors.js";
 import { Rng } from "../core/random.js";
 import { selectBackend } from "../core/select.js";
-import { makeSchedule } from "../engine/schedule.js";
+import { makeSchedule, type Schedule } from "../engine/schedule.js";
 import {
   readSafetensorsFileSync,
   writeFileAtomicSync,
   writeSafetensorsFileSync,
 } from "../io/atomic-write.js";
 import { saveModelDir } from "../io/model-files.js";
+import { openRunFolder, type RunFolder } from "../io/run-folder.js";
 import { loadTaskData } from "../io/task-files.js";
 import { initializeModel } from "../nn/initialize.js";
 import { SequenceModel } from "../nn/model.js";
@@ -27,20 +30,22 @@ import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js
 import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import type { ValidationPoint } from "../train/validation-points.js";
-import { createProgress } from "./progress.js";
+import { createProgress, type Progress } from "./progress.js";
 
-export const TRAIN_USAGE = `Usage: tbptt train CONFIG.json [--resume] [--quiet] [--KEY.PATH VALUE ...]
+export const TRAIN_USAGE = `Usage: tbptt train CONFIG.json [--resume | --overwrite] [--quiet] [--KEY.PATH VALUE ...]
 
 Train a model as CONFIG.json says (docs/config.md). Any config key can be overridden
 on the command line, e.g. --epochs 3 --schedule.k1 20 --optimizer.lr 0.001.
 
-  --resume   continue from OUT/checkpoint.safetensors (bit-identical to an uninterrupted run)
-  --skip-bad speech: read the rest of the corpus when a file is bad, and list what was skipped
-  --quiet    no progress bar; one line per epoch`;
+  --resume     continue from OUT/checkpoint.safetensors (bit-identical to an uninterrupted run)
+  --overwrite  delete the run already in OUT and start over (without it, tbptt refuses)
+  --skip-bad   speech: read the rest of the corpus when a file is bad, and list what was skipped
+  --quiet      no progress bar; one line per epoch`;
 
 export interface TrainArgs {
   configPath: string;
   resume: boolean;
+  overwrite: boolean;
   quiet: boolean;
   overrides: [string, string][];
 }
@@ -48,11 +53,13 @@ export interface TrainArgs {
 export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   let configPath: string | null = null;
   let resume = false;
+  let overwrite = false;
   let quiet = false;
   const overrides: [string, string][] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === "--resume") resume = true;
+    else if (arg === "--overwrite") overwrite = true;
     else if (arg === "--quiet") quiet = true;
     else if (arg === "--skip-bad") overrides.push(["data.skipBad", "true"]);
     else if (arg.startsWith("--")) {
@@ -60,27 +67,29 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
       if (eq > 0) overrides.push([arg.slice(2, eq), arg.slice(eq + 1)]);
       else {
         const value = argv[i + 1];
-        if (value === undefined) throw new Error(`${arg}: expected a value`);
+        if (value === undefined) throw new UsageError(`${arg}: expected a value`);
         overrides.push([arg.slice(2), value]);
         i++;
       }
     } else if (configPath === null) configPath = arg;
-    else throw new Error(`unexpected argument ${JSON.stringify(arg)} (one CONFIG.json only)`);
+    else throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (one CONFIG.json only)`);
   }
-  if (configPath === null) throw new Error(`missing CONFIG.json\n\n${TRAIN_USAGE}`);
-  return { configPath, resume, quiet, overrides };
+  if (configPath === null) throw new UsageError(`missing CONFIG.json\n\n${TRAIN_USAGE}`);
+  if (resume && overwrite)
+    throw new UsageError("--resume continues the run in OUT, --overwrite deletes it: give one of them");
+  return { configPath, resume, overwrite, quiet, overrides };
 }
 
 export function readConfig(path: string, overrides: [string, string][] = []): TrainConfig {
-  if (!existsSync(path)) throw new Error(`${path}: no such config file`);
+  if (!existsSync(path)) throw new TbpttError(`${path}: no such config file`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new Error(`${path}: invalid JSON: ${(e as Error).message}`);
+    throw new TbpttError(`${path}: invalid JSON: ${(e as Error).message}`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    throw new Error(`${path}: expected a JSON object`);
+    throw new TbpttError(`${path}: expected a JSON object`);
   return parseConfig(applyOverrides(raw as Record<string, unknown>, overrides), path);
 }
 
@@ -91,11 +100,44 @@ export interface TrainOutcome {
   out: string;
 }
 
+/** `s` as one shell word (for commands printed to be copied). */
+export function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   const args = parseTrainArgs(argv);
   const config = readConfig(args.configPath, args.overrides);
   const progress = createProgress({ quiet: args.quiet });
   const schedule = makeSchedule(config.schedule); // a bad schedule fails before any data is read
+  const out = config.out;
+  const command = ["tbptt", "train", ...argv].map(shellWord).join(" ");
+  const again = ["tbptt", "train", ...argv.filter((a) => a !== "--resume" && a !== "--overwrite")]
+    .map(shellWord)
+    .join(" ");
+  // The folder first (lock, a run already there), so a refusal comes before minutes of data loading.
+  const folder = openRunFolder(out, {
+    mode: args.resume ? "resume" : args.overwrite ? "overwrite" : "start",
+    command,
+    resumeHint: `${again} --resume`,
+    overwriteHint: `${again} --overwrite`,
+    onNote: (line) => progress.message(line),
+  });
+  try {
+    return await trainInFolder(args, config, schedule, folder, progress, `${again} --resume`);
+  } finally {
+    folder.close();
+  }
+}
+
+async function trainInFolder(
+  args: TrainArgs,
+  config: TrainConfig,
+  schedule: Schedule,
+  folder: RunFolder,
+  progress: Progress,
+  resumeCommand: string,
+): Promise<TrainOutcome> {
   const data = await loadTaskData(config);
   for (const line of data.warnings ?? []) progress.message(line);
   for (const [key, value] of [
@@ -104,7 +146,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   ] as const) {
     const given = config.model[key];
     if (given !== undefined && given !== value) {
-      throw new Error(`${args.configPath}: model.${key} is ${given}, but the data needs ${value}`);
+      throw new TbpttError(`${args.configPath}: model.${key} is ${given}, but the data needs ${value}`);
     }
   }
   const { backend, fallbackReasons } =
@@ -134,11 +176,8 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
 
   // What using the model later needs: the task's metadata and how its streams were laid out.
   const meta = { ...data.meta, schedule: { reset: schedule.reset, layout: schedule.layout } };
-  const out = config.out;
-  mkdirSync(out, { recursive: true });
-  const configFile = join(out, "config.json");
-  const checkpointFile = join(out, "checkpoint.safetensors");
-  const logFile = join(out, "log.jsonl");
+  const out = folder.paths.dir;
+  const { config: configFile, checkpoint: checkpointFile, log: logFile } = folder.paths;
   const resolved = JSON.stringify(config, (_, v) => (v === Number.POSITIVE_INFINITY ? "Infinity" : v), 2);
   const trainer = new Trainer(model, data.train, data.valid, {
     schedule,
@@ -163,10 +202,9 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     maxBadUpdates: config.maxBadUpdates,
   });
   if (args.resume) {
-    if (!existsSync(checkpointFile)) throw new Error(`--resume: no checkpoint at ${checkpointFile}`);
-    const saved = existsSync(configFile) ? readFileSync(configFile, "utf8") : null;
-    if (saved !== null && saved.trim() !== resolved.trim()) {
-      throw new Error(
+    const saved = readFileSync(configFile, "utf8");
+    if (saved.trim() !== resolved.trim()) {
+      throw new TbpttError(
         `--resume: the configuration differs from the one the run started with (${configFile}); resume with the same config and overrides`,
       );
     }
@@ -267,14 +305,12 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     peakStoredSteps,
   });
   if (result.reason === "bad-updates") {
-    throw new Error(
+    throw new TbpttError(
       `stopped after ${config.maxBadUpdates} updates in a row with a non-finite loss or gradient; the last good checkpoint is ${checkpointFile} (try a smaller optimizer.lr or clip.norm)`,
     );
   }
   if (result.reason === "interrupted") {
-    progress.message(
-      `interrupted; checkpoint written to ${checkpointFile}. Resume with: tbptt train ${args.configPath} --resume`,
-    );
+    progress.message(`interrupted; checkpoint written to ${checkpointFile}. Resume with: ${resumeCommand}`);
   }
   // The last validation: an epoch's end, or the one a budget made inside an epoch.
   const last = result.points[result.points.length - 1];

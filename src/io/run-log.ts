@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { TbpttError } from "../core/errors.js";
 import type { PointRecord, RunRecord } from "../train/compare.js";
 
 export type LogEvent = Record<string, unknown> & { event: string };
@@ -23,10 +24,10 @@ export function readRunLog(runDir: string): LogEvent[] {
     } catch (e) {
       const last = lines.slice(i + 1).every((l) => l.trim() === "");
       if (last) return; // a write cut short by a kill
-      throw new Error(`${file}:${i + 1}: not a JSON object: ${(e as Error).message}`);
+      throw new TbpttError(`${file}:${i + 1}: not a JSON object: ${(e as Error).message}`);
     }
     if (typeof parsed !== "object" || parsed === null || typeof (parsed as LogEvent).event !== "string")
-      throw new Error(`${file}:${i + 1}: expected a JSON object with an "event" key`);
+      throw new TbpttError(`${file}:${i + 1}: expected a JSON object with an "event" key`);
     events.push(parsed as LogEvent);
   });
   return events;

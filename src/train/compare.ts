@@ -10,6 +10,7 @@
  * order follow from the seed: every run initialises its model and shuffles its epochs
  * from the same seed, and only the schedule differs.
  */
+import { TbpttError } from "../core/errors.js";
 import type { SequenceLike } from "../engine/engine.js";
 import { makeSchedule, stepsFromText, type Truncation } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
@@ -90,7 +91,7 @@ export const UNBOUNDED_EPOCHS = 1_000_000;
 export function parseScheduleSpec(text: string): ScheduleSpec {
   const parts = text.split(",").map((p) => p.trim());
   if (parts.length < 2 || parts.length > 3) {
-    throw new Error(
+    throw new TbpttError(
       `--schedule: expected K1,K2 or K1,K2,TRUNCATION (e.g. 1,inf or 10,5,per-loss), got ${JSON.stringify(text)}`,
     );
   }
@@ -116,7 +117,7 @@ function unitAndCount(flag: string, text: string, units: readonly string[]): [st
   const unit = m?.[1] as string;
   const value = Number(m?.[2]);
   if (!m || !units.includes(unit) || !(value > 0) || (unit !== "seconds" && !Number.isInteger(value))) {
-    throw new Error(
+    throw new TbpttError(
       `${flag}: expected ${units.map((u) => `${u}=N`).join(", ")} with N a positive ${units.includes("seconds") ? "number (an integer but for seconds)" : "integer"}, got ${JSON.stringify(text)}`,
     );
   }
@@ -213,8 +214,8 @@ export interface CompareOptions {
 export async function compareSchedules(options: CompareOptions): Promise<Comparison> {
   const labels = options.schedules.map((s) => s.label);
   const twice = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (twice !== undefined) throw new Error(`--schedule: ${twice} is given twice`);
-  if (options.schedules.length === 0) throw new Error("--schedule: give at least one schedule");
+  if (twice !== undefined) throw new TbpttError(`--schedule: ${twice} is given twice`);
+  if (options.schedules.length === 0) throw new TbpttError("--schedule: give at least one schedule");
   const settings = budgetSettings(options.budget, options.every);
   const comparison: Comparison = { metric: options.metric, budget: options.budget, runs: [] };
   for (const spec of options.schedules) {

@@ -2,8 +2,7 @@
 // resumes to weights bit-identical with an uninterrupted run; plain SGD through the CLI
 // equals the same updates done by hand with the library's layers.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createPlainBackend } from "../../src/core/plain.js";
@@ -14,71 +13,7 @@ import { SequenceModel } from "../../src/nn/model.js";
 import { sequenceLossAndGradient } from "../../src/nn/sequence.js";
 import { loadParameterTensors, parameterTensors } from "../../src/nn/weights.js";
 import { runCli, startCli } from "../helpers/cli.js";
-
-interface Row {
-  x: number[][];
-  y: string[];
-}
-
-/** Sequences whose label depends on the current and previous input: learnable, not trivial. */
-function makeData(count: number, seed: number): Row[] {
-  const rng = new Rng(seed);
-  const rows: Row[] = [];
-  for (let i = 0; i < count; i++) {
-    const T = 10 + rng.int(30);
-    const x: number[][] = [];
-    const y: string[] = [];
-    let previous = 0;
-    for (let t = 0; t < T; t++) {
-      const v = [rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1)];
-      x.push(v);
-      y.push((v[0] as number) + previous > 0 ? "up" : (v[1] as number) > 0 ? "left" : "down");
-      previous = v[0] as number;
-    }
-    rows.push({ x, y });
-  }
-  return rows;
-}
-
-function writeJsonl(path: string, rows: Row[]): void {
-  writeFileSync(path, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
-}
-
-function setup(): string {
-  const dir = mkdtempSync(join(tmpdir(), "tbptt-cli-"));
-  writeJsonl(join(dir, "train.jsonl"), makeData(120, 1));
-  writeJsonl(join(dir, "valid.jsonl"), makeData(20, 2));
-  return dir;
-}
-
-function config(dir: string, out: string, extra: Record<string, unknown> = {}): string {
-  const path = join(dir, `${out}.json`);
-  writeFileSync(
-    path,
-    JSON.stringify({
-      model: { cell: "lstm", hiddenSize: 24, peepholes: true },
-      schedule: { k1: 8, k2: 8 },
-      optimizer: { type: "adam", lr: 0.01 },
-      clip: { norm: 5 },
-      streams: 3,
-      data: { train: join(dir, "train.jsonl"), valid: join(dir, "valid.jsonl") },
-      seed: 7,
-      epochs: 12,
-      checkpointEvery: 5,
-      out: join(dir, out),
-      ...extra,
-    }),
-  );
-  return path;
-}
-
-async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { config, makeData, type Row, setup, waitFor } from "../helpers/train-run.js";
 
 function weights(dir: string, out: string): Buffer {
   return readFileSync(join(dir, out, "model", "model.safetensors"));
@@ -143,7 +78,7 @@ test("--resume refuses a changed configuration, and a missing checkpoint", () =>
   assert.notEqual(changed.status, 0);
   assert.match(changed.stderr, /configuration differs/);
   const none = runCli(["train", config(dir, "other"), "--quiet", "--resume"]);
-  assert.match(none.stderr, /--resume: no checkpoint at/);
+  assert.match(none.stderr, /no run to resume \(no checkpoint.safetensors\)/);
 });
 
 test("plain SGD through the CLI equals the same updates done by hand with the library's layers", () => {
