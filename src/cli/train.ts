@@ -155,7 +155,10 @@ async function trainInFolder(
           backend: (await import("../core/plain.js")).createPlainBackend(config.dtype),
           fallbackReasons: [] as string[],
         }
-      : await selectBackend({ dtype: config.dtype, prefer: config.backend === "wasm" ? "wasm" : undefined });
+      : await selectBackend({
+          dtype: config.dtype,
+          prefer: config.backend === "auto" ? undefined : config.backend,
+        });
   if (fallbackReasons.length > 0 && config.backend !== "plain") {
     progress.message(`backend: ${backend.name} (${fallbackReasons.join("; ")})`);
   }

@@ -144,7 +144,7 @@ export const configSchema = z
     logEvery: z.number().int().min(1).default(50),
     maxBadUpdates: z.number().int().min(1).default(10),
     dtype: z.enum(["float32", "float64"]).default("float32"),
-    backend: z.enum(["auto", "wasm", "plain"]).default("auto"),
+    backend: z.enum(["auto", "native", "wasm", "plain"]).default("auto"),
     /** Budget in forward + backward steps (null: none; `tbptt compare --budget steps=N`). */
     maxSteps: z.number().int().min(1).nullable().optional(),
     /** Also validate every N updates and/or N forward + backward steps. */
