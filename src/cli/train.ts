@@ -172,6 +172,7 @@ async function trainInFolder(
     projSize: config.model.projSize,
     gradient: config.model.gradient,
     outputSize: data.outputSize,
+    nonlinearity: config.model.nonlinearity,
   };
   const model = new SequenceModel(modelConfig, backend);
   initializeModel(model, new Rng(config.seed), config.model.init);
