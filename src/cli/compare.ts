@@ -44,8 +44,8 @@ comparison; finished runs are reused.
                      (default: the config's epochs); early stopping and the config's own budgets are off
   --every UNIT=N     also validate every N updates or steps (default: 10 points along an
                      updates or steps budget, else at each epoch's end), besides the epochs' ends
-  --metric NAME      frameError, frameError39, loss or bitsPerChar (default: bitsPerChar for
-                     text, frameError otherwise)
+  --metric NAME      frameError, frameError39, loss, bitsPerChar, rmse or mae (default:
+                     bitsPerChar for text, rmse for real-valued outputs, else frameError)
   --out DIR          where to write (default: the config's out followed by -compare)
   --quiet            no progress bars
   --KEY.PATH VALUE   override a config key for every run, as tbptt train does`;
@@ -161,7 +161,9 @@ export async function compareCommand(argv: string[]): Promise<number> {
       );
     }
   }
-  const metric: MetricSpec = { key: args.metric ?? (base.task === "text" ? "bitsPerChar" : "frameError") };
+  const byTask =
+    base.task === "text" ? "bitsPerChar" : base.model.output?.kind === "mse" ? "rmse" : "frameError";
+  const metric: MetricSpec = { key: args.metric ?? byTask };
   const out = args.out ?? `${base.out}-compare`;
   const budget = args.budget ?? { unit: "epochs", value: base.epochs };
   const passed = args.overrides.flatMap(([k, v]) => [`--${k}`, v]);

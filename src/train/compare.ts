@@ -14,7 +14,7 @@ import { TbpttError } from "../core/errors.js";
 import type { SequenceLike } from "../engine/engine.js";
 import { makeSchedule, stepsFromText, type Truncation } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
-import type { FrameMetrics } from "./metrics.js";
+import type { Metrics } from "./evaluate.js";
 import { type StopReason, Trainer, type TrainerOptions } from "./trainer.js";
 import type { RunTotals, ValidateEvery, ValidationPoint } from "./validation-points.js";
 
@@ -155,12 +155,20 @@ export function budgetSettings(budget: Budget, every?: ValidateEvery): RunSettin
   }
 }
 
-/** The metric's value at a point, or NaN where the point does not carry it. */
+/** The metric's value at a point (a validation figure, or a task metric the point carries), NaN where it has none. */
 export function metricValue(point: PointRecord, metric: MetricSpec): number {
-  if (metric.key === "frameError") return point.valid.frameError;
-  if (metric.key === "loss") return point.valid.lossPerFrame;
-  const v = point[metric.key];
+  const valid = point.valid as unknown as Record<string, unknown>;
+  const v = metric.key === "loss" ? valid.lossPerFrame : (valid[metric.key] ?? point[metric.key]);
   return typeof v === "number" ? v : Number.NaN;
+}
+
+/** The metrics a point carries, for an error message. */
+function metricsOf(point: PointRecord): string[] {
+  const task = Object.keys(point).filter(
+    (k) =>
+      typeof point[k] === "number" && !/^(epochs|updates|forwardSteps|backwardSteps|trainSeconds)$/.test(k),
+  );
+  return ["loss", ...Object.keys(point.valid).filter((k) => k !== "lossPerFrame" && k !== "frames"), ...task];
 }
 
 /**
@@ -221,7 +229,14 @@ export async function compareSchedules(options: CompareOptions): Promise<Compari
   for (const spec of options.schedules) {
     if (options.stopRequested?.()) break;
     const record = await options.train(spec, settings);
-    comparison.runs.push(summariseRun(spec, record, options.metric));
+    const run = summariseRun(spec, record, options.metric);
+    const first = record.points[0];
+    if (first && run.curve.every((p) => Number.isNaN(p.value))) {
+      throw new TbpttError(
+        `--metric ${options.metric.key}: the validation points carry no such figure; they have ${metricsOf(first).join(", ")}`,
+      );
+    }
+    comparison.runs.push(run);
     options.onRun?.(comparison);
   }
   return comparison;
@@ -237,7 +252,7 @@ export interface TrainerRunnerOptions {
     schedule?: Partial<Omit<TrainerOptions["schedule"], "k1" | "k2" | "truncation">>;
   };
   /** Task metrics added to each point (e.g. bits per character). */
-  report?(metrics: FrameMetrics): Record<string, number>;
+  report?(metrics: Metrics): Record<string, number>;
 }
 
 /** A `train` for compareSchedules that runs the Trainer in memory (no files, no resume). */

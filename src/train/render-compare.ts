@@ -17,6 +17,10 @@ export function metricLabel(key: string): { label: string; percent: boolean } {
       return { label: "loss (nats per frame)", percent: false };
     case "bitsPerChar":
       return { label: "bits per character", percent: false };
+    case "rmse":
+      return { label: "RMSE", percent: false };
+    case "mae":
+      return { label: "MAE", percent: false };
     default:
       return { label: key, percent: /error/i.test(key) };
   }

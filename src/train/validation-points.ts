@@ -9,7 +9,7 @@
  * points can be drawn against any of them (`tbptt compare`).
  */
 import type { SequenceLike } from "../engine/engine.js";
-import type { FrameMetrics } from "./metrics.js";
+import type { Metrics, MetricsSummary } from "./evaluate.js";
 
 /** Cumulative counters of a run, carried in its checkpoint so a resumed run continues them. */
 export interface RunTotals {
@@ -25,8 +25,8 @@ export interface ValidationPoint extends RunTotals {
   epochs: number;
   /** "start": the initial weights; "epoch": an epoch's end; "every": the validateEvery cadence; "final": the run stopped on a budget inside an epoch. */
   at: "start" | "epoch" | "every" | "final";
-  valid: ReturnType<FrameMetrics["summary"]>;
-  validMetrics: FrameMetrics;
+  valid: MetricsSummary;
+  validMetrics: Metrics;
 }
 
 /** Validate every N updates and/or every N forward + backward steps, besides each epoch's end. */

@@ -164,6 +164,18 @@ test("a budget in steps holds every schedule to the same compute, and the compar
   assert.equal(strip(await once()), strip(a));
 });
 
+test("a metric the runs do not report is an error naming the ones they do", async () => {
+  await assert.rejects(
+    compareSchedules({
+      schedules: [FOUR[1] as (typeof FOUR)[number]],
+      budget: { unit: "updates", value: 2 },
+      metric: { key: "bitsPerChar" },
+      train: runner(),
+    }),
+    /--metric bitsPerChar: the validation points carry no such figure; they have loss, frameError/,
+  );
+});
+
 test("summariseRun keeps a point logged twice once, and picks the best by the metric's direction", () => {
   const point = (updates: number, value: number) => ({
     at: "every" as const,
