@@ -101,6 +101,10 @@ async function load(argv: string[], labelsOptional = false) {
 export async function evalCommand(argv: string[]): Promise<Metrics> {
   const loaded = await load(argv);
   const { o, model, meta, sequences, source, schedule, report } = loaded;
+  if (o.persistence && model.head.targetSize === 0)
+    throw new UsageError(
+      "--persistence: the baseline is for real-valued outputs; this model outputs classes",
+    );
   const evaluated = evaluateModel(
     model,
     sequences,

@@ -11,8 +11,9 @@ Commands:
   quickstart            train a small LSTM on the bundled corpus and evaluate it
   train CONFIG.json     train as a config says (--resume, --quiet, --KEY.PATH VALUE)
   eval                  evaluate a trained model on labelled data
-  predict               per-frame labels and probabilities as JSON Lines
+  predict               predictions (classes and probabilities, or values) as JSON Lines
   schedule              explain what a TBPTT(k1, k2) schedule does, before training
+  gradient CONFIG|RUN   how far back the gradient reaches; which k2 is enough (truncation bias)
   sample                generate text from a character model
   corpus synth          make a TIMIT-layout corpus with Festival
   compare CONFIG.json   train under several schedules for the same budget, side by side
@@ -40,6 +41,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "schedule":
       await (await import("./schedule.js")).scheduleCommand(rest);
+      return 0;
+    case "gradient":
+      await (await import("./gradient.js")).gradientCommand(rest);
       return 0;
     case "sample":
       await (await import("./sample.js")).sampleCommand(rest);
