@@ -28,9 +28,10 @@ import {
 } from "../train/compare.js";
 import { comparisonTable, renderComparisonSvg } from "../train/render-compare.js";
 import type { ValidateEvery } from "../train/validation-points.js";
+import { docsLine } from "./help.js";
 import { readConfig, trainCommand } from "./train.js";
 
-export const COMPARE_USAGE = `Usage: tbptt compare CONFIG.json --schedule K1,K2 [--schedule K1,K2 ...] [options] [--KEY.PATH VALUE ...]
+export const COMPARE_USAGE = `Usage: tbptt compare CONFIG.json|RECIPE --schedule K1,K2 [--schedule K1,K2 ...] [options] [--KEY.PATH VALUE ...]
 
 Train the model of CONFIG.json under each TBPTT(k1, k2) schedule for the same budget,
 from the same initial weights and in the same data order, and compare them: a table of
@@ -48,7 +49,9 @@ comparison; finished runs are reused.
                      bitsPerChar for text, rmse for real-valued outputs, else frameError)
   --out DIR          where to write (default: the config's out followed by -compare)
   --quiet            no progress bars
-  --KEY.PATH VALUE   override a config key for every run, as tbptt train does`;
+  --KEY.PATH VALUE   override a config key for every run, as tbptt train does (--unset KEY.PATH too)
+
+${docsLine("compare.md")}`;
 
 interface CompareArgs {
   configPath: string;
@@ -58,7 +61,7 @@ interface CompareArgs {
   metric: string | null;
   out: string | null;
   quiet: boolean;
-  overrides: [string, string][];
+  overrides: [string, string | undefined][];
 }
 
 function parseCompareArgs(argv: readonly string[]): CompareArgs {
@@ -75,6 +78,12 @@ function parseCompareArgs(argv: readonly string[]): CompareArgs {
     const arg = argv[i] as string;
     if (arg === "--quiet") {
       args.quiet = true;
+      continue;
+    }
+    if (arg === "--unset") {
+      const key = argv[++i];
+      if (key === undefined || key.startsWith("--")) throw new UsageError("--unset: expected a KEY.PATH");
+      args.overrides.push([key, undefined]);
       continue;
     }
     if (!arg.startsWith("--")) {
@@ -166,7 +175,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const metric: MetricSpec = { key: args.metric ?? byTask };
   const out = args.out ?? `${base.out}-compare`;
   const budget = args.budget ?? { unit: "epochs", value: base.epochs };
-  const passed = args.overrides.flatMap(([k, v]) => [`--${k}`, v]);
+  const passed = args.overrides.flatMap(([k, v]) => (v === undefined ? ["--unset", k] : [`--${k}`, v]));
   let interrupted = false;
 
   const train = async (spec: ScheduleSpec, settings: RunSettings): Promise<RunRecord> => {

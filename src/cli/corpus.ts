@@ -6,8 +6,9 @@
 import { parseArgs } from "node:util";
 import { SYNTH_DEFAULTS, synthesizeCorpus } from "../io/synth-corpus.js";
 import { VOICE_NAMES, type VoiceName } from "../tasks/speech/synth/speakers.js";
+import { docsLine } from "./help.js";
 
-const USAGE = `Usage: tbptt corpus synth --out DIR [options]
+export const CORPUS_USAGE = `Usage: tbptt corpus synth --out DIR [options]
 
 Synthesise a TIMIT-layout corpus (OUT/TRAIN|TEST/DRn/SPEAKER/UTT.{WAV,PHN,WRD,TXT})
 with Festival and sox.
@@ -24,6 +25,8 @@ Options:
                        (without it their presence is an error)
   --quiet              no progress output
   -h, --help           this text
+
+${docsLine("corpus.md")}
 `;
 
 function integerFlag(name: string, value: string | undefined, fallback: number, min: number): number {
@@ -70,17 +73,18 @@ function parseSynthArgs(argv: string[]) {
       allowPositionals: false,
     });
   } catch (e) {
-    throw new Error(`tbptt corpus synth: ${(e as Error).message}\n\n${USAGE}`);
+    throw new Error(`tbptt corpus synth: ${(e as Error).message}\n\n${CORPUS_USAGE}`);
   }
 }
 
 async function synthCommand(argv: string[]): Promise<void> {
   const { values } = parseSynthArgs(argv);
   if (values.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(CORPUS_USAGE);
     return;
   }
-  if (values.out === undefined || values.out === "") throw new Error(`--out DIR is required\n\n${USAGE}`);
+  if (values.out === undefined || values.out === "")
+    throw new Error(`--out DIR is required\n\n${CORPUS_USAGE}`);
   const speakers = integerFlag("speakers", values.speakers, SYNTH_DEFAULTS.speakers, 1);
   const testSpeakers = integerFlag("test-speakers", values["test-speakers"], SYNTH_DEFAULTS.testSpeakers, 0);
   if (testSpeakers >= speakers) {
@@ -123,8 +127,8 @@ export async function corpusCommand(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === "synth") return synthCommand(rest);
   if (sub === undefined || sub === "-h" || sub === "--help" || sub === "help") {
-    process.stdout.write(USAGE);
+    process.stdout.write(CORPUS_USAGE);
     return;
   }
-  throw new Error(`tbptt corpus: unknown subcommand "${sub}"; expected "synth"\n\n${USAGE}`);
+  throw new Error(`tbptt corpus: unknown subcommand "${sub}"; expected "synth"\n\n${CORPUS_USAGE}`);
 }
