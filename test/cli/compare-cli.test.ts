@@ -101,7 +101,7 @@ test("compare refuses bad schedules and budgets with status 2, and a bidirection
   const bad = runCli(["compare", RECIPE, "--schedule", "20,5"]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /truncation "window" needs k2 ≥ k1/);
-  assert.match(bad.stderr, /Usage: tbptt compare CONFIG\.json --schedule K1,K2/);
+  assert.match(bad.stderr, /Usage: tbptt compare CONFIG\.json\|RECIPE --schedule K1,K2/);
   const budget = runCli(["compare", RECIPE, "--schedule", "1,inf", "--budget", "hours=2"]);
   assert.equal(budget.status, 2);
   assert.match(budget.stderr, /--budget: expected epochs=N, updates=N, steps=N/);
