@@ -167,6 +167,25 @@ export type {
 export { persistenceBaseline } from "./train/baselines.js";
 export type { ClipConfig } from "./train/clip.js";
 export { clipGradients } from "./train/clip.js";
+export {
+  type Budget,
+  type BudgetUnit,
+  budgetSettings,
+  type ComparedRun,
+  type CompareOptions,
+  type Comparison,
+  type CurvePoint,
+  compareSchedules,
+  type MetricSpec,
+  type PointRecord,
+  parseBudget,
+  parseScheduleSpec,
+  type RunRecord,
+  type RunSettings,
+  type ScheduleSpec,
+  type TrainerRunnerOptions,
+  trainerRunner,
+} from "./train/compare.js";
 export { configSchema, parseConfig, type TrainConfig } from "./train/config.js";
 export type { FrameOutput } from "./train/evaluate.js";
 export {
@@ -199,6 +218,13 @@ export type {
 } from "./train/predict.js";
 export { type Prediction, predict } from "./train/predict.js";
 export { RegressionMetrics } from "./train/regression-metrics.js";
+export { comparisonTable, renderComparisonSvg } from "./train/render-compare.js";
+export {
+  type CurvePanel,
+  type CurveSeries,
+  type CurvesOptions,
+  renderCurvesSvg,
+} from "./train/render-curves.js";
 export {
   backendForConfig,
   createModelForConfig,
@@ -218,3 +244,4 @@ export {
   type TrainerState,
   type TrainResult,
 } from "./train/trainer.js";
+export type { RunTotals, ValidateEvery, ValidationPoint } from "./train/validation-points.js";
