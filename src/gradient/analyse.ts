@@ -20,7 +20,11 @@ import { type StateGradientProfile, stateGradientProfile } from "./lag-profile.j
 import { sampleUpdates } from "./sample.js";
 
 export interface GradientOptions {
-  /** The schedule whose updates are measured (its k2 is ignored but joins the k2 list when finite). */
+  /**
+   * The schedule whose updates are measured (its k2 is ignored but joins the k2 list when
+   * finite; outputUpdate "step" is measured as "k1": with the parameters fixed, the
+   * recurrent gradient is the same).
+   */
   schedule: Schedule;
   /** B streams, as in training (default 1). */
   streams?: number;
@@ -105,7 +109,10 @@ export function analyseGradient(
   options: GradientOptions,
 ): GradientReport {
   checkMeasurable(model);
-  const { schedule } = options;
+  // rnnlm's output rule (outputUpdate "step") changes the output weights after every step;
+  // here the parameters stay fixed, so the recurrent part of the gradient is the same under
+  // either rule, and the output layer's part (which no k2 changes) joins the update's.
+  const schedule: Schedule = { ...options.schedule, outputUpdate: "k1" };
   const streams = options.streams ?? 1;
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const seed = options.seed ?? 1;

@@ -223,3 +223,35 @@ test("random models, data and schedules: every figure matches the reference to 1
     { numRuns: 150, seed: 12 },
   );
 });
+
+test('rnnlm\'s outputUpdate "step" is measured as "k1": the same figures, no output-step callback needed', () => {
+  const c: Case = {
+    ...base,
+    cell: "rnn",
+    streams: 1,
+    lengths: [20],
+    schedule: makeSchedule({ k1: 3, k2: 5, reset: "never", layout: "packed" }),
+    k2s: [1, 2, 4],
+    updates: 5,
+  };
+  const rng = new Rng(3);
+  const sequences = [
+    new ArraySequence(
+      Array.from({ length: 20 * c.inputSize }, () => rng.uniform(-1, 1)),
+      Array.from({ length: 20 }, () => rng.int(c.classes)),
+      c.inputSize,
+    ),
+  ];
+  const measure = (outputUpdate: "k1" | "step") =>
+    analyseGradient(makeModel(c), sequences, {
+      schedule: makeSchedule({ ...c.schedule, outputUpdate }),
+      k2: c.k2s,
+      updates: c.updates,
+    });
+  const step = measure("step");
+  assert.equal(step.schedule.outputUpdate, "k1");
+  assert.deepEqual(
+    step.truncation.map((r) => r.perUpdate),
+    measure("k1").truncation.map((r) => r.perUpdate),
+  );
+});
