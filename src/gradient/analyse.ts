@@ -14,10 +14,11 @@
 import type { SequenceLike } from "../engine/engine.js";
 import type { Schedule, Truncation } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
-import { type TruncationRow, truncationBias, truncationFor, type WeightShare } from "./bias.js";
+import { type TruncationRow, truncationBias, truncationFor } from "./bias.js";
 import { type ScheduleCost, scheduleCost } from "./cost.js";
 import { type StateGradientProfile, stateGradientProfile } from "./lag-profile.js";
-import { sampleUpdates } from "./sample.js";
+import { DEFAULT_PROFILE_STEPS, profileSample, sampleUpdates } from "./sample.js";
+import { type WeightShare, weightShares } from "./weight-shares.js";
 
 export interface GradientOptions {
   /**
@@ -38,6 +39,8 @@ export interface GradientOptions {
   seed?: number;
   /** Measure ‖∂L_s/∂h_{s−τ}‖ too (default true): one more backward sweep per loss's history. */
   stateProfile?: boolean;
+  /** The lag profile's budget: the sample's first sequences with Σ length² within it (default 2^20; sample.ts). */
+  profileSteps?: number;
   /** Told what is being measured next (for a progress line). */
   onProgress?: (stage: string) => void;
 }
@@ -61,6 +64,10 @@ export interface GradientReport {
     seed: number;
   };
   lagProfile: {
+    /** What the profile is averaged over: the sample's first `sequences` (all, or as many as the budget allows) on `streams`. */
+    sequences: number;
+    streams: number;
+    losses: number;
     stateGradient: StateGradientProfile | null;
     weightShare: WeightShare[];
   };
@@ -153,6 +160,11 @@ export function analyseGradient(
     k2s,
     options.onProgress,
   );
+  const profile = profileSample(sample, schedule, streams, options.profileSteps ?? DEFAULT_PROFILE_STEPS);
+  options.onProgress?.(
+    `the weight gradient by lag, over ${profile.sequences.length} of the sample's ${sample.sequences.length} sequences`,
+  );
+  const weightShare = weightShares(model, profile.sequences, schedule, profile.streams, profile.ticks, k2s);
   const lengths = sample.sequences.map((s) => s.length);
   const costOf = (k2: number, truncation: Truncation) =>
     scheduleCost({ ...schedule, k2, truncation }, lengths, sample.ticks);
@@ -163,7 +175,7 @@ export function analyseGradient(
   const stateGradient =
     options.stateProfile === false
       ? null
-      : stateGradientProfile(model, sample.sequences, schedule, streams, sample.ticks);
+      : stateGradientProfile(model, profile.sequences, schedule, profile.streams, profile.ticks);
   return {
     schedule,
     streams,
@@ -177,7 +189,13 @@ export function analyseGradient(
       longestHistory: history,
       seed,
     },
-    lagProfile: { stateGradient, weightShare: bias.shares },
+    lagProfile: {
+      sequences: profile.sequences.length,
+      streams: profile.streams,
+      losses: profile.losses,
+      stateGradient,
+      weightShare,
+    },
     truncation,
     full: { cost: fullCost },
     recommendation: chosen
