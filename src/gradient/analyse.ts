@@ -5,7 +5,8 @@
  *
  * Over a sample of the schedule's updates (sample.ts), with the parameters fixed:
  *   - the lag profile: mean ‖∂L_s/∂h_{s−τ}‖ per τ (lag-profile.ts) and the share of the
- *     summed weight gradient from lags ≥ τ (bias.ts), at τ = each k2;
+ *     summed weight gradient from lags ≥ τ (weight-shares.ts), at τ = each k2, over the
+ *     sample's first sequences within a budget (sample.ts, profileSample);
  *   - per k2, with the configured k1: cosine and relative error of each update's
  *     truncated gradient against its full-BPTT gradient (bias.ts), with their spread;
  *   - the recommendation: the smallest k2 whose mean cosine reaches the tolerance,
