@@ -65,12 +65,12 @@ export {
   type GradientReport,
   type GradientRow,
 } from "./gradient/analyse.js";
-export type { WeightShare } from "./gradient/bias.js";
 export type { ScheduleCost } from "./gradient/cost.js";
 export type { StateGradientProfile } from "./gradient/lag-profile.js";
 export { renderGradientSvg } from "./gradient/render-svg.js";
 export { renderGradientText } from "./gradient/render-text.js";
 export type { Spread } from "./gradient/spread.js";
+export type { WeightShare } from "./gradient/weight-shares.js";
 export { decodeSafetensors, encodeSafetensors } from "./io/safetensors.js";
 export type {
   DecodedSafetensors,
