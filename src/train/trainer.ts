@@ -69,6 +69,7 @@ export type ValidationMetric = "loss" | "frameError" | "rmse" | "mae";
  * whether it is the best.
  */
 export interface EpochSummary extends RunTotals {
+  /** The epoch's number, counted from 1 (as the console, log.jsonl and every hook count them). */
   epoch: number;
   trainLossPerFrame: number;
   trainFrames: number;
@@ -116,7 +117,7 @@ export interface Checkpoint {
  * model, stop requests, the clock.
  */
 export interface TrainerHooks {
-  /** After each update: its record, the epoch, updates so far, learning rate, gradient norm. */
+  /** After each update: its record, the epoch (from 1), updates so far, learning rate, gradient norm. */
   onUpdate?(
     record: UpdateRecord,
     info: { epoch: number; updates: number; lr: number; gradNorm: number; stepsInEpoch: number },
@@ -375,7 +376,7 @@ export class Trainer {
           s.badInARow++;
           s.skippedUpdates++;
           hooks.onBadUpdate?.({
-            epoch: s.epoch,
+            epoch: s.epoch + 1,
             update: s.updates,
             inARow: s.badInARow,
             lossSum: record.lossSum,
@@ -393,7 +394,7 @@ export class Trainer {
         }
         s.updates++;
         sinceCheckpoint++;
-        hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
+        hooks.onUpdate?.(record, { epoch: s.epoch + 1, updates: s.updates, lr, gradNorm, stepsInEpoch });
         if (now() - lastYield > 100) await breathe();
         lap();
         const crossed = crossedCadence(o.validateEvery, before, s);
@@ -441,7 +442,7 @@ export class Trainer {
         s.epochsSinceBest = 0;
       } else s.epochsSinceBest++;
       const summary: EpochSummary = {
-        epoch: s.epoch,
+        epoch: s.epoch + 1,
         ...this.totals(),
         peakStoredSteps: s.peakStoredSteps,
         trainLossPerFrame: s.epochFrames > 0 ? s.epochLossSum / s.epochFrames : Number.NaN,
