@@ -34,6 +34,7 @@ import {
   savedModelMeta,
   trainerOptionsFromConfig,
 } from "../train/setup.js";
+import { modelSummary, renderSummary } from "../train/summary.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import type { ValidationPoint } from "../train/validation-points.js";
 import { docsLine } from "./help.js";
@@ -162,6 +163,16 @@ async function trainInFolder(
     config.init ? { tensors: readSafetensorsFileSync(config.init).tensors, source: config.init } : undefined,
   );
   const per = model.head.config.per;
+  // What is about to run (as tbptt summary prints it, without the tensor table).
+  const summary = modelSummary(architecture, {
+    schedule: makeSchedule(config.schedule),
+    streams: config.streams,
+    lengths: data.train.map((s) => s.length),
+    optimizer: config.optimizer,
+    dtype: config.dtype,
+    backend: backend.name,
+  });
+  for (const line of renderSummary(summary)) progress.message(line);
 
   // What using the model later needs: the task's metadata and how its streams were laid out.
   const meta = savedModelMeta(data.meta, config);
