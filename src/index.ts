@@ -38,6 +38,15 @@ export { type InitOptions, initializeModel } from "./nn/initialize.js";
 export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
 export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
+export {
+  isMemorySpec,
+  type LatchOptions,
+  makeLatchSet,
+  makeRecallSet,
+  memoryTaskSet,
+  parseMemorySpec,
+  type RecallOptions,
+} from "./tasks/memory/index.js";
 export { computeMfcc, decodeAudio, foldTo39, parsePhn, TIMIT_PHONES_61 } from "./tasks/speech/index.js";
 export {
   buildCorpus,

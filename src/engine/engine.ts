@@ -23,8 +23,25 @@ export interface SequenceLike {
   readonly length: number;
   /** Writes the I input features of step `position` at out[offset…]. */
   writeInput(position: number, out: FloatArray, offset: number): void;
-  /** The class at `position`, or −1 where that step has no loss. */
+  /** The class at `position`, or −1 where that step has no loss (0 marks a step with real-valued targets). */
   label(position: number): number;
+  /** Real-valued targets per step (absent or 0: class labels only); an "mse" output head needs them. */
+  readonly targetSize?: number;
+  /** Writes the targetSize targets of `position` at out[offset…]; called where label(position) ≥ 0. */
+  writeTarget?(position: number, out: FloatArray, offset: number): void;
+}
+
+/** Throws unless every sequence carries the real-valued targets the model's head reads. */
+export function checkTargets(model: SequenceModel, sequences: readonly SequenceLike[]): void {
+  const D = model.head.targetSize;
+  if (D === 0) return;
+  sequences.forEach((s, i) => {
+    if (s.targetSize !== D || !s.writeTarget) {
+      throw new Error(
+        `sequence ${i}: the model's "${model.head.config.kind}" output needs ${D} real-valued targets per step, the sequence has ${s.targetSize ?? 0}`,
+      );
+    }
+  });
 }
 
 export interface UpdateRecord {
@@ -137,6 +154,7 @@ export class Engine {
   ): Generator<{ grads: FloatArray; record: UpdateRecord }, void, undefined> {
     const { model, streams: B } = this;
     const train = options.train ?? true;
+    checkTargets(model, sequences);
     const planner = new Planner(
       this.schedule,
       B,
@@ -219,6 +237,7 @@ export class Engine {
     const { model, streams: B } = this;
     const { tape, inputs } = model;
     const I = model.config.inputSize;
+    const D = tape.targetSize;
     for (const tick of plan.ticks) {
       const slot = this.slotOf(tick.time);
       for (let b = 0; b < B; b++) {
@@ -236,6 +255,8 @@ export class Engine {
         tape.reset[row] = step.reset ? 1 : 0;
         tape.labels[row] = seq.label(step.position);
         seq.writeInput(step.position, inputs, row * I);
+        if (D > 0 && (tape.labels[row] as number) >= 0)
+          (seq.writeTarget as NonNullable<SequenceLike["writeTarget"]>)(step.position, tape.targets, row * D);
       }
     }
   }

@@ -7,7 +7,7 @@
  * Use it to check the engine (test/engine), never to train.
  */
 import type { SequenceModel } from "../nn/model.js";
-import type { SequenceLike } from "./engine.js";
+import { checkTargets, type SequenceLike } from "./engine.js";
 import type { Schedule } from "./schedule.js";
 
 interface Step {
@@ -116,6 +116,7 @@ export function trainWithOracle(
   );
   const T = rows.length;
   const I = model.config.inputSize;
+  checkTargets(model, sequences);
   model.configure(T, B, 1);
   model.clearState();
   const { tape } = model;
@@ -126,9 +127,13 @@ export function trainWithOracle(
       const i = t * B + b;
       tape.active[i] = step ? 1 : 0;
       tape.reset[i] = step?.reset ? 1 : 0;
-      tape.labels[i] = step ? (sequences[step.sequence] as SequenceLike).label(step.position) : -1;
-      if (step) (sequences[step.sequence] as SequenceLike).writeInput(step.position, model.inputs, i * I);
+      const seq = step ? (sequences[step.sequence] as SequenceLike) : null;
+      tape.labels[i] = step && seq ? seq.label(step.position) : -1;
+      if (step && seq) seq.writeInput(step.position, model.inputs, i * I);
       else model.inputs.fill(0, i * I, (i + 1) * I);
+      const D = tape.targetSize;
+      if (step && seq?.writeTarget && (tape.labels[i] as number) >= 0)
+        seq.writeTarget(step.position, tape.targets, i * D);
     });
   });
   const lastReset = (b: number, s: number): number => {

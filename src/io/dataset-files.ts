@@ -1,14 +1,18 @@
 /**
  * Reads a labelled set from a file (Node-only): JSON Lines or the binary form
  * (src/data/binary.ts), told apart by the first bytes, never by the extension.
+ * A path "memory:KIND?…" is one of the synthetic memory tasks, generated in memory
+ * (src/tasks/memory/spec.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { decodeLabelledSet, encodeLabelledSet } from "../data/binary.js";
 import { type ParseOptions, parseLabelledJsonl } from "../data/jsonl.js";
 import type { LabelledSet } from "../data/labelled.js";
+import { isMemorySpec, memoryTaskSet } from "../tasks/memory/spec.js";
 import { writeFileAtomicSync } from "./atomic-write.js";
 
 export function readLabelledFile(path: string, options: ParseOptions = {}): LabelledSet {
+  if (isMemorySpec(path)) return checkInputSize(memoryTaskSet(path), path, options);
   if (!existsSync(path)) throw new Error(`${path}: no such file`);
   const bytes = readFileSync(path);
   if (bytes.length === 0) throw new Error(`${path}: the file is empty`);
@@ -23,6 +27,10 @@ export function readLabelledFile(path: string, options: ParseOptions = {}): Labe
     bytes[first] === 0x7b
       ? parseLabelledJsonl(new TextDecoder("utf-8", { fatal: false }).decode(bytes), path, options)
       : decodeLabelledSet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path);
+  return checkInputSize(set, path, options);
+}
+
+function checkInputSize(set: LabelledSet, path: string, options: ParseOptions): LabelledSet {
   if (options.inputSize !== undefined && set.inputSize !== options.inputSize) {
     throw new Error(
       `${path}: frames have ${set.inputSize} features, expected ${options.inputSize} (model.inputSize)`,

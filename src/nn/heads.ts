@@ -6,6 +6,7 @@
 import type { ParamLayout } from "../core/params.js";
 import { AffineHead } from "./affine-head.js";
 import type { OutputConfig, OutputHead } from "./head.js";
+import { mseRowLoss } from "./mse.js";
 import { softmaxRowLoss } from "./softmax-xent.js";
 
 /** Checks an output config against the model's outputSize; throws naming the field. */
@@ -13,10 +14,23 @@ export function validateOutputConfig(output: OutputConfig, outputSize: number): 
   const bad = (field: string, expected: string, got: unknown): never => {
     throw new Error(`model.output.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
   };
-  if (output.kind !== "softmax") bad("kind", '"softmax"', output.kind);
+  if (typeof output !== "object" || output === null) bad("", "an object { kind, per }", output);
+  if (output.kind !== "softmax" && output.kind !== "mse") bad("kind", '"softmax" or "mse"', output.kind);
   if (output.per !== "frame" && output.per !== "sequence") bad("per", '"frame" or "sequence"', output.per);
-  if (outputSize < 2)
+  if (output.kind === "softmax" && outputSize < 2)
     throw new Error(`model.outputSize: expected at least 2 classes for a softmax output, got ${outputSize}`);
+  const norm = output.normalisation;
+  if (norm === undefined || norm === null) return;
+  if (output.kind !== "mse") bad("normalisation", 'null (target statistics belong to kind "mse")', norm);
+  for (const key of ["mean", "std"] as const) {
+    const values = norm[key];
+    if (!Array.isArray(values) || values.length !== outputSize)
+      bad(`normalisation.${key}`, `${outputSize} numbers (one per target dimension)`, values);
+    values.forEach((v, d) => {
+      const ok = typeof v === "number" && Number.isFinite(v) && (key === "mean" || v > 0);
+      if (!ok) bad(`normalisation.${key}[${d}]`, key === "mean" ? "a finite number" : "a positive number", v);
+    });
+  }
 }
 
 /** The head for `output` over F features with C outputs; adds its parameters to the layout. */
@@ -27,5 +41,7 @@ export function createHead(
   layout: ParamLayout,
 ): OutputHead {
   validateOutputConfig(output, outputSize);
-  return new AffineHead(output, inputSize, outputSize, layout, softmaxRowLoss(outputSize));
+  const loss =
+    output.kind === "mse" ? mseRowLoss(outputSize, output.normalisation) : softmaxRowLoss(outputSize);
+  return new AffineHead(output, inputSize, outputSize, layout, loss);
 }

@@ -17,6 +17,7 @@ import { FeedForwardLayer } from "./feedforward.js";
 import { DEFAULT_OUTPUT, type OutputConfig, type OutputHead } from "./head.js";
 import { createHead, validateOutputConfig } from "./heads.js";
 import { type SequenceLayer, UnidirectionalLayer } from "./layer.js";
+import { SequenceEndReadout } from "./readout.js";
 import { RecurrentDirection } from "./recurrent.js";
 import { createTape, type SlotRun, type Tape } from "./tape.js";
 
@@ -82,6 +83,8 @@ export class SequenceModel {
   readonly layout = new ParamLayout();
   readonly layers: SequenceLayer[] = [];
   readonly head: OutputHead;
+  /** Per-sequence outputs of a bidirectional top layer read it as h_n does (readout.ts); else null. */
+  readonly readout: SequenceEndReadout | null;
   readonly params: FloatArray;
   readonly grads: FloatArray;
   tape!: Tape;
@@ -120,7 +123,12 @@ export class SequenceModel {
       this.layers.push(built);
       inputSize = built.outputSize;
     }
-    this.head = createHead(config.output ?? DEFAULT_OUTPUT, inputSize, config.outputSize, this.layout);
+    const output = config.output ?? DEFAULT_OUTPUT;
+    this.head = createHead(output, inputSize, config.outputSize, this.layout);
+    this.readout =
+      output.per === "sequence" && this.top instanceof BidirectionalLayer
+        ? new SequenceEndReadout(this.top.outputSize / 2)
+        : null;
     this.params = backend.alloc(this.layout.size);
     this.grads = backend.alloc(this.layout.size);
   }
@@ -150,12 +158,13 @@ export class SequenceModel {
     if (lanes > 1 && this.config.bidirectional)
       throw new Error("bidirectional models train with one lane only");
     const carried = this.tape ? this.saveState() : null;
-    this.tape = createTape(capacity, streams, lanes);
+    this.tape = createTape(capacity, streams, lanes, this.head.targetSize);
     // Buffers only grow: a backend's allocator may never free (the wasm arena does not).
     const grow = (current: FloatArray | undefined, n: number) =>
       current && current.length >= n ? current : this.backend.alloc(n);
     this.inputs = grow(this.inputs, capacity * streams * this.config.inputSize);
     for (const layer of this.layers) layer.allocate(this.backend, this.params, this.grads, this.tape);
+    this.readout?.allocate(this.backend, this.tape);
     this.head.allocate(this.backend, this.params, this.grads, this.tape);
     if (carried && carried.length === this.stateSize()) this.loadState(carried);
   }
@@ -171,7 +180,7 @@ export class SequenceModel {
       layer.forward(run, x);
       x = layer.output;
     }
-    return this.head.forward(run, x);
+    return this.head.forward(run, this.readout ? this.readout.gather(run, x) : x);
   }
 
   /**
@@ -192,7 +201,13 @@ export class SequenceModel {
       layer.beginBackward();
     }
     // The head: its parameter gradients, and ∂L/∂h_top into each loss's lane.
-    for (const run of lossRuns) this.head.backward(run, top.output, scale, top.dOutput);
+    for (const run of lossRuns) {
+      if (this.readout) {
+        this.readout.clear(run);
+        this.head.backward(run, this.readout.features, scale, this.readout.dFeatures);
+        this.readout.scatter(run, top.dOutput);
+      } else this.head.backward(run, top.output, scale, top.dOutput);
+    }
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l] as SequenceLayer;
       const below = l > 0 ? (this.layers[l - 1] as SequenceLayer) : null;

@@ -10,8 +10,10 @@ import type { SequenceModel } from "./model.js";
 export interface SequenceBatch {
   /** Per stream: T_b × I features, row-major. */
   inputs: ArrayLike<number>[];
-  /** Per stream: T_b labels (−1: no loss at that step). */
+  /** Per stream: T_b labels (−1: no loss at that step; ≥ 0 marks a target for a real-valued head). */
   labels: ArrayLike<number>[];
+  /** Per stream: T_b × D real-valued targets, row-major (for a head that reads them). */
+  targets?: ArrayLike<number>[];
 }
 
 /** Writes a batch into the model's tape (slots 0..T−1, all streams reset at slot 0). */
@@ -33,6 +35,16 @@ export function loadBatch(model: SequenceModel, batch: SequenceBatch): number {
     T = Math.max(T, steps);
   }
   if (T === 0) throw new Error("batch: every sequence is empty");
+  const D = model.head.targetSize;
+  if (D > 0) {
+    batch.labels.forEach((labels, b) => {
+      const n = batch.targets?.[b]?.length;
+      if (n !== labels.length * D)
+        throw new Error(
+          `batch stream ${b}: the model's output needs ${labels.length * D} target values (${D} per step), got ${n ?? "none"}`,
+        );
+    });
+  }
   model.configure(Math.max(T, model.tape?.capacity ?? 0), B, 1);
   const { tape } = model;
   tape.reset.fill(0);
@@ -48,6 +60,9 @@ export function loadBatch(model: SequenceModel, batch: SequenceBatch): number {
       tape.active[t * B + b] = 1;
       tape.labels[t * B + b] = labels[t] as number;
       for (let i = 0; i < I; i++) model.inputs[(t * B + b) * I + i] = inputs[t * I + i] as number;
+      const targets = batch.targets?.[b];
+      if (D > 0 && targets)
+        for (let d = 0; d < D; d++) tape.targets[(t * B + b) * D + d] = targets[t * D + d] as number;
     }
   }
   return T;

@@ -9,6 +9,8 @@ import type { SequenceLike } from "../engine/engine.js";
 
 export class NoisyInputs implements SequenceLike {
   readonly length: number;
+  readonly targetSize?: number;
+  readonly writeTarget?: SequenceLike["writeTarget"];
 
   constructor(
     private readonly inner: SequenceLike,
@@ -17,6 +19,9 @@ export class NoisyInputs implements SequenceLike {
     private readonly sigma: number,
   ) {
     this.length = inner.length;
+    // Targets pass through untouched: the noise is on the inputs only.
+    this.targetSize = inner.targetSize;
+    this.writeTarget = inner.writeTarget?.bind(inner);
   }
 
   writeInput(position: number, out: FloatArray, offset: number): void {

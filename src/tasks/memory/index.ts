@@ -1,0 +1,4 @@
+/** Synthetic memory tasks whose dependency length is a parameter (docs/memory-tasks.md). */
+export { DEFAULT_LATCH, type LatchOptions, makeLatchSet } from "./latch.js";
+export { DEFAULT_RECALL, makeRecallSet, type RecallOptions } from "./recall.js";
+export { isMemorySpec, MEMORY_PREFIX, type MemorySpec, memoryTaskSet, parseMemorySpec } from "./spec.js";
