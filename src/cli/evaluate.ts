@@ -3,7 +3,7 @@
  * a trained model over labelled sequences (eval: loss, frame error, per-class accuracy,
  * confusion) or any sequences (predict: per-frame labels and probabilities as JSON Lines).
  */
-import { parseArgs } from "node:util";
+import { UsageError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../io/atomic-write.js";
 import { loadDataForModel, modelSchedule } from "../io/model-data.js";
 import { loadModelDir } from "../io/model-files.js";
@@ -11,6 +11,7 @@ import { evaluate } from "../train/evaluate.js";
 import type { FrameMetrics } from "../train/metrics.js";
 import { predictFrames } from "../train/predict.js";
 import { renderConfusionSvg, renderConfusionText } from "../train/render-confusion.js";
+import { parseOptions } from "./args.js";
 
 export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE|CORPUS [--split test|validation] [--streams B] [--json] [--confusion FILE.svg]
        tbptt predict --model DIR --data FILE [--streams B] [--out FILE]
@@ -24,30 +25,33 @@ speakers, and the report adds frame error on the 39 folded phones.
 predict: one JSON line per sequence: {"id", "labels": [...], "probs": [[...], ...]}.`;
 
 function options(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: "string" },
-      data: { type: "string" },
-      streams: { type: "string", default: "8" },
-      out: { type: "string" },
-      split: { type: "string", default: "test" },
-      confusion: { type: "string" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+  const { values } = parseOptions(
+    {
+      args: argv,
+      options: {
+        model: { type: "string" },
+        data: { type: "string" },
+        streams: { type: "string", default: "8" },
+        out: { type: "string" },
+        split: { type: "string", default: "test" },
+        confusion: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
     },
-  });
+    EVAL_USAGE,
+  );
   if (values.help) {
     console.log(EVAL_USAGE);
     process.exit(0);
   }
-  if (!values.model) throw new Error(`--model DIR is required\n\n${EVAL_USAGE}`);
-  if (!values.data) throw new Error(`--data FILE is required\n\n${EVAL_USAGE}`);
+  if (!values.model) throw new UsageError(`--model DIR is required\n\n${EVAL_USAGE}`);
+  if (!values.data) throw new UsageError(`--data FILE is required\n\n${EVAL_USAGE}`);
   const streams = Number(values.streams);
   if (!Number.isInteger(streams) || streams < 1)
-    throw new Error(`--streams: expected an integer ≥ 1, got ${values.streams}`);
+    throw new UsageError(`--streams: expected an integer ≥ 1, got ${values.streams}`);
   if (values.split !== "test" && values.split !== "validation")
-    throw new Error(`--split: expected test or validation, got ${values.split}`);
+    throw new UsageError(`--split: expected test or validation, got ${values.split}`);
   return {
     model: values.model,
     data: values.data,

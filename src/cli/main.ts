@@ -16,7 +16,8 @@ Commands:
   sample                generate text from a character model
   corpus synth          make a TIMIT-layout corpus with Festival
 
-Run tbptt COMMAND --help for a command's options. Docs: README.md and docs/.`;
+Run tbptt COMMAND --help for a command's options. Docs: README.md and docs/.
+Exit status: 0 done, 1 failed (the message names the file, line or key), 2 a command-line error.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -89,10 +89,30 @@ export function readConfig(path: string, overrides: [string, string][] = []): Tr
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     throw new TbpttError(`${path}: expected a JSON object`);
-  return parseConfig(applyOverrides(raw as Record<string, unknown>, overrides), path);
+  try {
+    return parseConfig(applyOverrides(raw as Record<string, unknown>, overrides), path);
+  } catch (e) {
+    // A problem the file alone does not have comes from the command line's overrides: status 2.
+    if (overrides.length === 0 || !configParses(raw)) throw e;
+    throw new UsageError(
+      (e as Error).message.replace(
+        `${path}: invalid configuration`,
+        `${path} with the command line's --KEY VALUE overrides: invalid configuration`,
+      ),
+    );
+  }
 }
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+function configParses(raw: unknown): boolean {
+  try {
+    parseConfig(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface TrainOutcome {
   epochs: EpochSummary[];
