@@ -89,28 +89,68 @@ function setup(workload: Workload, backend: Backend) {
   return { model, sequences, schedule: makeSchedule({ k1: k, k2: k }), streams, clip: undefined };
 }
 
+/** One pass of a workload (all its sequences, or one product for M256) and the work it does. */
+export interface PreparedWorkload {
+  unit: "frames/s" | "chars/s" | "GFLOP/s";
+  /** Runs one pass; returns its work in `unit`'s numerator (frames, characters, GFLOP). */
+  pass(): number;
+}
+
+export type BenchWorkload = Workload | "M256";
+
+export function prepareWorkload(workload: BenchWorkload, backend: Backend): PreparedWorkload {
+  if (workload === "M256") {
+    const n = 256;
+    const a = backend.alloc(n * n);
+    const b = backend.alloc(n * n);
+    const c = backend.alloc(n * n);
+    const rng = new Rng(2);
+    for (let i = 0; i < n * n; i++) {
+      a[i] = rng.uniform(-1, 1);
+      b[i] = rng.uniform(-1, 1);
+    }
+    return {
+      unit: "GFLOP/s",
+      pass: () => {
+        backend.gemm(false, false, n, n, n, 1, a, 0, n, b, 0, n, 0, c, 0, n);
+        return (2 * n * n * n) / 1e9;
+      },
+    };
+  }
+  const { model, sequences, schedule, streams, clip } = setup(workload, backend);
+  const engine = new Engine(model, schedule, streams);
+  const lr = 1e-3;
+  return {
+    unit: workload === "B" ? "chars/s" : "frames/s",
+    pass: () =>
+      engine.run(sequences, (grads) => {
+        if (clip) clipGradients(grads, { norm: clip });
+        const p = model.params;
+        for (let i = 0; i < p.length; i++) p[i] -= lr * (grads[i] as number);
+        return true;
+      }).losses,
+  };
+}
+
+/** Warms a prepared workload up until the JIT has settled: at least 3 passes and 1.5 s. */
+export function warmUp(prepared: PreparedWorkload): void {
+  const warmUntil = performance.now() + 1500;
+  for (let i = 0; i < 3 || performance.now() < warmUntil; i++) prepared.pass();
+}
+
 /** Frames (or characters) per second: the median of `rounds` passes over the workload's data, after a warm-up. */
 export function runWorkload(
   workload: Workload,
   backend: Backend,
   rounds = 5,
 ): { throughput: number; rounds: number[] } {
-  const { model, sequences, schedule, streams, clip } = setup(workload, backend);
-  const engine = new Engine(model, schedule, streams);
-  const lr = 1e-3;
+  const prepared = prepareWorkload(workload, backend);
   const pass = (): number => {
     const started = performance.now();
-    const summary = engine.run(sequences, (grads) => {
-      if (clip) clipGradients(grads, { norm: clip });
-      const p = model.params;
-      for (let i = 0; i < p.length; i++) p[i] -= lr * (grads[i] as number);
-      return true;
-    });
-    return summary.losses / ((performance.now() - started) / 1000);
+    const work = prepared.pass();
+    return work / ((performance.now() - started) / 1000);
   };
-  // Warm up until the JIT has settled: at least 3 passes and 1.5 s.
-  const warmUntil = performance.now() + 1500;
-  for (let i = 0; i < 3 || performance.now() < warmUntil; i++) pass();
+  warmUp(prepared);
   const results = Array.from({ length: rounds }, pass);
   const sorted = [...results].sort((a, b) => a - b);
   return { throughput: sorted[Math.floor(sorted.length / 2)] as number, rounds: results };

@@ -4,11 +4,12 @@
 #   festival + voices: the synthetic TIMIT-layout corpus (tbptt corpus synth)
 #   sox: audio conversion to NIST SPHERE; sptk: the independent MFCC check
 #   chromium: the browser test of the WebAssembly backend
+#   libopenblas-dev: CBLAS for the native backend's addon (built by npm install)
 # Pass package names to install only those.
 set -euo pipefail
 wanted=("$@")
 if [ ${#wanted[@]} -eq 0 ]; then
-  wanted=(festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox sptk chromium)
+  wanted=(festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox sptk chromium libopenblas-dev)
 fi
 missing=()
 for p in "${wanted[@]}"; do

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { buildWasm, wasmIsFresh } from "../asm/build.mjs";
+import { nativeIsFresh } from "./build-native.mjs";
 
 function findTests(dir) {
   const out = [];
@@ -29,6 +30,8 @@ if (files.length === 0) {
 }
 // The wasm backend's tests import the generated kernels module: (re)build it when missing or stale.
 if (!wasmIsFresh()) console.log(`built ${await buildWasm()}`);
+// The native backend's addon likewise (a failure to build is recorded, and its tests then skip with it).
+if (!nativeIsFresh()) spawnSync(process.execPath, ["scripts/build-native.mjs"], { stdio: "inherit" });
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
   stdio: "inherit",
 });

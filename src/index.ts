@@ -33,7 +33,7 @@ export {
   type Truncation,
 } from "./engine/schedule.js";
 export { decodeSafetensors, encodeSafetensors } from "./io/safetensors.js";
-export type { CellType } from "./nn/cell.js";
+export type { CellType, GradientMode } from "./nn/cell.js";
 export { type InitOptions, initializeModel } from "./nn/initialize.js";
 export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
@@ -47,7 +47,16 @@ export {
   parseMemorySpec,
   type RecallOptions,
 } from "./tasks/memory/index.js";
-export { computeMfcc, decodeAudio, foldTo39, parsePhn, TIMIT_PHONES_61 } from "./tasks/speech/index.js";
+export {
+  computeFbank,
+  computeFeatures,
+  computeMfcc,
+  decodeAudio,
+  type FrontEndSpec,
+  foldTo39,
+  parsePhn,
+  TIMIT_PHONES_61,
+} from "./tasks/speech/index.js";
 export {
   buildCorpus,
   cutStreams,

@@ -32,6 +32,12 @@ single-threaded run, lower when other processes took the core. On a shared
 machine cpu_throughput of a 1-thread run is the steadier figure; for more
 threads it means little (it sums the threads, spin-waits included).
 
+--serve turns the script into a server for `npm run bench`, which interleaves
+the rounds of every system in one run: after setup and warm-up it prints
+{"ready": true, ...}, then for each line "round S" on stdin runs one timed
+round of S seconds and prints {"throughput", "cpu_throughput", "wall", "cpu"};
+"quit" prints {"peak_rss_bytes": ...} (getrusage's ru_maxrss) and exits.
+
 Threads: OMP_NUM_THREADS and OPENBLAS_NUM_THREADS are set to N before torch
 is imported, since Debian's torch is built against the generic libblas.so.3
 and torch.set_num_threads does not reach OpenBLAS's own thread pool.
@@ -55,6 +61,7 @@ def parse_args():
     parser.add_argument("--seconds", type=float, default=2.0, help="length of one timed round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up (at least 2 updates)")
+    parser.add_argument("--serve", action="store_true", help="answer 'round S' lines on stdin (see above)")
     args = parser.parse_args()
     if args.threads < 1 or args.rounds < 1 or args.seconds <= 0:
         parser.error("--threads and --rounds must be >= 1 and --seconds > 0")
@@ -88,6 +95,41 @@ def blas_in_use():
     elif any("mkl" in p for p in paths):
         info["blas"] = "mkl"
     return info
+
+
+def one_round(update, work_per_update, seconds):
+    """Whole updates until `seconds` have passed: (work per wall s, work per CPU s, wall s, CPU s)."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    updates = 0
+    while True:
+        update()
+        updates += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            break
+    cpu = time.process_time() - cpu_start
+    return updates * work_per_update / elapsed, updates * work_per_update / cpu, elapsed, cpu
+
+
+def serve(update, work, unit, info):
+    """The --serve loop: warm up, then one timed round per 'round S' line."""
+    import resource
+
+    start = time.perf_counter()
+    done = 0
+    while done < 2 or time.perf_counter() - start < 1.0:
+        update()
+        done += 1
+    print(json.dumps({"ready": True, "unit": unit, **info}), flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if words[:1] == ["round"]:
+            rate, cpu_rate, wall, cpu = one_round(update, work, float(words[1]))
+            print(json.dumps({"throughput": rate, "cpu_throughput": cpu_rate, "wall": wall, "cpu": cpu}), flush=True)
+        elif words[:1] == ["quit"]:
+            break
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"peak_rss_bytes": peak}), flush=True)
 
 
 def time_rounds(update, work_per_update, seconds, rounds, warmup):
@@ -223,6 +265,9 @@ def main():
     else:
         net, update, work, unit = chars_workload(torch)
 
+    if args.serve:
+        serve(update, work, unit, {"version": torch.__version__, **blas_in_use(), "threads": torch.get_num_threads()})
+        return
     rounds, cpu_rounds, cpu_share = time_rounds(update, work, args.seconds, args.rounds, args.warmup)
     result = {
         "system": "pytorch",

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { makeSchedule } from "../engine/schedule.js";
 import { loadModelDir } from "../io/model-files.js";
 import { loadSpeechSplits } from "../io/speech-task.js";
+import type { FrontEndSpec } from "../tasks/speech/fbank.js";
 import { speechReport, speechSequences } from "../tasks/speech/task.js";
 import { evaluate } from "../train/evaluate.js";
 import { trainCommand } from "./train.js";
@@ -34,6 +35,7 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
     coreTest: false,
     validSpeakers: 1,
     normalisation: meta.normalisation ?? null,
+    frontEnd: meta.frontEnd as FrontEndSpec | undefined,
   });
   const metrics = evaluate(model, speechSequences(splits.test), makeSchedule({}), 8);
   const fer39 = speechReport(metrics).frameError39 as number;

@@ -24,6 +24,7 @@ Options:
   --length T           the sequence's length in steps (required)
   --truncation NAME    window (default; needs k2 ≥ k1) or per-loss (each loss back k2 steps)
   --reset POLICY       sequence (default), never, or every:N
+  --output-update WHEN k1 (default: the output layer changes at each update) or step (after every step, as rnnlm)
   --json               print only the totals, as one JSON object
   --svg FILE           also write the timeline as an SVG picture to FILE
   --width N            most timeline columns; longer sequences are bucketed (default 120)
@@ -87,6 +88,7 @@ async function run(argv: string[], io: ScheduleIo): Promise<void> {
         length: { type: "string", short: "T" },
         truncation: { type: "string" },
         reset: { type: "string" },
+        "output-update": { type: "string" },
         json: { type: "boolean", default: false },
         svg: { type: "string" },
         width: { type: "string" },
@@ -108,6 +110,7 @@ async function run(argv: string[], io: ScheduleIo): Promise<void> {
   if (str("k1") !== undefined) partial.k1 = stepsValue(str("k1") as string);
   if (str("k2") !== undefined) partial.k2 = stepsValue(str("k2") as string);
   if (str("truncation") !== undefined) partial.truncation = str("truncation");
+  if (str("output-update") !== undefined) partial.outputUpdate = str("output-update");
   let schedule: ReturnType<typeof makeSchedule>;
   try {
     if (str("reset") !== undefined) partial.reset = parseReset(str("reset") as string);

@@ -175,7 +175,10 @@ async function trainInFolder(
           backend: (await import("../core/plain.js")).createPlainBackend(config.dtype),
           fallbackReasons: [] as string[],
         }
-      : await selectBackend({ dtype: config.dtype, prefer: config.backend === "wasm" ? "wasm" : undefined });
+      : await selectBackend({
+          dtype: config.dtype,
+          prefer: config.backend === "auto" ? undefined : config.backend,
+        });
   if (fallbackReasons.length > 0 && config.backend !== "plain") {
     progress.message(`backend: ${backend.name} (${fallbackReasons.join("; ")})`);
   }
@@ -189,6 +192,7 @@ async function trainInFolder(
     projSize: config.model.projSize,
     gradient: config.model.gradient,
     outputSize: data.outputSize,
+    nonlinearity: config.model.nonlinearity,
   };
   const model = new SequenceModel(modelConfig, backend);
   initializeModel(model, new Rng(config.seed), config.model.init);

@@ -1,15 +1,22 @@
 /**
  * Backend selection: backends registered with a priority, tried in order, the first that can be
  * created wins, and every failure before it is reported with its reason (the onnxruntime-web
- * pattern). WebAssembly SIMD is detected by validating a tiny module that uses one SIMD
- * instruction. float64 always ends on the plain backend: the wasm kernels are float32.
+ * pattern). In Node the native addon comes first (native 120); then WebAssembly, whose SIMD is
+ * detected by validating a tiny module that uses one SIMD instruction; then plain. float64 always
+ * ends on the plain backend: the native and wasm kernels are float32.
  *
  *   const { backend, fallbackReasons } = await selectBackend({ dtype: "float32" });
  *
- * Isomorphic: the wasm backend is loaded with a dynamic import, so a runtime (or a build) without
- * it falls back to plain with the reason instead of failing to load this module.
+ * The environment variable TBPTT_BACKEND (native, wasm or plain), where a `process.env` exists,
+ * acts as `prefer` for calls that do not set it: that is how the whole test suite runs on each
+ * backend in turn.
+ *
+ * Isomorphic: the native and wasm backends are loaded with dynamic imports, so a runtime (or a
+ * build) without them falls back with the reason instead of failing to load this module.
  */
 import type { Backend } from "./backend.js";
+import { isNode } from "./native/addon.js";
+import type { NativeOptions } from "./native/backend.js";
 import { createPlainBackend } from "./plain.js";
 import type { DType } from "./types.js";
 import { wasmApi } from "./wasm/api.js";
@@ -17,8 +24,13 @@ import type { ThreadOptions } from "./wasm/threads.js";
 
 export interface SelectOptions {
   dtype: DType;
-  /** Try this backend first (default: by priority, wasm before plain). */
-  prefer?: "wasm" | "plain";
+  /**
+   * Try this backend first (default: by priority, native before wasm before plain; or the
+   * TBPTT_BACKEND environment variable when it is set).
+   */
+  prefer?: BackendFamily;
+  /** Options for the native backend (BLAS threads, arena size). */
+  native?: NativeOptions;
   /**
    * Options for the wasm backend (memory limits, relaxed SIMD, threads). Without `threads` (or with
    * threads = 1) gemm runs on the calling thread and no worker is started; threads > 1 asks for
@@ -26,6 +38,20 @@ export interface SelectOptions {
    * gives the cores), which falls back to one-thread "wasm" with its reason where it cannot run.
    */
   wasm?: ThreadOptions;
+}
+
+export type BackendFamily = "native" | "wasm" | "plain";
+const FAMILIES: readonly BackendFamily[] = ["native", "wasm", "plain"];
+
+/** The TBPTT_BACKEND environment variable, checked; undefined when unset or empty. */
+export function backendFromEnvironment(): BackendFamily | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.TBPTT_BACKEND;
+  if (value === undefined || value === "") return undefined;
+  if (!(FAMILIES as readonly string[]).includes(value)) {
+    throw new Error(`TBPTT_BACKEND: expected one of ${FAMILIES.join(", ")}, got "${value}"`);
+  }
+  return value as BackendFamily;
 }
 
 export interface Selection {
@@ -126,6 +152,18 @@ export function wasmSimdUnsupported(): string | null {
 }
 
 registerBackend({
+  name: "native",
+  priority: 120,
+  wanted: () => isNode(),
+  unsupported: (options) =>
+    options.dtype !== "float32" ? `supports float32 only, asked for ${options.dtype}` : null,
+  create: async (options) => {
+    const { createNativeBackend } = await import("./native/backend.js");
+    return createNativeBackend(options.native);
+  },
+});
+
+registerBackend({
   name: "wasm-threads",
   priority: 110,
   wanted: (options) => (options.wasm?.threads ?? 1) !== 1,
@@ -170,9 +208,9 @@ export async function selectBackend(options: SelectOptions): Promise<Selection> 
     .filter((c) => c.wanted?.(options) ?? true)
     .sort((a, b) => b.priority - a.priority);
   let order = byPriority;
-  if (options.prefer) {
+  const prefer = options.prefer ?? backendFromEnvironment();
+  if (prefer) {
     // "wasm" brings its family ("wasm-threads") forward too, in priority order
-    const prefer = options.prefer;
     const family = (c: BackendCandidate) => c.name === prefer || c.name.startsWith(`${prefer}-`);
     if (!byPriority.some(family)) {
       throw new Error(`selectBackend: no backend named ${prefer} (have ${registeredBackends().join(", ")})`);

@@ -11,6 +11,11 @@
  * Stored activations: a ring of planner.capacity() slots per stream — k2 for window
  * truncation, k1 + k2 − 1 for per-loss, back to the last reset when k2 = Infinity —
  * so memory is bounded by the schedule, not by the stream's length.
+ * With outputUpdate "step" (the rnnlm toolkit's rule, docs/rnnlm.md) the forward steps
+ * run one at a time: after each, the output layer's gradient of that step's losses goes
+ * to options.onOutputStep (which changes the output weights) and the error the step sends
+ * into the network is stored in the ring; step 3 then injects the stored errors of the
+ * update's own steps instead of back-propagating the output layer again.
  */
 import type { FloatArray } from "../core/types.js";
 import type { SequenceModel } from "../nn/model.js";
@@ -72,6 +77,20 @@ export interface RunOptions {
   train?: boolean;
   /** Called after each forward chunk with the update's plan, e.g. to read model.probs at engine.slotOf(time). */
   onForward?: (plan: UpdatePlan) => void;
+  /**
+   * Schedule outputUpdate "step", training: called after every step that has a loss, with
+   * the gradient of that step's losses in the output layer's part of `grads`
+   * (model.outputParams; the rest is zero); it should change the output weights (the
+   * optimizer's step). The gradient is cleared when it returns.
+   */
+  onOutputStep?: (grads: FloatArray, step: OutputStepRecord) => void;
+}
+
+export interface OutputStepRecord {
+  time: number;
+  /** Losses at this step (labelled, active streams) and their sum. */
+  losses: number;
+  lossSum: number;
 }
 
 export interface RunSummary {
@@ -85,6 +104,8 @@ export interface RunSummary {
 export class Engine {
   readonly lanes: number;
   private planner: Planner | null = null;
+  /** S·L·B·F, outputUpdate "step": each slot's error into the top layer, from when it was forwarded. */
+  private stepErrors: FloatArray | null = null;
   private base = 0;
   private capacity = 0;
 
@@ -101,10 +122,11 @@ export class Engine {
         truncation === "window" &&
         reset === "sequence" &&
         layout === "aligned" &&
-        flush;
+        flush &&
+        schedule.outputUpdate === "k1";
       if (!ok) {
         throw new Error(
-          "a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on (TBPTT.md)",
+          'a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on, outputUpdate "k1" (TBPTT.md)',
         );
       }
     }
@@ -155,6 +177,11 @@ export class Engine {
     const { model, streams: B } = this;
     const train = options.train ?? true;
     checkTargets(model, sequences);
+    const perStep = train && this.schedule.outputUpdate === "step";
+    if (perStep && !options.onOutputStep)
+      throw new Error(
+        'schedule.outputUpdate "step": the run needs onOutputStep, which changes the output weights after every step (the trainer passes its optimizer)',
+      );
     const planner = new Planner(
       this.schedule,
       B,
@@ -167,6 +194,10 @@ export class Engine {
     if (options.state) model.loadState(options.state);
     else model.clearState();
     if (train) model.zeroGrads(); // gradients accumulate: start from zero even after a stopped run
+    if (perStep) {
+      const n = this.capacity * model.tape.lanes * B * model.top.outputSize;
+      if (!this.stepErrors || this.stepErrors.length < n) this.stepErrors = model.backend.alloc(n);
+    }
     for (let plan = planner.next(); plan; plan = planner.next()) {
       const first = (plan.ticks[0] as { time: number }).time;
       // Nothing before this update is needed, now or later: start the ring afresh, so whole
@@ -176,12 +207,13 @@ export class Engine {
       this.writeTicks(plan, sequences);
       const chunk = this.runsOf(plan.previousTime + 1, plan.time);
       let lossSum = 0;
-      for (const run of chunk) lossSum += model.forward(run);
+      if (perStep) lossSum = this.forwardStepwise(plan, options.onOutputStep!);
+      else for (const run of chunk) lossSum += model.forward(run);
       options.onForward?.(plan);
       const losses = this.countLosses(plan);
       if (train) {
         const scale = this.schedule.reduction === "mean" && losses > 0 ? 1 / losses : 1;
-        this.backward(plan, chunk, scale);
+        this.backward(plan, chunk, scale, perStep ? this.stepErrors : null);
       }
       const record: UpdateRecord = {
         index: plan.index,
@@ -262,18 +294,51 @@ export class Engine {
   }
 
   private countLosses(plan: UpdatePlan): number {
-    const { tape } = this.model;
-    const B = this.streams;
     let n = 0;
-    for (const tick of plan.ticks) {
-      const slot = this.slotOf(tick.time);
-      for (let b = 0; b < B; b++)
-        if (tape.active[slot * B + b] === 1 && (tape.labels[slot * B + b] as number) >= 0) n++;
-    }
+    for (const tick of plan.ticks) n += this.lossesAt(this.slotOf(tick.time));
     return n;
   }
 
-  private backward(plan: UpdatePlan, lossRuns: SlotRun[], scale: number): void {
+  private lossesAt(slot: number): number {
+    const { tape } = this.model;
+    const B = this.streams;
+    let n = 0;
+    for (let b = 0; b < B; b++)
+      if (tape.active[slot * B + b] === 1 && (tape.labels[slot * B + b] as number) >= 0) n++;
+    return n;
+  }
+
+  /**
+   * outputUpdate "step": forwards the update's steps one at a time; after each step with a
+   * loss, hands the output layer's gradient of that step to onOutputStep (which changes the
+   * output weights before the next step) and keeps the step's error into the network.
+   * Returns Σ L over the update's steps.
+   */
+  private forwardStepwise(plan: UpdatePlan, onOutputStep: NonNullable<RunOptions["onOutputStep"]>): number {
+    const { model, lanes: L } = this;
+    const { offset, length } = model.outputParams;
+    const errors = this.stepErrors as FloatArray;
+    let lossSum = 0;
+    for (const tick of plan.ticks) {
+      const slot = this.slotOf(tick.time);
+      // The lane that will carry this step's loss in the update's sweep (per-loss truncation).
+      if (L > 1) model.tape.laneOfSlot[slot] = tick.time % L;
+      const stepLoss = model.forward({ first: slot, count: 1 });
+      lossSum += stepLoss;
+      model.outputStep(slot, errors);
+      const losses = this.lossesAt(slot);
+      if (losses > 0) {
+        if (this.schedule.reduction === "mean" && losses > 1) {
+          for (let i = offset; i < offset + length; i++) model.grads[i] /= losses;
+        }
+        onOutputStep(model.grads, { time: tick.time, losses, lossSum: stepLoss });
+      }
+      model.grads.fill(0, offset, offset + length);
+    }
+    return lossSum;
+  }
+
+  private backward(plan: UpdatePlan, lossRuns: SlotRun[], scale: number, injected: FloatArray | null): void {
     const { model, streams: B, lanes: L } = this;
     const { tape } = model;
     const sweep = this.runsOf(plan.sweepStart, plan.time);
@@ -297,7 +362,7 @@ export class Engine {
         }
       });
     }
-    model.backward(sweep, lossRuns, scale);
+    model.backward(sweep, lossRuns, scale, injected);
     clearStops();
   }
 }

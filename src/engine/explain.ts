@@ -153,5 +153,6 @@ export function describeSchedule(schedule: Schedule): string {
   const n = (v: number) => (Number.isFinite(v) ? String(v) : "∞");
   const reset = typeof schedule.reset === "object" ? `every:${schedule.reset.every}` : schedule.reset;
   const flush = schedule.flush ? "" : ", no flush";
-  return `k1 = ${n(schedule.k1)}, k2 = ${n(schedule.k2)}, ${schedule.truncation}, reset ${reset}${flush}`;
+  const output = schedule.outputUpdate === "step" ? ", output layer every step" : "";
+  return `k1 = ${n(schedule.k1)}, k2 = ${n(schedule.k2)}, ${schedule.truncation}, reset ${reset}${flush}${output}`;
 }

@@ -5,6 +5,11 @@
  * every update, for every loss in it, runs an independent backward pass through
  * exactly that loss's allowed steps, then sums. Cost: O(losses × k2) backward steps.
  * Use it to check the engine (test/engine), never to train.
+ *
+ * outputUpdate "step" (docs/rnnlm.md), from its definition: after every step the output
+ * layer moves by the gradient of that step's losses alone, and the error each loss sends
+ * into the network is taken at that moment; at the update each loss's stored error is
+ * back-propagated, alone, through its allowed steps.
  */
 import type { SequenceModel } from "../nn/model.js";
 import { checkTargets, type SequenceLike } from "./engine.js";
@@ -141,12 +146,32 @@ export function trainWithOracle(
     return 0;
   };
   const { k1, k2 } = schedule;
+  const perStep = schedule.outputUpdate === "step";
+  const F = model.top.outputSize;
+  // outputUpdate "step": every loss's error into the top layer (slot = time, one lane), and
+  // a buffer that injects one of them alone.
+  const errors = perStep ? new Float64Array(T * B * F) : null;
+  const single = perStep ? new Float64Array(T * B * F) : null;
+  const out = model.outputParams;
   let previous = -1;
   let updates = 0;
   for (const t of updateTimes(schedule, rows)) {
     if (options.maxUpdates !== undefined && updates >= options.maxUpdates) break;
     // Forward the update's own steps with the current parameters.
-    model.forward({ first: previous + 1, count: t - previous });
+    if (errors) {
+      for (let s = previous + 1; s <= t; s++) {
+        model.forward({ first: s, count: 1 });
+        model.zeroGrads();
+        model.outputStep(s, errors);
+        let n = 0;
+        for (let b = 0; b < B; b++)
+          if (tape.active[s * B + b] === 1 && (tape.labels[s * B + b] as number) >= 0) n++;
+        // "after every step the output layer moves by the gradient of that step's losses"
+        const step = options.learningRate * (schedule.reduction === "mean" && n > 0 ? 1 / n : 1);
+        for (let i = out.offset; i < out.offset + out.length; i++)
+          model.params[i] -= step * (model.grads[i] as number);
+      }
+    } else model.forward({ first: previous + 1, count: t - previous });
     const losses: [number, number][] = [];
     for (let s = previous + 1; s <= t; s++) {
       for (let b = 0; b < B; b++)
@@ -175,7 +200,15 @@ export function trainWithOracle(
       // A bidirectional net's loss at s also depends on every later step of the sequence
       // (its reverse direction), which the update's own steps reach to.
       const end = model.config.bidirectional ? t : s;
-      model.backward([{ first: start, count: end - start + 1 }], [{ first: s, count: 1 }], scale);
+      if (errors && single) {
+        // The error this loss sent into the network when step s was forwarded, alone.
+        const row = (s * B + b) * F;
+        single.set(errors.subarray(row, row + F), row);
+        model.backward([{ first: start, count: end - start + 1 }], [{ first: s, count: 1 }], scale, single);
+        single.fill(0, row, row + F);
+      } else {
+        model.backward([{ first: start, count: end - start + 1 }], [{ first: s, count: 1 }], scale);
+      }
       tape.stop[start * B + b] = 0;
       tape.labels.set(savedLabels, s * B);
     }

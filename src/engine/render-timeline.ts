@@ -148,6 +148,11 @@ export function renderTimeline(explanation: Explanation, options: TimelineOption
       `        per-loss: each loss flows back through its own last k2 steps; ${HISTORY} is the union of their reach`,
     );
   }
+  if (schedule.outputUpdate === "step") {
+    lines.push(
+      "        the output layer also changes after every step, from that step's loss; each row's backward pass injects the errors its own steps stored then (rnnlm)",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 

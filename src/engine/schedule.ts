@@ -5,12 +5,22 @@
  *   truncation "window" (Williams & Peng 1990: BPTT(h; h') with h = k2, h' = k1) or
  *   "per-loss" (each loss back through its own last k2 steps; Mikolov 2012);
  *   reset "sequence" | { every: N } | "never"; flush at sequence end; reduction sum | mean;
- *   layout "aligned" | "packed" for B streams in lockstep.
+ *   layout "aligned" | "packed" for B streams in lockstep;
+ *   outputUpdate "k1" (the output layer changes with the rest, at each update) or "step"
+ *   (rnnlm, Mikolov 2012: the output layer changes after every step, see docs/rnnlm.md).
  */
 export type Truncation = "window" | "per-loss";
 export type ResetPolicy = "sequence" | "never" | { every: number };
 export type Reduction = "sum" | "mean";
 export type StreamLayout = "aligned" | "packed";
+/**
+ * When the output layer's parameters change. "k1": at each update, with the rest, from the
+ * update's losses back-propagated with the current weights. "step" (the rnnlm toolkit's
+ * rule): after every step, from that step's loss alone; the error that step sends into the
+ * network is computed then, with the output weights of that moment, stored, and injected
+ * into the recurrent backward pass of the update that owns the step.
+ */
+export type OutputUpdate = "k1" | "step";
 
 export interface Schedule {
   k1: number;
@@ -20,6 +30,7 @@ export interface Schedule {
   flush: boolean;
   reduction: Reduction;
   layout: StreamLayout;
+  outputUpdate: OutputUpdate;
 }
 
 export const DEFAULT_SCHEDULE: Schedule = {
@@ -30,6 +41,7 @@ export const DEFAULT_SCHEDULE: Schedule = {
   flush: true,
   reduction: "sum",
   layout: "aligned",
+  outputUpdate: "k1",
 };
 
 function checkSteps(name: string, value: unknown): number {
@@ -87,6 +99,11 @@ export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>):
   if (s.layout !== "aligned" && s.layout !== "packed") {
     throw new Error(`schedule.layout: expected "aligned" or "packed", got ${JSON.stringify(s.layout)}`);
   }
+  if (s.outputUpdate !== "k1" && s.outputUpdate !== "step") {
+    throw new Error(
+      `schedule.outputUpdate: expected "k1" (the output layer changes at each update) or "step" (after every step, as rnnlm), got ${JSON.stringify(s.outputUpdate)}`,
+    );
+  }
   return {
     k1,
     k2,
@@ -95,6 +112,7 @@ export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>):
     flush: s.flush,
     reduction: s.reduction,
     layout: s.layout,
+    outputUpdate: s.outputUpdate,
   };
 }
 

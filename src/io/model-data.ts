@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { applyNormalisation, toEngineSequences } from "../data/labelled.js";
 import type { SequenceLike } from "../engine/engine.js";
 import { makeSchedule, type ResetPolicy, type Schedule } from "../engine/schedule.js";
+import type { FrontEndSpec } from "../tasks/speech/fbank.js";
 import { speechReport, speechSequences } from "../tasks/speech/task.js";
 import type { FrameMetrics } from "../train/metrics.js";
 import type { LoadedModel, ModelMeta } from "../train/model-format.js";
@@ -68,6 +69,7 @@ export async function loadDataForModel(
       seed: meta.seed as number | undefined,
       normalisation: meta.normalisation ?? null,
       includeValidation: split === "validation",
+      frontEnd: meta.frontEnd as FrontEndSpec | undefined,
     });
     const utterances = split === "validation" ? splits.valid : splits.test;
     return {

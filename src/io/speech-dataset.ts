@@ -11,8 +11,9 @@
  */
 import { readFileSync } from "node:fs";
 import { decodeAudio } from "../tasks/speech/audio.js";
+import { computeFeatures } from "../tasks/speech/fbank.js";
 import { delayLabels, frameLabels } from "../tasks/speech/frames.js";
-import { computeMfcc, type Features, type FrontEndOptions, resolveFrontEnd } from "../tasks/speech/mfcc.js";
+import { type Features, type FrontEndOptions, resolveFrontEnd } from "../tasks/speech/mfcc.js";
 import { parsePhn } from "../tasks/speech/phn.js";
 import type { SpeechUtterance } from "../tasks/speech/task.js";
 import { FeatureCache, featureCacheKey } from "./feature-cache.js";
@@ -65,7 +66,7 @@ export function loadSpeechSet(
           expectedSampleRate: settings.sampleRate,
         });
         audioLength = audio.samples.length;
-        features = computeMfcc(audio.samples, settings);
+        features = computeFeatures(audio.samples, settings);
         cache?.put(key, features, audioLength);
         out.computed++;
       } else {

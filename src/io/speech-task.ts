@@ -7,6 +7,7 @@
  * and the quick start.
  */
 import { join } from "node:path";
+import { type FrontEndSpec, frontEndOptions } from "../tasks/speech/fbank.js";
 import { normalisationStats, normalise } from "../tasks/speech/normalise.js";
 import { TIMIT_PHONES_61 } from "../tasks/speech/phones.js";
 import { type SpeechSplits, speechModelMeta, speechReport, speechSequences } from "../tasks/speech/task.js";
@@ -31,6 +32,8 @@ export interface SpeechSplitOptions {
   includeValidation?: boolean;
   /** Read the rest of the corpus when a file is bad, and report what was skipped. */
   skipBad?: boolean;
+  /** The front end (config `data.frontEnd`): MFCC (default) or the log mel filterbank. */
+  frontEnd?: FrontEndSpec;
 }
 
 /** Reads the corpus at `root` into training, validation and test utterances, normalised. */
@@ -43,7 +46,10 @@ export function loadSpeechSplits(root: string, options: SpeechSplitOptions): Spe
   });
   const cache = options.cache ?? join(".cache", "tbptt-features");
   const load = (entries: typeof index.train) =>
-    loadSpeechSet(entries, {}, cache, { targetDelay: options.delay ?? 0, skipBad: options.skipBad ?? false });
+    loadSpeechSet(entries, frontEndOptions(options.frontEnd), cache, {
+      targetDelay: options.delay ?? 0,
+      skipBad: options.skipBad ?? false,
+    });
   const given = options.normalisation ?? null;
   // With given statistics only TEST is needed (evaluation of a trained model).
   const train = load(given ? [] : index.train);
@@ -78,6 +84,7 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
     cache: config.data.cache,
     seed: config.seed,
     skipBad: config.data.skipBad,
+    frontEnd: config.data.frontEnd,
   });
   const context = config.data.context ?? 0;
   return {
@@ -91,6 +98,7 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
       coreTest: config.data.coreTest ?? true,
       validSpeakers: config.data.validSpeakers,
       seed: config.seed,
+      frontEnd: config.data.frontEnd,
     }),
     warnings:
       splits.problems.length > 0

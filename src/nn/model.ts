@@ -18,7 +18,7 @@ import { DEFAULT_OUTPUT, type OutputConfig, type OutputHead } from "./head.js";
 import { createHead, validateOutputConfig } from "./heads.js";
 import { type SequenceLayer, UnidirectionalLayer } from "./layer.js";
 import { SequenceEndReadout } from "./readout.js";
-import { RecurrentDirection } from "./recurrent.js";
+import { type Nonlinearity, RecurrentDirection } from "./recurrent.js";
 import { createTape, type SlotRun, type Tape } from "./tape.js";
 
 export interface ModelConfig {
@@ -38,6 +38,8 @@ export interface ModelConfig {
   projSize?: number;
   /** LSTM only: "full" (default) or "truncated-1997" (Hochreiter & Schmidhuber 1997's truncated gradient). */
   gradient?: GradientMode;
+  /** rnn only: "tanh" (default, as torch.nn.RNN) or "sigmoid" (Elman 1990; the rnnlm toolkit). */
+  nonlinearity?: Nonlinearity;
 }
 
 export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
@@ -63,6 +65,11 @@ export function validateModelConfig(config: ModelConfig): void {
   validateOutputConfig(config.output ?? DEFAULT_OUTPUT, config.outputSize);
   if (config.peepholes && config.cell !== "lstm")
     bad("peepholes", `false for cell "${config.cell}" (peepholes are LSTM's)`, true);
+  const nonlinearity = config.nonlinearity ?? "tanh";
+  if (nonlinearity !== "tanh" && nonlinearity !== "sigmoid")
+    bad("nonlinearity", '"tanh" or "sigmoid"', nonlinearity);
+  if (nonlinearity !== "tanh" && config.cell !== "rnn")
+    bad("nonlinearity", `"tanh" for cell "${config.cell}" (the choice is the simple RNN's)`, nonlinearity);
   const proj = config.projSize ?? 0;
   if (!Number.isInteger(proj) || proj < 0 || (proj > 0 && proj >= config.hiddenSize))
     bad(
@@ -83,6 +90,8 @@ export class SequenceModel {
   readonly layout = new ParamLayout();
   readonly layers: SequenceLayer[] = [];
   readonly head: OutputHead;
+  /** The output head's parameters: the last `length` entries of params, from `offset`. */
+  readonly outputParams: { offset: number; length: number };
   /** Per-sequence outputs of a bidirectional top layer read it as h_n does (readout.ts); else null. */
   readonly readout: SequenceEndReadout | null;
   readonly params: FloatArray;
@@ -110,6 +119,7 @@ export class SequenceModel {
         inputSize,
         hiddenSize: config.hiddenSize,
         peepholes: config.peepholes,
+        nonlinearity: config.nonlinearity ?? "tanh",
         projSize: config.projSize ?? 0,
         gradient: config.gradient ?? "full",
         reverse,
@@ -124,7 +134,9 @@ export class SequenceModel {
       inputSize = built.outputSize;
     }
     const output = config.output ?? DEFAULT_OUTPUT;
+    const outputOffset = this.layout.size;
     this.head = createHead(output, inputSize, config.outputSize, this.layout);
+    this.outputParams = { offset: outputOffset, length: this.layout.size - outputOffset };
     this.readout =
       output.per === "sequence" && this.top instanceof BidirectionalLayer
         ? new SequenceEndReadout(this.top.outputSize / 2)
@@ -187,8 +199,15 @@ export class SequenceModel {
    * Backward through `runs` (oldest first; together one contiguous stretch of time),
    * injecting the losses of the slots in `lossRuns` scaled by `scale`. Gradients
    * accumulate into `grads`. The tape's stop flags and resets bound each stream's sweep.
+   * With `injected` (S·L·B·F, filled by outputStep), the loss slots' errors into the top
+   * layer are taken from it instead of the output layer, which is then left untouched.
    */
-  backward(runs: readonly SlotRun[], lossRuns: readonly SlotRun[], scale: number): void {
+  backward(
+    runs: readonly SlotRun[],
+    lossRuns: readonly SlotRun[],
+    scale: number,
+    injected: FloatArray | null = null,
+  ): void {
     const { streams: B, lanes: L } = this.tape;
     const top = this.top;
     for (const layer of this.layers) {
@@ -200,9 +219,15 @@ export class SequenceModel {
         );
       layer.beginBackward();
     }
-    // The head: its parameter gradients, and ∂L/∂h_top into each loss's lane.
+    // The head: its parameter gradients, and ∂L/∂h_top into each loss's lane; or the errors
+    // computed when the steps were forwarded (outputStep), scaled now.
+    const F = top.outputSize;
     for (const run of lossRuns) {
-      if (this.readout) {
+      if (injected) {
+        const n = run.count * L * B * F;
+        const off = run.first * L * B * F;
+        for (let i = 0; i < n; i++) top.dOutput[off + i] += scale * (injected[off + i] as number);
+      } else if (this.readout) {
         this.readout.clear(run);
         this.head.backward(run, this.readout.features, scale, this.readout.dFeatures);
         this.readout.scatter(run, top.dOutput);
@@ -215,6 +240,20 @@ export class SequenceModel {
       const ordered = layer instanceof BidirectionalLayer ? runs : [...runs].reverse();
       for (const run of ordered) layer.backward(run, x, below ? below.dOutput : null);
     }
+  }
+
+  /**
+   * rnnlm's output rule (schedule outputUpdate "step", docs/rnnlm.md): right after `slot`
+   * is forwarded, the output layer's gradient of that slot's losses alone (unscaled)
+   * accumulates into grads, and the error they send into the top layer is computed now,
+   * with the output weights of this moment, into errors (S·L·B·F, the slot's block
+   * overwritten, in the lane tape.laneOfSlot names). backward(…, errors) injects it later.
+   */
+  outputStep(slot: number, errors: FloatArray): void {
+    const { streams: B, lanes: L } = this.tape;
+    const width = L * B * this.top.outputSize;
+    errors.fill(0, slot * width, (slot + 1) * width);
+    this.head.backward({ first: slot, count: 1 }, this.top.output, 1, errors);
   }
 
   zeroGrads(): void {

@@ -25,15 +25,21 @@ import type { CellBuffers, CellContext, CellKernel, CellParams, CellType, Gradie
 import { gruCell } from "./gru-cell.js";
 import { lstmCell } from "./lstm-cell.js";
 import { rnnCell } from "./rnn-cell.js";
+import { sigmoidRnnCell } from "./rnn-sigmoid-cell.js";
 import type { SlotRun, Tape } from "./tape.js";
 
 const CELLS: Record<CellType, CellKernel> = { lstm: lstmCell, gru: gruCell, rnn: rnnCell };
+
+/** The simple RNN's nonlinearity. */
+export type Nonlinearity = "tanh" | "sigmoid";
 
 export interface DirectionSpec {
   cell: CellType;
   inputSize: number;
   hiddenSize: number;
   peepholes: boolean;
+  /** rnn only: the hidden units' nonlinearity, "tanh" (default, as torch.nn.RNN) or "sigmoid" (Elman 1990, rnnlm). */
+  nonlinearity?: Nonlinearity;
   /** LSTM only: the width P of the recurrent projection (Sak et al. 2014); 0 or absent: none. */
   projSize?: number;
   /** LSTM only: "full" (default) or Hochreiter & Schmidhuber 1997's truncated gradient. */
@@ -76,8 +82,10 @@ export class RecurrentDirection {
     readonly spec: DirectionSpec,
     layout: ParamLayout,
   ) {
-    this.cell = CELLS[spec.cell];
+    this.cell = spec.cell === "rnn" && spec.nonlinearity === "sigmoid" ? sigmoidRnnCell : CELLS[spec.cell];
     if (!this.cell) throw new Error(`unknown cell ${spec.cell}; expected lstm, gru or rnn`);
+    if ((spec.nonlinearity ?? "tanh") !== "tanh" && spec.cell !== "rnn")
+      throw new Error(`nonlinearity ${spec.nonlinearity} exists only for the rnn cell, not ${spec.cell}`);
     if (spec.peepholes && spec.cell !== "lstm")
       throw new Error(`peepholes exist only for the lstm cell, not ${spec.cell}`);
     const P = spec.projSize ?? 0;

@@ -27,6 +27,7 @@ export const modelSchema = z
     layers: z.number().int().min(1).default(1),
     bidirectional: z.boolean().default(false),
     peepholes: z.boolean().default(false),
+    nonlinearity: z.enum(["tanh", "sigmoid"]).optional(),
     outputSize: z.number().int().min(2).optional(),
     /** LSTM only: recurrent projection width P (LSTMP, Sak et al. 2014; PyTorch's proj_size); 0: none. */
     projSize: z.number().int().min(0).default(0),
@@ -53,6 +54,7 @@ export const scheduleSchema = z
     flush: z.boolean().default(true),
     reduction: z.enum(["sum", "mean"]).default("sum"),
     layout: z.enum(["aligned", "packed"]).default("aligned"),
+    outputUpdate: z.enum(["k1", "step"]).default("k1"),
   })
   .strict();
 
@@ -103,6 +105,22 @@ export const dataSchema = z
     cache: z.string().optional(),
     /** speech: frames of context each side for the MLP recipe. */
     context: z.number().int().min(0).optional(),
+    /** speech: "mfcc" (default, 26 inputs) or "fbank" (40 log mel filterbank channels, Sak et al. 2014), or either with options. */
+    frontEnd: z
+      .union([
+        z.enum(["mfcc", "fbank"]),
+        z
+          .object({
+            type: z.enum(["mfcc", "fbank"]),
+            channels: z.number().int().min(1).optional(),
+            power: z.boolean().optional(),
+            energy: z.enum(["energy", "c0", "none"]).optional(),
+            deltas: z.boolean().optional(),
+            accelerations: z.boolean().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 
@@ -143,7 +161,7 @@ export const configSchema = z
     logEvery: z.number().int().min(1).default(50),
     maxBadUpdates: z.number().int().min(1).default(10),
     dtype: z.enum(["float32", "float64"]).default("float32"),
-    backend: z.enum(["auto", "wasm", "plain"]).default("auto"),
+    backend: z.enum(["auto", "native", "wasm", "plain"]).default("auto"),
   })
   .strict();
 

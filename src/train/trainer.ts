@@ -18,6 +18,7 @@ import { type LrSchedule, learningRate } from "./lr-schedule.js";
 import type { FrameMetrics } from "./metrics.js";
 import { NoisyInputs } from "./noise.js";
 import { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.js";
+import { SplitOptimizer } from "./split-optimizer.js";
 
 export interface TrainerOptions {
   schedule: Schedule;
@@ -130,7 +131,16 @@ export class Trainer {
     readonly options: TrainerOptions,
   ) {
     if (train.length === 0) throw new Error("training data: no sequences");
-    this.optimizer = createOptimizer(options.optimizer, model.params.length, (n) => model.backend.alloc(n));
+    if (options.schedule.outputUpdate === "step" && (options.noise?.weight ?? 0) > 0)
+      throw new Error(
+        'noise.weight: weight noise is drawn per update, but with schedule.outputUpdate "step" the output layer changes within an update; use one or the other',
+      );
+    const alloc = (n: number) => model.backend.alloc(n);
+    // outputUpdate "step" (rnnlm): the output layer has its own optimizer, stepped after every step.
+    this.optimizer =
+      options.schedule.outputUpdate === "step"
+        ? new SplitOptimizer(options.optimizer, model.outputParams, alloc)
+        : createOptimizer(options.optimizer, model.params.length, alloc);
     this.shuffleRng = new Rng(options.seed);
     this.noiseRng = new Rng(options.seed ^ 0x5eed);
     this.state = {
@@ -211,7 +221,18 @@ export class Trainer {
       let stepsInEpoch = 0;
       let sinceCheckpoint = 0;
       let stop: StopReason | null = null;
+      const optimizer = this.optimizer;
+      const { offset, length } = this.model.outputParams;
       const updates = engine.updates(sequences, {
+        onOutputStep:
+          optimizer instanceof SplitOptimizer
+            ? (grads, step) => {
+                // A step whose gradient is not finite is skipped; its update reports the bad loss.
+                const norm = clipGradients(grads.subarray(offset, offset + length), o.clip);
+                if (Number.isFinite(norm) && Number.isFinite(step.lossSum))
+                  optimizer.stepOutput(this.model.params, grads, lr);
+              }
+            : undefined,
         start: s.position ?? undefined,
         state: s.position && this.pendingCarried ? this.pendingCarried : undefined,
         beforeUpdate:

@@ -70,7 +70,11 @@ describe("wasm threads", async () => {
   }
 
   test("selectBackend starts a pool when asked for threads, else falls back to one thread", async () => {
-    const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", wasm: { threads: 2 } });
+    const { backend, fallbackReasons } = await selectBackend({
+      dtype: "float32",
+      prefer: "wasm",
+      wasm: { threads: 2 },
+    });
     assert.deepEqual(fallbackReasons, []);
     assert.equal((backend as { threads?: number }).threads, 2);
     await (backend as unknown as { dispose(): Promise<void> }).dispose();
@@ -79,16 +83,22 @@ describe("wasm threads", async () => {
       dtype: "float32",
       prefer: "wasm",
       wasm: { threads: 2, maxMemoryMiB: 1 },
+      native: { addonPath: "/nonexistent/tbptt_native.node" },
     });
     assert.equal(fallback.backend.name, "plain");
     assert.match(fallback.fallbackReasons[0]!, /^wasm-threads: /);
     assert.match(fallback.fallbackReasons[1]!, /^wasm: /);
+    assert.match(fallback.fallbackReasons[2]!, /^native: the addon is not built/);
     // no SharedArrayBuffer (a browser page that is not cross-origin isolated): one thread, unshared memory
     const scope = globalThis as { SharedArrayBuffer?: unknown };
     const sab = scope.SharedArrayBuffer;
     scope.SharedArrayBuffer = undefined;
     try {
-      const single = await selectBackend({ dtype: "float32", wasm: { threads: 2, reserveMiB: 16 } });
+      const single = await selectBackend({
+        dtype: "float32",
+        prefer: "wasm",
+        wasm: { threads: 2, reserveMiB: 16 },
+      });
       assert.equal(single.backend.name, "wasm-simd");
       assert.equal((single.backend as WasmBackend).arena.shared, false);
       assert.deepEqual(single.fallbackReasons, [
@@ -97,7 +107,7 @@ describe("wasm threads", async () => {
     } finally {
       scope.SharedArrayBuffer = sab;
     }
-    const noPool = await selectBackend({ dtype: "float32", wasm: { threads: 1 } });
+    const noPool = await selectBackend({ dtype: "float32", prefer: "wasm", wasm: { threads: 1 } });
     assert.equal(noPool.backend.name, "wasm-simd");
     assert.deepEqual(noPool.fallbackReasons, []);
   });

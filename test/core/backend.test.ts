@@ -1,4 +1,4 @@
-// One suite, run against every available backend (plain float32, plain float64, wasm SIMD):
+// One suite, run against every available backend (plain float32, plain float64, wasm SIMD, native):
 // each kernel is compared with the plain float64 backend on random inputs, odd shapes (not
 // multiples of 4 or of the wasm block sizes 5 × 8, KC = 256, MC = 120, NC = 1024), all four
 // transpose combinations, alpha/beta variants (beta = 0 must ignore NaN in C), offsets and
@@ -10,7 +10,7 @@
 // Numerical Algorithms", 2nd ed., §3.1); pointwise kernels by 2e-6·(1 + |ref|) (a few ulps of
 // float32 exp/tanh, through a few products).
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 import type { Backend } from "../../src/core/backend.js";
 import { createPlainBackend } from "../../src/core/plain.js";
 import { Rng } from "../../src/core/random.js";
@@ -22,6 +22,7 @@ import {
 } from "../../src/core/select.js";
 import type { FloatArray } from "../../src/core/types.js";
 import { createWasmBackend, type WasmBackend } from "../../src/core/wasm/backend.js";
+import { nativeForTests, nativeSkipReason } from "../helpers/native.js";
 
 const ref = createPlainBackend("float64");
 const U32 = 2 ** -23;
@@ -49,6 +50,20 @@ const subjects: Subject[] = [
 // --experimental-wasm-relaxed-simd, e.g. node --experimental-wasm-relaxed-simd --import tsx --test test/core/backend.test.ts).
 const relaxed = await createWasmBackend({ relaxedSimd: true });
 if (relaxed.relaxed) subjects.push({ name: "wasm-relaxed-simd", make: async () => relaxed });
+// The native addon (OpenBLAS), on one and two BLAS threads, and with arrays from outside its arena.
+if (nativeSkipReason() === null) {
+  const native = async (threads: number) => (await nativeForTests({ threads })) as Backend;
+  subjects.push(
+    { name: "native (1 thread)", make: () => native(1) },
+    { name: "native (2 threads)", make: () => native(2) },
+    {
+      name: "native (foreign arrays, copied)",
+      make: async () => ({ ...(await native(1)), alloc: (n: number) => new Float32Array(n) }),
+    },
+  );
+} else {
+  test("native backend", (t) => t.skip(nativeSkipReason() ?? ""));
+}
 
 /** Random float32-representable values in [-scale, scale). */
 function randomValues(rng: Rng, n: number, scale = 1): Float64Array {
@@ -570,43 +585,90 @@ describe("wasm backend: memory and foreign arrays", async () => {
 });
 
 describe("selectBackend", () => {
-  test("float32 picks wasm first, float64 plain", async () => {
+  // These tests are about the default order: TBPTT_BACKEND (which sets it) is cleared around them.
+  const saved = process.env.TBPTT_BACKEND;
+  beforeEach(() => {
+    delete process.env.TBPTT_BACKEND;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TBPTT_BACKEND;
+    else process.env.TBPTT_BACKEND = saved;
+  });
+  const noAddon = { addonPath: "/nonexistent/tbptt_native.node" };
+  const noAddonReason =
+    "native: the addon is not built: /nonexistent/tbptt_native.node is missing; build it with `npm run build:native` (needs a C++ compiler, python3 and libopenblas-dev)";
+
+  test("float32 picks native first in Node (then wasm), float64 plain", async () => {
     const f32 = await selectBackend({ dtype: "float32" });
-    assert.equal(f32.backend.name, "wasm-simd");
-    assert.deepEqual(f32.fallbackReasons, []);
+    if (nativeSkipReason() === null) {
+      assert.equal(f32.backend.name, "native");
+      assert.deepEqual(f32.fallbackReasons, []);
+    }
+    const wasm = await selectBackend({ dtype: "float32", prefer: "wasm" });
+    assert.equal(wasm.backend.name, "wasm-simd");
+    assert.deepEqual(wasm.fallbackReasons, []);
     const f64 = await selectBackend({ dtype: "float64" });
     assert.equal(f64.backend.name, "plain");
     assert.equal(f64.backend.dtype, "float64");
-    assert.deepEqual(f64.fallbackReasons, ["wasm: supports float32 only, asked for float64"]);
+    assert.deepEqual(f64.fallbackReasons, [
+      "native: supports float32 only, asked for float64",
+      "wasm: supports float32 only, asked for float64",
+    ]);
     const plain = await selectBackend({ dtype: "float32", prefer: "plain" });
     assert.equal(plain.backend.name, "plain");
     assert.deepEqual(plain.fallbackReasons, []);
   });
 
-  test("a wasm backend that fails to start falls back to plain with the reason", async () => {
-    const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", wasm: { maxMemoryMiB: 0 } });
-    assert.equal(backend.name, "plain");
-    assert.equal(fallbackReasons.length, 1);
-    assert.match(fallbackReasons[0]!, /^wasm: wasm arena: maxMemoryMiB must be in \[1, 4096\], got 0$/);
+  test("without the addon, native falls back to wasm with the reason", async () => {
+    const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", native: noAddon });
+    assert.equal(backend.name, "wasm-simd");
+    assert.deepEqual(fallbackReasons, [noAddonReason]);
   });
 
-  test("no SIMD (the probe module does not validate): plain, with the reason", async () => {
+  test("a wasm backend that fails to start falls back to plain with the reason", async () => {
+    const { backend, fallbackReasons } = await selectBackend({
+      dtype: "float32",
+      prefer: "wasm",
+      wasm: { maxMemoryMiB: 0 },
+      native: noAddon,
+    });
+    assert.equal(backend.name, "plain");
+    assert.equal(fallbackReasons.length, 2);
+    assert.match(fallbackReasons[0]!, /^wasm: wasm arena: maxMemoryMiB must be in \[1, 4096\], got 0$/);
+    assert.equal(fallbackReasons[1], noAddonReason);
+  });
+
+  test("no SIMD (the probe module does not validate) and no addon: plain, with the reasons", async () => {
     const api = (globalThis as unknown as { WebAssembly: { validate: (b: Uint8Array) => boolean } })
       .WebAssembly;
     const validate = api.validate;
     api.validate = () => false;
     try {
       assert.match(wasmSimdUnsupported() ?? "", /SIMD128 is not supported/);
-      const { backend, fallbackReasons } = await selectBackend({ dtype: "float32" });
+      const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", native: noAddon });
       assert.equal(backend.name, "plain");
       assert.equal(backend.dtype, "float32");
       assert.deepEqual(fallbackReasons, [
+        noAddonReason,
         "wasm: WebAssembly SIMD128 is not supported (probe module did not validate)",
       ]);
     } finally {
       api.validate = validate;
     }
     assert.equal(wasmSimdUnsupported(), null);
+  });
+
+  test("TBPTT_BACKEND sets the preference when the call does not; other values are refused", async () => {
+    process.env.TBPTT_BACKEND = "plain";
+    assert.equal((await selectBackend({ dtype: "float32" })).backend.name, "plain");
+    assert.equal((await selectBackend({ dtype: "float32", prefer: "wasm" })).backend.name, "wasm-simd");
+    process.env.TBPTT_BACKEND = "wasm";
+    assert.equal((await selectBackend({ dtype: "float32" })).backend.name, "wasm-simd");
+    process.env.TBPTT_BACKEND = "cuda";
+    await assert.rejects(
+      selectBackend({ dtype: "float32" }),
+      /TBPTT_BACKEND: expected one of native, wasm, plain, got "cuda"/,
+    );
   });
 
   test("failures of every registered candidate are collected in order", async () => {
@@ -630,6 +692,7 @@ describe("selectBackend", () => {
       assert.deepEqual(fallbackReasons, [
         "broken: simulated failure",
         "absent: not in this runtime",
+        "native: supports float32 only, asked for float64",
         "wasm: supports float32 only, asked for float64",
       ]);
     } finally {

@@ -72,12 +72,19 @@ function compare(c: Case, learningRate = 0.2): { relative: number; updates: numb
   const initial = Float64Array.from(engineModel.params);
   const engine = new Engine(engineModel, c.schedule, c.streams);
   let updates = 0;
-  engine.run(sequences, (grads) => {
+  const sgd = (grads: ArrayLike<number>) => {
     for (let i = 0; i < engineModel.params.length; i++)
       engineModel.params[i] -= learningRate * (grads[i] as number);
-    updates++;
-    return updates < c.maxUpdates;
-  });
+  };
+  engine.run(
+    sequences,
+    (grads) => {
+      sgd(grads);
+      updates++;
+      return updates < c.maxUpdates;
+    },
+    { onOutputStep: sgd }, // outputUpdate "step": the output layer's gradient of each step
+  );
   const oracleUpdates = trainWithOracle(oracleModel, c.schedule, c.streams, sequences, {
     learningRate,
     maxUpdates: c.maxUpdates,
@@ -127,6 +134,37 @@ test("Mikolov's per-loss setting (k1 = 10, k2 = 5) matches the oracle", () => {
   const r = compare(c);
   assert.equal(r.updates, 4);
   assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("rnnlm's rule (window k1 = 4, k2 = 7, output layer updated every step) matches the oracle on two masked streams", () => {
+  const c = {
+    ...base,
+    cell: "rnn" as const,
+    streams: 2,
+    lengths: [13, 6, 9],
+    maskRate: 0.25,
+    schedule: makeSchedule({ k1: 4, k2: 7, reset: "never", layout: "packed", outputUpdate: "step" }),
+  };
+  const r = compare(c);
+  assert.equal(r.updates, 4);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+  // Sharp: an oracle that moves the output layer only at the updates disagrees.
+  const { engineModel, oracleModel, sequences } = build(c);
+  const initial = Float64Array.from(engineModel.params);
+  const sgd = (grads: ArrayLike<number>) => {
+    for (let i = 0; i < grads.length; i++) engineModel.params[i] -= 0.2 * (grads[i] as number);
+  };
+  new Engine(engineModel, c.schedule, 2).run(
+    sequences,
+    (g) => {
+      sgd(g);
+      return true;
+    },
+    { onOutputStep: sgd },
+  );
+  const perUpdate = makeSchedule({ ...c.schedule, outputUpdate: "k1" });
+  trainWithOracle(oracleModel, perUpdate, 2, sequences, { learningRate: 0.2 });
+  assert.ok(relativeChange(initial, engineModel.params, oracleModel.params) > 1e-3);
 });
 
 test("overlapping windows (k1 = 3, k2 = 7) over packed streams with resets every 5 match the oracle", () => {
@@ -213,6 +251,7 @@ const randomCase: fc.Arbitrary<Case> = fc
     flush: fc.boolean(),
     reduction: fc.constantFrom<"sum" | "mean">("sum", "mean"),
     layout: fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
+    outputUpdate: fc.constantFrom<"k1" | "step">("k1", "step"),
     seed: fc.integer({ min: 1, max: 1 << 30 }),
     maxUpdates: fc.integer({ min: 1, max: 8 }),
   })
@@ -242,6 +281,7 @@ const randomCase: fc.Arbitrary<Case> = fc
         flush: r.flush,
         reduction: r.reduction,
         layout: r.layout,
+        outputUpdate: r.outputUpdate,
       }),
       seed: r.seed,
       maxUpdates: r.maxUpdates,

@@ -23,6 +23,7 @@ interface Case {
   lengths: number[];
   maskRate: number;
   seed: number;
+  nonlinearity?: ModelConfig["nonlinearity"];
 }
 
 function randomBatch(rng: Rng, c: Case): SequenceBatch {
@@ -46,6 +47,7 @@ function runCase(c: Case): number {
       peepholes: c.peepholes,
       projSize: c.projSize,
       outputSize: c.outputSize,
+      nonlinearity: c.nonlinearity,
     },
     createPlainBackend("float64"),
   );
@@ -86,6 +88,11 @@ const named: [string, Partial<Case>][] = [
   ["blstm", { bidirectional: true }],
   ["blstm with peepholes, 2 layers", { bidirectional: true, peepholes: true, layers: 2 }],
   ["brnn", { cell: "rnn", bidirectional: true }],
+  ["sigmoid rnn (Elman, rnnlm)", { cell: "rnn", nonlinearity: "sigmoid" }],
+  [
+    "2-layer bidirectional sigmoid rnn, masked",
+    { cell: "rnn", nonlinearity: "sigmoid", layers: 2, bidirectional: true, lengths: [3, 5], maskRate: 0.3 },
+  ],
   ["bgru", { cell: "gru", bidirectional: true }],
   ["masked frames, unequal lengths, 3 streams", { lengths: [4, 1, 6], maskRate: 0.4, layers: 2 }],
   [

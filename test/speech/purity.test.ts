@@ -11,10 +11,12 @@ import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL("../../src/tasks/speech/", import.meta.url));
 const pure = [
+  "analysis",
   "audio",
   "cepstrum",
   "context",
   "deltas",
+  "fbank",
   "frames",
   "index",
   "mel",

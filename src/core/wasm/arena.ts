@@ -15,6 +15,9 @@
  * Arrays that are not views of this memory (a plain Float32Array, say) are still accepted: the
  * kernels copy them into a staging area above the allocations and copy outputs back after the
  * call. That is correct but slow; allocate with `backend.alloc` to run in place.
+ *
+ * The native backend (src/core/native/) uses the same arena over a fixed ArrayBuffer that its
+ * addon maps once (`FixedMemory`): like unshared memory, it never grows.
  */
 
 import { requireWasm, type WasmMemory } from "./api.js";
@@ -43,6 +46,12 @@ export function sharedMemoryAvailable(): boolean {
   }
 }
 
+/** A memory of fixed size made elsewhere (the native addon's arena), and the backend's name for errors. */
+export interface FixedMemory {
+  buffer: ArrayBuffer;
+  label: string;
+}
+
 /** An input or output of one kernel call that lives outside the arena, copied through staging. */
 interface Staged {
   array: Float32Array;
@@ -62,10 +71,20 @@ export class Arena {
   /** How many arguments were copied through staging so far (0 when every array came from alloc). */
   foreignCopies = 0;
   private stageTop = 0;
+  private readonly label: string;
 
-  constructor(heapBase: number, options: ArenaOptions = {}) {
-    this.shared = options.shared ?? sharedMemoryAvailable();
-    if (this.shared) {
+  constructor(heapBase: number, options: ArenaOptions = {}, fixed?: FixedMemory) {
+    this.label = fixed?.label ?? "wasm";
+    this.shared = fixed ? false : (options.shared ?? sharedMemoryAvailable());
+    if (fixed) {
+      this.limitBytes = fixed.buffer.byteLength;
+      this.memory = {
+        buffer: fixed.buffer,
+        grow: () => {
+          throw new Error(`${this.label} arena: a fixed memory cannot grow`);
+        },
+      };
+    } else if (this.shared) {
       const maxMiB = options.maxMemoryMiB ?? 1024;
       if (!(maxMiB >= 1 && maxMiB <= 4096))
         throw new Error(`wasm arena: maxMemoryMiB must be in [1, 4096], got ${maxMiB}`);
@@ -94,7 +113,7 @@ export class Arena {
   /** A zeroed, 64-byte-aligned Float32Array view of `length` elements, valid for the arena's life. */
   alloc(length: number): Float32Array {
     if (!Number.isInteger(length) || length < 0)
-      throw new Error(`wasm alloc: expected a length ≥ 0, got ${length}`);
+      throw new Error(`${this.label} alloc: expected a length ≥ 0, got ${length}`);
     const address = align(this.top);
     this.ensure(address + length * 4, "alloc");
     this.top = address + length * 4;
@@ -136,13 +155,13 @@ export class Arena {
     if (!(array instanceof Float32Array)) {
       this.abortCall();
       throw new Error(
-        `wasm backend (float32): ${what} must be a Float32Array, got ${array.constructor.name}`,
+        `${this.label} backend (float32): ${what} must be a Float32Array, got ${array.constructor.name}`,
       );
     }
     if (length > 0 && (offset < 0 || offset + length > array.length)) {
       this.abortCall();
       throw new Error(
-        `wasm backend: ${what} needs elements [${offset}, ${offset + length}), array has ${array.length}`,
+        `${this.label} backend: ${what} needs elements [${offset}, ${offset + length}), array has ${array.length}`,
       );
     }
     if (this.buffers.has(array.buffer)) return array.byteOffset + offset * 4;
@@ -189,7 +208,7 @@ export class Arena {
     if (endBytes > this.limitBytes) {
       const option = this.shared ? "maxMemoryMiB" : "reserveMiB";
       throw new Error(
-        `wasm backend: out of memory while ${why}: need ${endBytes} bytes, limit ${this.limitBytes} (raise ${option})`,
+        `${this.label} backend: out of memory while ${why}: need ${endBytes} bytes, limit ${this.limitBytes} (raise ${option})`,
       );
     }
     // shared memory only: growing an unshared one would detach the views handed out

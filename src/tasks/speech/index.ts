@@ -13,11 +13,13 @@ export {
 } from "./audio.js";
 export { cepstra, dctTable, lifterWeights } from "./cepstrum.js";
 export { addDeltas } from "./deltas.js";
+export { computeFbank, computeFeatures, type FrontEndSpec, frontEndOptions } from "./fbank.js";
 export { delayLabels, type FrameGeometry, frameCount, frameLabels } from "./frames.js";
 export { applyFilterbank, hzToMel, type MelFilterbank, melFilterbank } from "./mel.js";
 export {
   computeMfcc,
   DEFAULT_FRONT_END,
+  FBANK_DEFAULTS,
   type Features,
   type FrontEndOptions,
   featureDim,

@@ -28,14 +28,13 @@
  * Pure: no `node:` imports.
  */
 
+import { LogFilterbankAnalysis } from "./analysis.js";
 import { cepstra, dctTable, lifterWeights } from "./cepstrum.js";
 import { addDeltas } from "./deltas.js";
-import { applyFilterbank, melFilterbank } from "./mel.js";
-import { preEmphasise } from "./preemphasis.js";
-import { MagnitudeSpectrum } from "./spectrum.js";
-import { applyWindow, hammingWindow } from "./window.js";
 
 export interface FrontEndOptions {
+  /** "mfcc" (default; this file) or "fbank": the log mel filterbank itself (fbank.ts). */
+  type: "mfcc" | "fbank";
   /** Hz; audio at another rate is refused. Default 16000. */
   sampleRate: number;
   /** Window length in samples. Default 400 (25 ms). */
@@ -46,8 +45,10 @@ export interface FrontEndOptions {
   fftSize: number;
   /** Pre-emphasis coefficient a in y[i] = x[i] − a·x[i−1]. Default 0.97; 0 turns it off. */
   preEmphasis: number;
-  /** Mel filterbank channels. Default 26. */
+  /** Mel filterbank channels. Default 26 (fbank: 40). */
   channels: number;
+  /** Feed the filterbank the power spectrum |X|² instead of the magnitude (HTK's USEPOWER). Default false (fbank: true). */
+  power: boolean;
   /** Filterbank band edges in Hz. Default 0 .. sampleRate/2. */
   lowHz: number;
   highHz: number;
@@ -72,12 +73,14 @@ export interface FrontEndOptions {
 }
 
 export const DEFAULT_FRONT_END: Readonly<FrontEndOptions> = Object.freeze({
+  type: "mfcc",
   sampleRate: 16000,
   windowLength: 400,
   hop: 160,
   fftSize: 0,
   preEmphasis: 0.97,
   channels: 26,
+  power: false,
   lowHz: 0,
   highHz: 8000,
   ceps: 12,
@@ -91,9 +94,23 @@ export const DEFAULT_FRONT_END: Readonly<FrontEndOptions> = Object.freeze({
   convention: "htk",
 });
 
+/**
+ * The log mel filterbank front end's defaults where they differ from the MFCC's: 40
+ * channels of log power ("log-filterbank energy features", Sak et al. 2014), no energy
+ * coefficient, no deltas.
+ */
+export const FBANK_DEFAULTS: Readonly<Partial<FrontEndOptions>> = Object.freeze({
+  type: "fbank",
+  channels: 40,
+  power: true,
+  energy: "none",
+  deltas: false,
+});
+
 /** Fills in defaults (fftSize, highHz from the sample rate) and checks every field; throws naming the bad one. */
 export function resolveFrontEnd(options: Partial<FrontEndOptions> = {}): FrontEndOptions {
-  const o: FrontEndOptions = { ...DEFAULT_FRONT_END, ...options };
+  const base = options.type === "fbank" ? { ...DEFAULT_FRONT_END, ...FBANK_DEFAULTS } : DEFAULT_FRONT_END;
+  const o: FrontEndOptions = { ...base, ...options };
   if (options.highHz === undefined) o.highHz = o.sampleRate / 2;
   if (o.fftSize === 0) {
     o.fftSize = 4;
@@ -108,7 +125,10 @@ export function resolveFrontEnd(options: Partial<FrontEndOptions> = {}): FrontEn
     bad(`fftSize must be a power of two ≥ windowLength ${o.windowLength}`, o.fftSize);
   if (!(o.lowHz >= 0 && o.lowHz < o.highHz && o.highHz <= o.sampleRate / 2))
     bad(`need 0 ≤ lowHz < highHz ≤ sampleRate/2 = ${o.sampleRate / 2}`, [o.lowHz, o.highHz]);
-  if (o.ceps >= o.channels) bad(`ceps must be < channels ${o.channels}`, o.ceps);
+  if (!["mfcc", "fbank"].includes(o.type)) bad('type must be "mfcc" or "fbank"', o.type);
+  if (o.type === "mfcc" && o.ceps >= o.channels) bad(`ceps must be < channels ${o.channels}`, o.ceps);
+  if (o.type === "fbank" && o.energy === "c0")
+    bad('energy "c0" is a cepstrum; for fbank use "energy" or "none"', o.energy);
   if (!(o.logFloor > 0) || !(o.energyFloor > 0))
     bad("logFloor and energyFloor must be > 0", [o.logFloor, o.energyFloor]);
   if (!["energy", "c0", "none"].includes(o.energy)) bad('energy must be "energy", "c0" or "none"', o.energy);
@@ -117,10 +137,14 @@ export function resolveFrontEnd(options: Partial<FrontEndOptions> = {}): FrontEn
   return o;
 }
 
-/** Values per frame: (ceps + 1 if energy/c0) × (1 + deltas + accelerations). Default 26. */
+/** Values per frame: (ceps, or channels for fbank, + 1 if energy/c0) × (1 + deltas + accelerations). Default 26. */
 export function featureDim(o: FrontEndOptions): number {
-  const statics = o.ceps + (o.energy === "none" ? 0 : 1);
-  return statics * (1 + (o.deltas ? 1 : 0) + (o.accelerations ? 1 : 0));
+  return staticDim(o) * (1 + (o.deltas ? 1 : 0) + (o.accelerations ? 1 : 0));
+}
+
+/** Values per frame before deltas. */
+export function staticDim(o: FrontEndOptions): number {
+  return (o.type === "fbank" ? o.channels : o.ceps) + (o.energy === "none" ? 0 : 1);
 }
 
 /** Frames the convention produces from n samples: HTK's whole frames, or SPTK `frame`'s ⌈n/hop⌉. */
@@ -141,52 +165,33 @@ export interface Features {
  * `decodeAudio` returns them). Row t = [c1..cJ, E or c0, Δ…, ΔΔ…].
  */
 export function computeMfcc(samples: Float32Array, options: Partial<FrontEndOptions> = {}): Features {
-  const o = resolveFrontEnd(options);
+  const o = resolveFrontEnd({ ...options, type: "mfcc" });
   const frames = frontEndFrames(samples.length, o);
   const dim = featureDim(o);
-  const statics = o.ceps + (o.energy === "none" ? 0 : 1);
   const data = new Float32Array(frames * dim);
 
-  const W = o.windowLength;
-  const window = hammingWindow(W);
-  const spectrum = new MagnitudeSpectrum(o.fftSize);
-  const fb = melFilterbank(o.channels, o.fftSize, o.sampleRate, o.lowHz, o.highHz);
+  const analysis = new LogFilterbankAnalysis(o);
   const table = dctTable(o.channels, o.ceps);
   const lift = lifterWeights(o.ceps, o.lifter);
-  const frame = new Float64Array(W);
-  const mag = new Float64Array(o.fftSize / 2 + 1);
   const bank = new Float64Array(o.channels);
   const cep = new Float64Array(o.ceps + 1);
 
   for (let t = 0; t < frames; t++) {
-    const start = t * o.hop;
-    for (let i = 0; i < W; i++) frame[i] = start + i < samples.length ? samples[start + i] : 0;
-    let energy: number;
-    if (o.convention === "htk") {
-      energy = sumOfSquares(frame);
-      preEmphasise(frame, W, o.preEmphasis);
-      applyWindow(frame, window);
-    } else {
-      applyWindow(frame, window);
-      energy = sumOfSquares(frame);
-      preEmphasise(frame, W, o.preEmphasis);
-    }
-    spectrum.compute(frame, W, mag);
-    applyFilterbank(fb, mag, bank);
-    for (let c = 0; c < o.channels; c++) bank[c] = Math.log(Math.max(bank[c], o.logFloor));
+    const energy = analysis.analyse(samples, t, bank);
     cepstra(bank, table, lift, o.channels, cep);
     const row = t * dim;
     for (let j = 1; j <= o.ceps; j++) data[row + j - 1] = cep[j];
     if (o.energy === "energy") data[row + o.ceps] = Math.log(Math.max(energy, o.energyFloor));
     else if (o.energy === "c0") data[row + o.ceps] = cep[0];
   }
-  if (o.deltas) addDeltas(data, frames, dim, 0, statics, statics, o.deltaWindow);
-  if (o.accelerations) addDeltas(data, frames, dim, statics, statics, 2 * statics, o.deltaWindow);
+  addDynamics(data, frames, o);
   return { data, frames, dim };
 }
 
-function sumOfSquares(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
-  return s;
+/** Appends the deltas (and accelerations) the options ask for to rows holding their static values. */
+export function addDynamics(data: Float32Array, frames: number, o: FrontEndOptions): void {
+  const dim = featureDim(o);
+  const statics = staticDim(o);
+  if (o.deltas) addDeltas(data, frames, dim, 0, statics, statics, o.deltaWindow);
+  if (o.accelerations) addDeltas(data, frames, dim, statics, statics, 2 * statics, o.deltaWindow);
 }

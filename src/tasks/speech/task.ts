@@ -9,6 +9,7 @@ import { ArraySequence } from "../../engine/array-sequence.js";
 import type { FrameMetrics } from "../../train/metrics.js";
 import type { ModelMeta } from "../../train/model-format.js";
 import { contextWindow } from "./context.js";
+import type { FrontEndSpec } from "./fbank.js";
 import { foldTo39, TIMIT_PHONES_61 } from "./phones.js";
 
 /** One utterance ready for training: `frames` rows of `dim` features and one label per frame. */
@@ -40,6 +41,8 @@ export interface SpeechMetaOptions {
   coreTest: boolean;
   validSpeakers: number | undefined;
   seed: number;
+  /** The front end the features came from (absent: MFCC). */
+  frontEnd?: FrontEndSpec;
 }
 
 /** 39-class frame error from 61-class confusion counts. */
@@ -70,5 +73,6 @@ export function speechModelMeta(splits: SpeechSplits, options: SpeechMetaOptions
     coreTest: options.coreTest,
     validSpeakers: options.validSpeakers,
     seed: options.seed,
+    ...(options.frontEnd !== undefined ? { frontEnd: options.frontEnd } : {}),
   };
 }

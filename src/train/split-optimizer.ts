@@ -1,0 +1,68 @@
+/**
+ * Two optimizers over one flat parameter array, for schedule outputUpdate "step" (the
+ * rnnlm toolkit's rule, docs/rnnlm.md): the output layer's parameters (the array's tail,
+ * model.outputParams) change after every step, the rest at each update of the schedule.
+ * Each part has its own optimizer state and step count (Adam's bias correction counts
+ * each part's own steps). A checkpoint holds the body's arrays under their names, the
+ * output layer's under `output.<name>`, and the output layer's step count as
+ * `output.steps` = [⌊n / 2²⁰⌋, n mod 2²⁰], two values a float32 tensor holds exactly.
+ */
+import type { FloatArray } from "../core/types.js";
+import { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.js";
+
+const SPLIT = 2 ** 20;
+
+export class SplitOptimizer implements Optimizer {
+  readonly type: string;
+  private readonly body: Optimizer;
+  private readonly output: Optimizer;
+
+  constructor(
+    config: OptimizerConfig,
+    readonly outputParams: { offset: number; length: number },
+    private readonly alloc: (n: number) => FloatArray,
+  ) {
+    this.type = config.type;
+    this.body = createOptimizer(config, outputParams.offset, alloc);
+    this.output = createOptimizer(config, outputParams.length, alloc);
+  }
+
+  /** The schedule's update: every parameter but the output layer's. */
+  step(params: FloatArray, grads: FloatArray, lr: number): void {
+    const end = this.outputParams.offset;
+    this.body.step(params.subarray(0, end), grads.subarray(0, end), lr);
+  }
+
+  /** After a step: the output layer's parameters only. */
+  stepOutput(params: FloatArray, grads: FloatArray, lr: number): void {
+    const { offset, length } = this.outputParams;
+    this.output.step(params.subarray(offset, offset + length), grads.subarray(offset, offset + length), lr);
+  }
+
+  state() {
+    const body = this.body.state();
+    const output = this.output.state();
+    const arrays: Record<string, FloatArray> = { ...body.arrays };
+    for (const [name, array] of Object.entries(output.arrays)) arrays[`output.${name}`] = array;
+    const steps = this.alloc(2);
+    steps[0] = Math.floor(output.steps / SPLIT);
+    steps[1] = output.steps % SPLIT;
+    arrays["output.steps"] = steps;
+    return { arrays, steps: body.steps };
+  }
+
+  loadState(arrays: Record<string, ArrayLike<number>>, steps: number): void {
+    const body: Record<string, ArrayLike<number>> = {};
+    const output: Record<string, ArrayLike<number>> = {};
+    for (const [name, array] of Object.entries(arrays)) {
+      if (name === "output.steps") continue;
+      if (name.startsWith("output.")) output[name.slice("output.".length)] = array;
+      else body[name] = array;
+    }
+    const count = arrays["output.steps"];
+    if (count?.length !== 2)
+      throw new Error(`${this.type} state: missing output.steps (the output layer's step count)`);
+    this.body.loadState(body, steps);
+    this.output.loadState(output, (count[0] as number) * SPLIT + (count[1] as number));
+  }
+}
