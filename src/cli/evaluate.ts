@@ -11,6 +11,7 @@ import { evaluate } from "../train/evaluate.js";
 import type { FrameMetrics } from "../train/metrics.js";
 import { predictFrames } from "../train/predict.js";
 import { renderConfusionSvg, renderConfusionText } from "../train/render-confusion.js";
+import { backendForConfig } from "../train/setup.js";
 import { parseOptions } from "./args.js";
 
 export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE|CORPUS [--split test|validation] [--streams B] [--json] [--confusion FILE.svg]
@@ -22,7 +23,12 @@ sequences (JSON Lines or the binary form, docs/data.md).
 For a speech model, --data may be a TIMIT-layout corpus: --split picks TEST (default;
 the core test set unless the model was trained with coreTest false) or the validation
 speakers, and the report adds frame error on the 39 folded phones.
-predict: one JSON line per sequence: {"id", "labels": [...], "probs": [[...], ...]}.`;
+predict: one JSON line per sequence: {"id", "labels": [...], "probs": [[...], ...]};
+its sequences need no labels ("y" may be left out).
+
+  --streams B    streams to run the data on (default: the validStreams the model was
+                 trained with, so eval reproduces the training log's figure; else 8)
+  --backend NAME auto (default, as training), native, wasm or plain`;
 
 function options(argv: string[]) {
   const { values } = parseOptions(
@@ -31,7 +37,8 @@ function options(argv: string[]) {
       options: {
         model: { type: "string" },
         data: { type: "string" },
-        streams: { type: "string", default: "8" },
+        streams: { type: "string" },
+        backend: { type: "string", default: "auto" },
         out: { type: "string" },
         split: { type: "string", default: "test" },
         confusion: { type: "string" },
@@ -47,9 +54,12 @@ function options(argv: string[]) {
   }
   if (!values.model) throw new UsageError(`--model DIR is required\n\n${EVAL_USAGE}`);
   if (!values.data) throw new UsageError(`--data FILE is required\n\n${EVAL_USAGE}`);
-  const streams = Number(values.streams);
-  if (!Number.isInteger(streams) || streams < 1)
+  const streams = values.streams === undefined ? undefined : Number(values.streams);
+  if (streams !== undefined && (!Number.isInteger(streams) || streams < 1))
     throw new UsageError(`--streams: expected an integer ≥ 1, got ${values.streams}`);
+  const backends = ["auto", "native", "wasm", "plain"];
+  if (!backends.includes(values.backend as string))
+    throw new UsageError(`--backend: expected ${backends.join(", ")}, got ${values.backend}`);
   if (values.split !== "test" && values.split !== "validation")
     throw new UsageError(`--split: expected test or validation, got ${values.split}`);
   return {
@@ -60,19 +70,24 @@ function options(argv: string[]) {
     json: values.json,
     split: values.split,
     confusion: values.confusion,
+    backend: values.backend as "auto" | "native" | "wasm" | "plain",
   };
 }
 
 async function load(argv: string[], labelsOptional = false) {
   const o = options(argv);
-  const loaded = loadModelDir(o.model);
+  // The backend training chooses by default, so the figures are the ones it printed.
+  const { backend } = await backendForConfig({ dtype: "float32", backend: o.backend });
+  const loaded = loadModelDir(o.model, backend);
+  // By default the streams the run validated on, so eval reproduces the training log's figure.
+  const streams = o.streams ?? (loaded.meta.validStreams as number | undefined) ?? 8;
   const data = await loadDataForModel(loaded, o.data, {
-    streams: o.streams,
+    streams,
     split: o.split as "test" | "validation",
     where: o.model,
     labelsOptional,
   });
-  return { o, ...loaded, ...data, schedule: modelSchedule(loaded.meta) };
+  return { o: { ...o, streams }, ...loaded, ...data, schedule: modelSchedule(loaded.meta) };
 }
 
 export async function evalCommand(argv: string[]): Promise<FrameMetrics> {

@@ -12,9 +12,7 @@
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TbpttError, UsageError } from "../core/errors.js";
-import { Rng } from "../core/random.js";
-import { selectBackend } from "../core/select.js";
-import { makeSchedule, type Schedule } from "../engine/schedule.js";
+import { makeSchedule } from "../engine/schedule.js";
 import {
   readSafetensorsFileSync,
   writeFileAtomicSync,
@@ -23,11 +21,15 @@ import {
 import { saveModelDir } from "../io/model-files.js";
 import { openRunFolder, type RunFolder } from "../io/run-folder.js";
 import { loadTaskData } from "../io/task-files.js";
-import { initializeModel } from "../nn/initialize.js";
-import { SequenceModel } from "../nn/model.js";
-import { loadParameterTensors } from "../nn/weights.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js";
 import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
+import {
+  backendForConfig,
+  createModelForConfig,
+  modelConfigFor,
+  savedModelMeta,
+  trainerOptionsFromConfig,
+} from "../train/setup.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import { createProgress, type Progress } from "./progress.js";
 
@@ -129,7 +131,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   const args = parseTrainArgs(argv);
   const config = readConfig(args.configPath, args.overrides);
   const progress = createProgress({ quiet: args.quiet });
-  const schedule = makeSchedule(config.schedule); // a bad schedule fails before any data is read
+  makeSchedule(config.schedule); // a bad schedule fails before any data is read
   const out = config.out;
   const command = ["tbptt", "train", ...argv].map(shellWord).join(" ");
   const again = ["tbptt", "train", ...argv.filter((a) => a !== "--resume" && a !== "--overwrite")]
@@ -144,7 +146,7 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
     onNote: (line) => progress.message(line),
   });
   try {
-    return await trainInFolder(args, config, schedule, folder, progress, `${again} --resume`);
+    return await trainInFolder(args, config, folder, progress, `${again} --resume`);
   } finally {
     folder.close();
   }
@@ -153,75 +155,36 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
 async function trainInFolder(
   args: TrainArgs,
   config: TrainConfig,
-  schedule: Schedule,
   folder: RunFolder,
   progress: Progress,
   resumeCommand: string,
 ): Promise<TrainOutcome> {
   const data = await loadTaskData(config);
   for (const line of data.warnings ?? []) progress.message(line);
-  for (const [key, value] of [
-    ["inputSize", data.inputSize],
-    ["outputSize", data.outputSize],
-  ] as const) {
-    const given = config.model[key];
-    if (given !== undefined && given !== value) {
-      throw new TbpttError(`${args.configPath}: model.${key} is ${given}, but the data needs ${value}`);
-    }
-  }
-  const { backend, fallbackReasons } =
-    config.dtype === "float64" || config.backend === "plain"
-      ? {
-          backend: (await import("../core/plain.js")).createPlainBackend(config.dtype),
-          fallbackReasons: [] as string[],
-        }
-      : await selectBackend({
-          dtype: config.dtype,
-          prefer: config.backend === "auto" ? undefined : config.backend,
-        });
+  const architecture = modelConfigFor(config, data, args.configPath);
+  const { backend, fallbackReasons } = await backendForConfig(config);
   if (fallbackReasons.length > 0 && config.backend !== "plain") {
     progress.message(`backend: ${backend.name} (${fallbackReasons.join("; ")})`);
   }
-  const modelConfig = {
-    cell: config.model.cell,
-    inputSize: data.inputSize,
-    hiddenSize: config.model.hiddenSize,
-    layers: config.model.layers,
-    bidirectional: config.model.bidirectional,
-    peepholes: config.model.peepholes,
-    projSize: config.model.projSize,
-    gradient: config.model.gradient,
-    outputSize: data.outputSize,
-    nonlinearity: config.model.nonlinearity,
-  };
-  const model = new SequenceModel(modelConfig, backend);
-  initializeModel(model, new Rng(config.seed), config.model.init);
-  if (config.init) loadParameterTensors(model, readSafetensorsFileSync(config.init).tensors, config.init);
+  const model = createModelForConfig(
+    config,
+    architecture,
+    backend,
+    config.init ? { tensors: readSafetensorsFileSync(config.init).tensors, source: config.init } : undefined,
+  );
 
   // What using the model later needs: the task's metadata and how its streams were laid out.
-  const meta = { ...data.meta, schedule: { reset: schedule.reset, layout: schedule.layout } };
+  const meta = savedModelMeta(data.meta, config);
   const out = folder.paths.dir;
   const { config: configFile, checkpoint: checkpointFile, log: logFile } = folder.paths;
   const resolved = JSON.stringify(config, (_, v) => (v === Number.POSITIVE_INFINITY ? "Infinity" : v), 2);
-  const trainer = new Trainer(model, data.train, data.valid, {
-    schedule,
-    streams: config.streams,
-    validStreams: config.validStreams,
-    optimizer: config.optimizer,
-    lrSchedule: config.lrSchedule,
-    clip: config.clip,
-    noise: config.noise,
-    epochs: config.epochs,
-    shuffle: config.shuffle,
-    seed: config.seed,
-    earlyStopping: config.earlyStopping,
-    // A language model is judged by its loss (bits per character), a labeller by its frame error.
-    bestMetric: config.task === "text" ? "loss" : "frameError",
-    maxUpdates: config.maxUpdates,
-    maxSeconds: config.maxSeconds,
-    checkpointEvery: config.checkpointEvery,
-    maxBadUpdates: config.maxBadUpdates,
-  });
+  // A language model is judged by its loss (bits per character), a labeller by its frame error.
+  const trainer = new Trainer(
+    model,
+    data.train,
+    data.valid,
+    trainerOptionsFromConfig(config, config.task === "text" ? "loss" : "frameError"),
+  );
   if (args.resume) {
     const saved = readFileSync(configFile, "utf8");
     if (saved.trim() !== resolved.trim()) {

@@ -90,3 +90,50 @@ test("predict on unlabelled sequences equals predict on the labelled ones; eval'
   assert.match(noLabels.stderr, /unlabelled\.jsonl:1: "y" must be an array of labels/);
   assert.ok(readFileSync(join(model, "model.json"), "utf8").includes('"version": 1'));
 });
+
+test("eval of a text model reproduces the validation loss the training log printed (its validStreams by default)", async () => {
+  const { syntheticText } = await import("../../src/tasks/text/synthetic.js");
+  const dir = mkdtempSync(join(tmpdir(), "tbptt-eval-text-"));
+  const text = syntheticText("synthetic:words?seed=1&chars=8000").text;
+  writeFileSync(join(dir, "train.txt"), text.slice(0, 6500));
+  writeFileSync(join(dir, "valid.txt"), text.slice(6500));
+  const config = join(dir, "config.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      task: "text",
+      model: { cell: "lstm", hiddenSize: 8 },
+      schedule: { k1: 10, k2: 10, reset: "never", layout: "packed" },
+      optimizer: { type: "adam", lr: 0.01 },
+      data: { train: join(dir, "train.txt"), valid: join(dir, "valid.txt") },
+      epochs: 1,
+      streams: 4,
+      validStreams: 3,
+      out: join(dir, "run"),
+    }),
+  );
+  const trained = runCli(["train", config, "--quiet"]);
+  assert.equal(trained.status, 0, trained.stderr);
+  const epoch = readFileSync(join(dir, "run", "log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { event: string; valid?: { lossPerFrame: number } })
+    .find((e) => e.event === "epoch");
+  const logged = epoch?.valid?.lossPerFrame as number;
+  const model = join(dir, "run", "model");
+  const byDefault = runCli(["eval", "--model", model, "--data", join(dir, "valid.txt"), "--json"]);
+  assert.equal(byDefault.status, 0, byDefault.stderr);
+  assert.equal((JSON.parse(byDefault.stdout) as { lossPerFrame: number }).lossPerFrame, logged);
+  // other streams cut the text elsewhere: a (slightly) different figure, so the default matters
+  const eight = runCli([
+    "eval",
+    "--model",
+    model,
+    "--data",
+    join(dir, "valid.txt"),
+    "--json",
+    "--streams",
+    "8",
+  ]);
+  assert.notEqual((JSON.parse(eight.stdout) as { lossPerFrame: number }).lossPerFrame, logged);
+});
