@@ -7,9 +7,10 @@ import { UsageError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../io/atomic-write.js";
 import { loadDataForModel, modelSchedule } from "../io/model-data.js";
 import { loadModelDir } from "../io/model-files.js";
-import { evaluate } from "../train/evaluate.js";
-import type { FrameMetrics } from "../train/metrics.js";
-import { predictFrames } from "../train/predict.js";
+import { persistenceBaseline } from "../train/baselines.js";
+import { evaluateModel, type Metrics, metricPhrases } from "../train/evaluate.js";
+import { predict } from "../train/predict.js";
+import { RegressionMetrics } from "../train/regression-metrics.js";
 import { renderConfusionSvg, renderConfusionText } from "../train/render-confusion.js";
 import { backendForConfig } from "../train/setup.js";
 import { parseOptions } from "./args.js";
@@ -28,7 +29,15 @@ its sequences need no labels ("y" may be left out).
 
   --streams B    streams to run the data on (default: the validStreams the model was
                  trained with, so eval reproduces the training log's figure; else 8)
-  --backend NAME auto (default, as training), native, wasm or plain`;
+  --backend NAME auto (default, as training), native, wasm or plain
+  --persistence  real-valued outputs: add the persistence baseline (see below)
+
+A model with real-valued outputs (model.output.kind "mse", docs/data.md) is evaluated by
+RMSE and MAE in the data's units, overall and per dimension; --persistence adds the
+baseline that predicts the next value equals the current one (targets y_t = x_{t+1}).
+predict then writes {"id", "predictions": [[...], ...]} (per frame, in the data's units),
+or {"id", "prediction": [...]}; a classifier with one label per sequence writes
+{"id", "label", "probs": [...]}.`;
 
 function options(argv: string[]) {
   const { values } = parseOptions(
@@ -43,6 +52,7 @@ function options(argv: string[]) {
         split: { type: "string", default: "test" },
         confusion: { type: "string" },
         json: { type: "boolean", default: false },
+        persistence: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     },
@@ -70,6 +80,7 @@ function options(argv: string[]) {
     json: values.json,
     split: values.split,
     confusion: values.confusion,
+    persistence: values.persistence,
     backend: values.backend as "auto" | "native" | "wasm" | "plain",
   };
 }
@@ -90,9 +101,17 @@ async function load(argv: string[], labelsOptional = false) {
   return { o: { ...o, streams }, ...loaded, ...data, schedule: modelSchedule(loaded.meta) };
 }
 
-export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
-  const { o, model, meta, sequences, source, schedule, report } = await load(argv);
-  const metrics = evaluate(model, sequences, schedule, Math.max(1, Math.min(o.streams, sequences.length)));
+export async function evalCommand(argv: string[]): Promise<Metrics> {
+  const loaded = await load(argv);
+  const { o, model, meta, sequences, source, schedule, report } = loaded;
+  const evaluated = evaluateModel(
+    model,
+    sequences,
+    schedule,
+    Math.max(1, Math.min(o.streams, sequences.length)),
+  );
+  if (evaluated instanceof RegressionMetrics) return reportRegression(loaded, evaluated, o.persistence);
+  const metrics = evaluated;
   const names = meta.classes ?? Array.from({ length: model.config.outputSize }, (_, i) => String(i));
   const perClass = metrics.perClassAccuracy();
   const extra: Record<string, number> = report ? report(metrics) : {};
@@ -112,11 +131,15 @@ export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
     );
     return metrics;
   }
-  console.log(`${source}: ${metrics.frames} labelled frames in ${sequences.length} sequences`);
+  console.log(
+    model.head.config.per === "sequence"
+      ? `${source}: ${metrics.frames} labelled sequences of ${sequences.length}`
+      : `${source}: ${metrics.frames} labelled frames in ${sequences.length} sequences`,
+  );
   console.log(
     [
       `loss per frame ${metrics.lossPerFrame.toFixed(4)}`,
-      `frame error ${(100 * metrics.frameError).toFixed(2)}%`,
+      ...metricPhrases(metrics.summary(), model.head.config.per),
       ...Object.entries(extra).map(([k, v]) =>
         /error/i.test(k) ? `${k} ${(100 * v).toFixed(2)}%` : `${k} ${v.toFixed(4)}`,
       ),
@@ -134,9 +157,44 @@ export async function evalCommand(argv: string[]): Promise<FrameMetrics> {
   return metrics;
 }
 
+/** eval of a model with real-valued outputs: RMSE and MAE in the data's units, overall and per dimension. */
+function reportRegression(
+  loaded: Awaited<ReturnType<typeof load>>,
+  metrics: RegressionMetrics,
+  persistence: boolean,
+): RegressionMetrics {
+  const { o, model, meta, sequences, source } = loaded;
+  const baseline = persistence
+    ? persistenceBaseline(sequences, model.config.inputSize, meta.normalisation).summary()
+    : null;
+  const perDimension = metrics.perDimension();
+  if (o.json) {
+    console.log(
+      JSON.stringify({ ...metrics.summary(), perDimension, ...(baseline ? { persistence: baseline } : {}) }),
+    );
+    return metrics;
+  }
+  const per = model.head.config.per === "sequence" ? "sequence targets" : "frames with a target";
+  console.log(
+    `${source}: ${metrics.frames} ${per} in ${sequences.length} sequences, ${metrics.size} values each`,
+  );
+  console.log(
+    [`loss per frame ${metrics.lossPerFrame.toFixed(4)}`, ...metricPhrases(metrics.summary())].join(", "),
+  );
+  if (metrics.size > 1)
+    console.log(
+      `per dimension: ${perDimension.rmse.map((r, d) => `${d}: RMSE ${r.toPrecision(4)}, MAE ${(perDimension.mae[d] as number).toPrecision(4)}`).join("; ")}`,
+    );
+  if (baseline)
+    console.log(
+      `persistence baseline (next value = current value): ${metricPhrases(baseline).join(", ")}; the model's RMSE is ${(metrics.rmse / (baseline.rmse as number)).toFixed(3)} of it`,
+    );
+  return metrics;
+}
+
 export async function predictCommand(argv: string[]): Promise<void> {
   const { o, model, meta, sequences, ids, schedule } = await load(argv, true);
-  const predictions = predictFrames(model, meta.classes, sequences, schedule, o.streams);
+  const predictions = predict(model, meta.classes, sequences, schedule, o.streams);
   const lines = ids.map((id, i) => JSON.stringify({ id, ...predictions[i] }));
   const text = `${lines.join("\n")}\n`;
   if (o.out) writeFileAtomicSync(o.out, new TextEncoder().encode(text));

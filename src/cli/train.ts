@@ -23,6 +23,8 @@ import { openRunFolder, type RunFolder } from "../io/run-folder.js";
 import { loadTaskData } from "../io/task-files.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js";
 import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
+import { metricPhrases } from "../train/evaluate.js";
+import { FrameMetrics } from "../train/metrics.js";
 import {
   backendForConfig,
   createModelForConfig,
@@ -172,6 +174,7 @@ async function trainInFolder(
     backend,
     config.init ? { tensors: readSafetensorsFileSync(config.init).tensors, source: config.init } : undefined,
   );
+  const per = model.head.config.per;
 
   // What using the model later needs: the task's metadata and how its streams were laid out.
   const meta = savedModelMeta(data.meta, config);
@@ -252,12 +255,13 @@ async function trainInFolder(
     },
     onEpoch(summary) {
       epochShown = -1;
-      const extra = summary.validMetrics && data.report ? data.report(summary.validMetrics) : {};
+      const extra =
+        summary.validMetrics instanceof FrameMetrics && data.report ? data.report(summary.validMetrics) : {};
       const parts = [
         `epoch ${summary.epoch + 1}/${config.epochs}`,
         `train loss ${summary.trainLossPerFrame.toFixed(4)}`,
         summary.valid ? `valid loss ${summary.valid.lossPerFrame.toFixed(4)}` : null,
-        summary.valid ? `valid frame error ${(100 * summary.valid.frameError).toFixed(2)}%` : null,
+        ...(summary.valid ? metricPhrases(summary.valid, per).map((p) => `valid ${p}`) : []),
         ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
         `${summary.seconds.toFixed(1)} s`,
         summary.best ? "(best)" : null,
@@ -288,9 +292,10 @@ async function trainInFolder(
   }
   const last = result.epochs[result.epochs.length - 1];
   if (last?.valid) {
-    const extra = last.validMetrics && data.report ? data.report(last.validMetrics) : {};
+    const extra =
+      last.validMetrics instanceof FrameMetrics && data.report ? data.report(last.validMetrics) : {};
     const metrics = [
-      `frame error ${(100 * last.valid.frameError).toFixed(2)}%`,
+      ...metricPhrases(last.valid, per),
       ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
     ];
     progress.message(

@@ -1,7 +1,9 @@
 /**
  * The compact binary form of a labelled set: one safetensors file (docs/data.md) with
  *   features F32 [frames, I], labels I32 [frames] (−1: no loss), lengths I32 [sequences],
- * and metadata "tbptt.dataset" = JSON {"classes": [...] | null, "ids": [...]}.
+ * and metadata "tbptt.dataset" = JSON {"classes": [...] | null, "ids": [...]}; a set with
+ * real-valued targets adds targets F32 [frames, D] (labels 0 where a frame has one), and
+ * a set with one label per sequence adds "per": "sequence" to the metadata.
  * A million 26-dimensional frames is ~110 MB and decodes in well under a second.
  */
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
@@ -12,10 +14,13 @@ export function encodeLabelledSet(set: LabelledSet): Uint8Array {
   const features = new Float32Array(frames * set.inputSize);
   const labels = new Int32Array(frames);
   const lengths = new Int32Array(set.sequences.length);
+  const D = set.targetSize ?? 0;
+  const targets = new Float32Array(frames * D);
   let at = 0;
   set.sequences.forEach((s, i) => {
     features.set(s.features, at * set.inputSize);
     labels.set(s.labels, at);
+    if (D > 0) targets.set(s.targets as Float32Array, at * D);
     lengths[i] = s.labels.length;
     at += s.labels.length;
   });
@@ -24,8 +29,15 @@ export function encodeLabelledSet(set: LabelledSet): Uint8Array {
       { name: "features", dtype: "F32", shape: [frames, set.inputSize], data: features },
       { name: "labels", dtype: "I32", shape: [frames], data: labels },
       { name: "lengths", dtype: "I32", shape: [set.sequences.length], data: lengths },
+      ...(D > 0 ? [{ name: "targets", dtype: "F32" as const, shape: [frames, D], data: targets }] : []),
     ],
-    { "tbptt.dataset": JSON.stringify({ classes: set.classes, ids: set.sequences.map((s) => s.id) }) },
+    {
+      "tbptt.dataset": JSON.stringify({
+        classes: set.classes,
+        ids: set.sequences.map((s) => s.id),
+        ...(set.per === "sequence" ? { per: "sequence" } : {}),
+      }),
+    },
   );
 }
 
@@ -50,7 +62,16 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
     throw new Error(`${source}: sequence lengths add up to ${total}, but there are ${frames} frames`);
   const meta = metadata["tbptt.dataset"] ? JSON.parse(metadata["tbptt.dataset"]) : {};
   const ids: string[] = meta.ids ?? [];
+  const per: "frame" | "sequence" = meta.per === "sequence" ? "sequence" : "frame";
   const data = features.data as Float32Array;
+  const targetTensor = tensors.has("targets") ? get("targets", "F32") : null;
+  const D = targetTensor ? (targetTensor.shape[1] ?? 0) : 0;
+  if (targetTensor && (targetTensor.shape.length !== 2 || targetTensor.shape[0] !== frames || D < 1))
+    throw new Error(
+      `${source}: targets must be [${frames}, D ≥ 1] (one row per frame), got [${targetTensor.shape}]`,
+    );
+  const targets = targetTensor ? (targetTensor.data as Float32Array) : null;
+  if (targets) checkFinite(targets, D, source, "target");
   let at = 0;
   const sequences = Array.from(lengths, (T, i) => {
     if (T < 1) throw new Error(`${source}: sequence ${i} is empty`);
@@ -58,16 +79,32 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
       id: ids[i] ?? `${source}#${i}`,
       features: data.subarray(at * inputSize, (at + T) * inputSize),
       labels: labels.subarray(at, at + T),
+      ...(targets ? { targets: targets.subarray(at * D, (at + T) * D) } : {}),
     };
+    if (per === "sequence" && s.labels.subarray(0, T - 1).some((y) => y >= 0))
+      throw new Error(
+        `${source}: sequence ${i} has labels before its last frame, but the set has one per sequence`,
+      );
     at += T;
     return s;
   });
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i] as number)) {
+  checkFinite(data, inputSize, source, "feature");
+  return {
+    source,
+    inputSize,
+    sequences,
+    classes: meta.classes ?? null,
+    ...(per === "sequence" ? { per } : {}),
+    ...(D > 0 ? { targetSize: D } : {}),
+  };
+}
+
+function checkFinite(values: Float32Array, width: number, source: string, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i] as number)) {
       throw new Error(
-        `${source}: feature ${i % inputSize} of frame ${Math.floor(i / inputSize)} is ${data[i]}, expected a finite number`,
+        `${source}: ${what} ${i % width} of frame ${Math.floor(i / width)} is ${values[i]}, expected a finite number`,
       );
     }
   }
-  return { source, inputSize, sequences, classes: meta.classes ?? null };
 }

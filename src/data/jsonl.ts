@@ -2,13 +2,15 @@
  * The generic labelled-sequence format, JSON Lines: one sequence per line,
  *   {"x": [[f1, …, fd], …], "y": [label, …], "mask": [1, 0, …], "id": "name"}
  * labels all class indices (integers ≥ 0) or all strings (a vocabulary is built from the
- * training set, sorted, and saved with the model); "mask" (optional, 0/1 or booleans)
- * turns a step's loss off; "id" is optional. Blank lines are skipped.
+ * training set, sorted, and saved with the model); "y" may instead hold one label for the
+ * sequence, or real values per frame or per sequence (targets.ts); "mask" (optional, 0/1
+ * or booleans) turns a step's loss off; "id" is optional. Blank lines are skipped.
  * Every error names the source, the line and what was expected.
  * `labelledSetFromRows` takes the same rows as objects in memory (the library's way in),
  * where frames may also be typed arrays; its errors name the row as source[i].
  */
 import type { LabelledSequence, LabelledSet } from "./labelled.js";
+import { convertTargets, type TargetForm } from "./targets.js";
 
 const KEYS = new Set(["x", "y", "mask", "id"]);
 
@@ -17,7 +19,8 @@ interface RawRow {
   at: string;
   id: string;
   x: number[][];
-  y: (number | string)[] | null;
+  /** The raw "y" (targets.ts reads it); null: unlabelled. */
+  y: unknown;
   mask: boolean[] | null;
 }
 
@@ -59,10 +62,9 @@ function checkRow(at: string, value: unknown, expectedDim: number | null, labels
   if (!Array.isArray(x)) fail(at, '"x" must be an array of frames (arrays of numbers)');
   if (y === undefined && labelsOptional) {
     // unlabelled: every step is "no label" (what predict needs)
-  } else if (!Array.isArray(y)) fail(at, '"y" must be an array of labels');
+  } else if (y === undefined || y === null)
+    fail(at, '"y" must be an array of labels, one label for the sequence, or real-valued targets');
   if (x.length === 0) fail(at, "empty sequence: x has no frames");
-  if (Array.isArray(y) && y.length !== x.length)
-    fail(at, `label count ${y.length} does not match frame count ${x.length}`);
   const dim = expectedDim ?? (isFrame(x[0]) ? x[0].length : -1);
   x.forEach((frame, t) => {
     if (!isFrame(frame)) fail(at, `x[${t}] must be an array of numbers`);
@@ -90,7 +92,7 @@ function checkRow(at: string, value: unknown, expectedDim: number | null, labels
     at,
     id: (id as string | undefined) ?? at,
     x: x as number[][],
-    y: Array.isArray(y) ? (y as (number | string)[]) : null,
+    y: y ?? null,
     mask: maskOut,
   };
 }
@@ -104,6 +106,10 @@ export interface ParseOptions {
   classCount?: number;
   /** Accept rows without "y" (unlabelled: every step "no label"), as `predict` does. Default false. */
   labelsOptional?: boolean;
+  /** How to read "y" (a trained model's output kind and placement); default: from the first labelled row (targets.ts). */
+  form?: TargetForm;
+  /** Real values per target the data must have (the model's outputSize, for an mse output). */
+  targetSize?: number;
 }
 
 /** Parses JSON Lines text (one sequence per line; see the file comment); `source` names it in errors. */
@@ -142,46 +148,31 @@ export function labelledSetFromRows(
 }
 
 function toLabelledSet(rows: RawRow[], source: string, dim: number, options: ParseOptions): LabelledSet {
-  const firstLabelled = rows.find((r) => r.y !== null && r.y.length > 0);
-  const stringLabels = typeof firstLabelled?.y?.[0] === "string";
-  let classes: string[] | null = options.classes ?? null;
-  if (stringLabels && !classes) {
-    const names = new Set<string>();
-    for (const r of rows) for (const y of r.y ?? []) if (typeof y === "string") names.add(y);
-    classes = [...names].sort();
-  }
-  const index = new Map((classes ?? []).map((c, i) => [c, i]));
-  const sequences: LabelledSequence[] = rows.map((r) => {
+  const converted = convertTargets(
+    rows.map((r) => ({ at: r.at, frames: r.x.length, y: r.y, mask: r.mask })),
+    {
+      form: options.form,
+      classes: options.classes,
+      classCount: options.classCount,
+      targetSize: options.targetSize,
+    },
+  );
+  const sequences: LabelledSequence[] = rows.map((r, i) => {
     const T = r.x.length;
     const features = new Float32Array(T * dim);
     r.x.forEach((frame, t) => {
       features.set(frame, t * dim);
     });
-    const labels = new Int32Array(T).fill(-1);
-    r.y?.forEach((y, t) => {
-      let label: number;
-      if (stringLabels) {
-        if (typeof y !== "string")
-          fail(r.at, `y[${t}] is ${JSON.stringify(y)}: labels must be all strings or all class indices`);
-        const found = index.get(y);
-        if (found === undefined)
-          fail(
-            r.at,
-            `y[${t}] = "${y}" is not in the vocabulary (${classes?.length} classes from the training set)`,
-          );
-        label = found;
-      } else {
-        if (typeof y !== "number" || !Number.isInteger(y) || y < 0) {
-          fail(r.at, `y[${t}] is ${JSON.stringify(y)}: expected a class index (integer ≥ 0) or a string`);
-        }
-        const limit = options.classCount ?? (classes ? classes.length : undefined);
-        if (limit !== undefined && y >= limit)
-          fail(r.at, `y[${t}] = ${y} is outside the ${limit} classes (0…${limit - 1})`);
-        label = y;
-      }
-      labels[t] = r.mask && !r.mask[t] ? -1 : label;
-    });
-    return { id: r.id, features, labels };
+    const labels = converted.labels[i] as Int32Array;
+    const targets = converted.targets?.[i];
+    return targets ? { id: r.id, features, labels, targets } : { id: r.id, features, labels };
   });
-  return { source, inputSize: dim, sequences, classes };
+  return {
+    source,
+    inputSize: dim,
+    sequences,
+    classes: converted.classes,
+    ...(converted.form.per === "sequence" ? { per: "sequence" as const } : {}),
+    ...(converted.targetSize > 0 ? { targetSize: converted.targetSize } : {}),
+  };
 }

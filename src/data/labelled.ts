@@ -3,6 +3,9 @@
  * Features are float32, T × I row-major; labels are class indices, −1 where a step has
  * no loss (masked, or "no label"). A vocabulary maps class indices to names when the
  * data names its classes (strings in JSON Lines); it is saved with the model.
+ * A set with real-valued targets (for an "mse" output) has `targetSize` D and, per
+ * sequence, T × D float32 targets, its labels 0 where a step has a target, −1 where not.
+ * A set with one label per sequence (`per: "sequence"`) has it at the last step.
  */
 import { ArraySequence } from "../engine/array-sequence.js";
 
@@ -10,6 +13,8 @@ export interface LabelledSequence {
   id: string;
   features: Float32Array;
   labels: Int32Array;
+  /** T × D real-valued targets (read where labels ≥ 0); absent for class labels. */
+  targets?: Float32Array;
 }
 
 export interface LabelledSet {
@@ -19,10 +24,17 @@ export interface LabelledSet {
   sequences: LabelledSequence[];
   /** Class names, index = class id; null when the data gave class indices. */
   classes: string[] | null;
+  /** Where labels sit: every frame (default) or one per sequence, at its last frame. */
+  per?: "frame" | "sequence";
+  /** D, when the targets are real values (sequences carry `targets`); absent or 0 for class labels. */
+  targetSize?: number;
 }
 
 export function toEngineSequences(set: LabelledSet): ArraySequence[] {
-  return set.sequences.map((s) => new ArraySequence(s.features, s.labels, set.inputSize));
+  return set.sequences.map(
+    (s) =>
+      new ArraySequence(s.features, s.labels, set.inputSize, set.targetSize ? (s.targets ?? null) : null),
+  );
 }
 
 /** The number of classes a set needs: its vocabulary, or the largest label + 1. */
@@ -45,21 +57,44 @@ export interface Normalisation {
 
 export function computeNormalisation(set: LabelledSet): Normalisation {
   const I = set.inputSize;
-  const sum = new Float64Array(I);
-  const sumSq = new Float64Array(I);
+  return meanAndStd(I, (add) => {
+    for (const s of set.sequences) for (let t = 0; t < s.labels.length; t++) add(s.features, t * I);
+  });
+}
+
+/**
+ * Mean and standard deviation per dimension of the real-valued targets, over the steps
+ * that have one (labels ≥ 0): what an "mse" output learns to predict on unit scale
+ * (src/nn/mse.ts). Null for a set of class labels.
+ */
+export function computeTargetNormalisation(set: LabelledSet): Normalisation | null {
+  const D = set.targetSize ?? 0;
+  if (D === 0) return null;
+  return meanAndStd(D, (add) => {
+    for (const s of set.sequences)
+      for (let t = 0; t < s.labels.length; t++)
+        if ((s.labels[t] as number) >= 0) add(s.targets as Float32Array, t * D);
+  });
+}
+
+/** Per-dimension mean and standard deviation (float64 sums) of the vectors `visit` adds. */
+function meanAndStd(
+  width: number,
+  visit: (add: (values: ArrayLike<number>, at: number) => void) => void,
+): Normalisation {
+  const sum = new Float64Array(width);
+  const sumSq = new Float64Array(width);
   let n = 0;
-  for (const s of set.sequences) {
-    for (let t = 0; t < s.labels.length; t++) {
-      for (let i = 0; i < I; i++) {
-        const v = s.features[t * I + i] as number;
-        sum[i] += v;
-        sumSq[i] += v * v;
-      }
-      n++;
+  visit((values, at) => {
+    for (let i = 0; i < width; i++) {
+      const v = values[at + i] as number;
+      sum[i] += v;
+      sumSq[i] += v * v;
     }
-  }
+    n++;
+  });
   const mean = Array.from(sum, (v) => v / Math.max(1, n));
-  // A constant feature keeps std 1, so normalising never divides by zero.
+  // A constant dimension keeps std 1, so normalising never divides by zero.
   const std = Array.from(sumSq, (v, i) => {
     const variance = v / Math.max(1, n) - (mean[i] as number) ** 2;
     return variance > 1e-12 ? Math.sqrt(variance) : 1;

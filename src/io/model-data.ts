@@ -79,10 +79,15 @@ export async function loadDataForModel(
       report: speechReport,
     };
   }
+  // "y" is read in the form the model's output needs (classes or values, per frame or per sequence).
+  const { kind, per } = model.head.config;
+  const values = model.head.targetSize > 0;
   const set = readLabelledFile(path, {
     inputSize: model.config.inputSize,
     classes: meta.classes,
-    classCount: model.config.outputSize,
+    classCount: values ? undefined : model.config.outputSize,
+    form: { kind, per },
+    targetSize: values ? model.head.targetSize : undefined,
     labelsOptional: options.labelsOptional ?? false,
   });
   if (meta.normalisation) applyNormalisation(set, meta.normalisation);

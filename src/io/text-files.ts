@@ -11,7 +11,7 @@ import { textModelMeta, textReport, vocabularyFromMeta } from "../tasks/text/met
 import { cutStreams } from "../tasks/text/streams.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
 import type { TextUnit } from "../tasks/text/units.js";
-import type { Vocabulary } from "../tasks/text/vocabulary.js";
+import type { TextVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -63,7 +63,9 @@ export interface TextDataOptions {
   /** Fraction held out from the end of the training text (char-rnn: 0.05); must be 0 with `valid`. */
   validFraction: number;
   /** Encode with a trained model's vocabulary instead of building one. */
-  vocabulary?: Vocabulary;
+  vocabulary?: TextVocabulary;
+  /** unit "word": `<unk>` for rare words. */
+  words?: WordVocabularyOptions;
 }
 
 /** Reads, checks and encodes a text corpus (see buildCorpus). */
@@ -75,12 +77,20 @@ export async function loadTextCorpus(options: TextDataOptions): Promise<TextCorp
     validFraction: options.validFraction,
     ...(valid ? { valid } : {}),
     ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
+    ...(options.words ? { words: options.words } : {}),
   });
 }
 
 /** The part of a training config the text task reads (TrainConfig satisfies it). */
 export interface TextTaskConfig {
-  data: { train: string; valid?: string; unit?: TextUnit; validFraction?: number };
+  data: {
+    train: string;
+    valid?: string;
+    unit?: TextUnit;
+    validFraction?: number;
+    minCount?: number;
+    maxVocabulary?: number;
+  };
   streams: number;
   validStreams?: number;
 }
@@ -97,28 +107,36 @@ export const DEFAULT_VALID_FRACTION = 0.05;
 export async function loadTextTask(config: TextTaskConfig) {
   const { data } = config;
   const unit = data.unit ?? "char";
+  const words =
+    data.minCount !== undefined || data.maxVocabulary !== undefined
+      ? { minCount: data.minCount, maxSize: data.maxVocabulary }
+      : undefined;
   const corpus = await loadTextCorpus({
     train: data.train,
     ...(data.valid ? { valid: data.valid } : {}),
     unit,
     validFraction: data.validFraction ?? (data.valid ? 0 : DEFAULT_VALID_FRACTION),
+    ...(words ? { words } : {}),
   });
   const V = corpus.vocabulary.size;
   const validStreams = config.validStreams ?? config.streams;
   const train = cutStreams(corpus.train, config.streams, V, `${data.train} (training text)`);
   const valid = corpus.valid ? cutStreams(corpus.valid, validStreams, V, "the validation text") : null;
-  const units = unit === "char" ? "characters" : "bytes";
+  const units =
+    unit === "char" ? "characters" : unit === "word" ? "words (each text starting with </s>)" : "bytes";
   // For the synthetic text, the best possible bits per character, to compare with.
-  const entropy = isSyntheticSpec(data.train) ? syntheticText(data.train).entropy.bitsPerChar : null;
+  // The source's entropy rate in the unit's bits (per word for words: the chain's own rate).
+  const rate = isSyntheticSpec(data.train) ? syntheticText(data.train).entropy : null;
+  const entropy = rate === null ? null : unit === "word" ? rate.bitsPerWord : rate.bitsPerChar;
   return {
     train: train as SequenceLike[],
     valid: valid as SequenceLike[] | null,
     inputSize: V,
     outputSize: V,
     meta: textModelMeta(corpus.vocabulary),
-    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}, ${config.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per character`}`,
+    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}, ${config.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per ${unit === "word" ? "word" : "character"}`}`,
     report: (metrics: { lossPerFrame: number }): Record<string, number> => ({
-      ...textReport(metrics.lossPerFrame),
+      ...textReport(metrics.lossPerFrame, unit),
       ...(entropy === null ? {} : { entropyRate: entropy }),
     }),
     corpus,
@@ -138,6 +156,7 @@ export async function loadTextForModel(meta: unknown, path: string, streams: num
     sequences: cutStreams(corpus.train, streams, vocabulary.size, path) as SequenceLike[],
     symbols: corpus.train.length,
     vocabulary,
-    report: (metrics: { lossPerFrame: number }): Record<string, number> => textReport(metrics.lossPerFrame),
+    report: (metrics: { lossPerFrame: number }): Record<string, number> =>
+      textReport(metrics.lossPerFrame, vocabulary.unit),
   };
 }

@@ -8,10 +8,13 @@ import {
   applyNormalisation,
   classCount,
   computeNormalisation,
+  computeTargetNormalisation,
   type LabelledSet,
   toEngineSequences,
 } from "../data/labelled.js";
+import type { TargetForm } from "../data/targets.js";
 import type { SequenceLike } from "../engine/engine.js";
+import type { OutputConfig } from "../nn/head.js";
 import type { FrameMetrics } from "../train/metrics.js";
 import type { ModelMeta } from "../train/model-format.js";
 
@@ -21,6 +24,8 @@ export interface TaskData {
   valid: SequenceLike[] | null;
   inputSize: number;
   outputSize: number;
+  /** The output head the data needs (kind, placement, target statistics); absent: softmax per frame. */
+  output?: OutputConfig;
   /** Saved in model.json: what using the model later needs. */
   meta: ModelMeta;
   /** One line for the log: what was loaded. */
@@ -37,6 +42,10 @@ export interface LabelledTaskOptions {
   outputSize?: number;
   /** Normalise features with the training set's mean and standard deviation (kept in the meta). */
   normalise?: boolean;
+  /** Real-valued targets: learn them on unit scale, with the statistics kept in the model's output (default true). */
+  normaliseTargets?: boolean;
+  /** The output the config asks for; each key given must agree with the data. */
+  output?: Partial<TargetForm>;
   /** Names the training set in errors (default: its `source`). */
   source?: string;
 }
@@ -51,17 +60,42 @@ export function labelledTaskData(
   valid: LabelledSet | null,
   options: LabelledTaskOptions = {},
 ): TaskData {
-  const outputSize = options.outputSize ?? classCount(train);
-  if (!train.classes) {
+  const source = options.source ?? train.source;
+  const form = setForm(train);
+  for (const key of ["kind", "per"] as const) {
+    const asked = options.output?.[key];
+    if (asked !== undefined && asked !== form[key])
+      throw new Error(
+        `${source}: model.output.${key} is "${asked}", but the data holds ${describeForm(form)}`,
+      );
+  }
+  if (valid) {
+    const validForm = setForm(valid);
+    if (validForm.kind !== form.kind || validForm.per !== form.per || valid.targetSize !== train.targetSize)
+      throw new Error(
+        `${valid.source}: the validation data holds ${describeForm(validForm, valid.targetSize)}, the training data ${describeForm(form, train.targetSize)}`,
+      );
+  }
+  const values = form.kind === "mse";
+  const outputSize = values ? (train.targetSize as number) : (options.outputSize ?? classCount(train));
+  if (values && options.outputSize !== undefined && options.outputSize !== outputSize)
+    throw new Error(
+      `${source}: model.outputSize is ${options.outputSize}, but the targets have ${outputSize} values`,
+    );
+  if (!train.classes && !values) {
     for (const s of train.sequences) {
       for (const y of s.labels) {
         if (y >= outputSize)
-          throw new Error(
-            `${options.source ?? train.source}: label ${y} is outside model.outputSize = ${outputSize}`,
-          );
+          throw new Error(`${source}: label ${y} is outside model.outputSize = ${outputSize}`);
       }
     }
   }
+  const output: OutputConfig = {
+    ...form,
+    ...(values
+      ? { normalisation: options.normaliseTargets === false ? null : computeTargetNormalisation(train) }
+      : {}),
+  };
   const normalisation = options.normalise ? computeNormalisation(train) : null;
   if (normalisation) {
     applyNormalisation(train, normalisation);
@@ -72,7 +106,21 @@ export function labelledTaskData(
     valid: valid ? toEngineSequences(valid) : null,
     inputSize: train.inputSize,
     outputSize,
+    ...(form.kind === "softmax" && form.per === "frame" ? {} : { output }),
     meta: { task: "sequences", classes: train.classes, normalisation },
-    describe: `${train.sequences.length} training sequences${valid ? `, ${valid.sequences.length} validation` : ""}, ${train.inputSize} features, ${outputSize} classes`,
+    describe: `${train.sequences.length} training sequences${valid ? `, ${valid.sequences.length} validation` : ""}, ${train.inputSize} features, ${values ? `${outputSize} real-valued targets` : `${outputSize} classes`}${form.per === "sequence" ? " (one per sequence)" : ""}`,
   };
+}
+
+/** The output a labelled set needs: its kind of targets and where they sit. */
+export function setForm(set: LabelledSet): TargetForm {
+  return { kind: (set.targetSize ?? 0) > 0 ? "mse" : "softmax", per: set.per ?? "frame" };
+}
+
+function describeForm(form: TargetForm, targetSize?: number): string {
+  const what =
+    form.kind === "mse"
+      ? `real-valued targets${targetSize ? ` (${targetSize} values)` : ""}`
+      : "class labels";
+  return `${what} ${form.per === "frame" ? "per frame" : "per sequence"}`;
 }

@@ -28,11 +28,19 @@ export const modelSchema = z
     bidirectional: z.boolean().default(false),
     peepholes: z.boolean().default(false),
     nonlinearity: z.enum(["tanh", "sigmoid"]).optional(),
-    outputSize: z.number().int().min(2).optional(),
+    outputSize: z.number().int().min(1).optional(),
     /** LSTM only: recurrent projection width P (LSTMP, Sak et al. 2014; PyTorch's proj_size); 0: none. */
     projSize: z.number().int().min(0).default(0),
     /** LSTM only: "full" or Hochreiter & Schmidhuber 1997's "truncated-1997" gradient (docs/gradient-1997.md). */
     gradient: z.enum(["full", "truncated-1997"]).default("full"),
+    /** The output head (src/nn/head.ts): "softmax" classes or "mse" real values, per frame or per sequence; default: what the data holds. */
+    output: z
+      .object({
+        kind: z.enum(["softmax", "mse"]).optional(),
+        per: z.enum(["frame", "sequence"]).optional(),
+      })
+      .strict()
+      .optional(),
     init: z
       .object({
         scheme: z.enum(["pytorch", "uniform", "xavier"]).default("pytorch"),
@@ -91,9 +99,14 @@ export const dataSchema = z
     test: z.string().optional(),
     /** Normalise features with the training set's mean and standard deviation. */
     normalise: z.boolean().default(false),
+    /** Real-valued targets: learn them normalised, the statistics kept with the model (default true). */
+    normaliseTargets: z.boolean().optional(),
     /** text: read as bytes or Unicode characters; the share of the text held out for validation. */
-    unit: z.enum(["byte", "char"]).optional(),
+    unit: z.enum(["byte", "char", "word"]).optional(),
     validFraction: z.number().min(0).max(0.5).optional(),
+    /** text, unit "word": words seen fewer times become <unk>; at most this many words (</s> and <unk> included). */
+    minCount: z.number().int().min(1).optional(),
+    maxVocabulary: z.number().int().min(2).optional(),
     /** speech: frames of target delay (the output at t learns the label of t − delay). */
     delay: z.number().int().min(0).optional(),
     /** speech: validation speakers held out of TRAIN, and whether TEST is the 24-speaker core set. */
@@ -151,7 +164,8 @@ export const configSchema = z
     earlyStopping: z
       .object({
         patience: z.number().int().min(1),
-        metric: z.enum(["loss", "frameError"]).default("frameError"),
+        /** Default: frameError for class outputs, rmse for real values (the trainer's bestMetric). */
+        metric: z.enum(["loss", "frameError", "rmse", "mae"]).optional(),
       })
       .strict()
       .optional(),

@@ -10,6 +10,7 @@ import { Rng } from "../core/random.js";
 import { selectBackend } from "../core/select.js";
 import { makeSchedule } from "../engine/schedule.js";
 import type { DecodedTensor } from "../io/safetensors-types.js";
+import { DEFAULT_OUTPUT, type OutputConfig } from "../nn/head.js";
 import { initializeModel } from "../nn/initialize.js";
 import { type ModelConfig, SequenceModel } from "../nn/model.js";
 import { loadParameterTensors } from "../nn/weights.js";
@@ -29,10 +30,12 @@ export async function backendForConfig(
   });
 }
 
-/** The data's sizes, which the config may state too (then they must agree). */
+/** The data's sizes, which the config may state too (then they must agree), and the output it needs. */
 export interface DataSizes {
   inputSize: number;
   outputSize: number;
+  /** The output head the data needs (TaskData.output); absent: softmax per frame. */
+  output?: OutputConfig;
 }
 
 /**
@@ -49,6 +52,12 @@ export function modelConfigFor(
     if (given !== undefined && given !== data[key])
       throw new Error(`${source}: model.${key} is ${given}, but the data needs ${data[key]}`);
   }
+  const output = data.output ?? DEFAULT_OUTPUT;
+  for (const key of ["kind", "per"] as const) {
+    const asked = config.model.output?.[key];
+    if (asked !== undefined && asked !== output[key])
+      throw new Error(`${source}: model.output.${key} is "${asked}", but the data needs "${output[key]}"`);
+  }
   return {
     cell: config.model.cell,
     inputSize: data.inputSize,
@@ -60,6 +69,7 @@ export function modelConfigFor(
     gradient: config.model.gradient,
     outputSize: data.outputSize,
     nonlinearity: config.model.nonlinearity,
+    ...(data.output ? { output: data.output } : {}),
   };
 }
 

@@ -13,9 +13,8 @@ import type { PlannerPosition } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
 import { type ClipConfig, clipGradients } from "./clip.js";
-import { evaluate } from "./evaluate.js";
+import { evaluateModel, type Metrics, type MetricsSummary } from "./evaluate.js";
 import { type LrSchedule, learningRate } from "./lr-schedule.js";
-import type { FrameMetrics } from "./metrics.js";
 import { NoisyInputs } from "./noise.js";
 import { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.js";
 import { SplitOptimizer } from "./split-optimizer.js";
@@ -31,9 +30,9 @@ export interface TrainerOptions {
   epochs: number;
   shuffle: boolean;
   seed: number;
-  earlyStopping?: { patience: number; metric: "loss" | "frameError" };
-  /** The validation metric that picks the best model when earlyStopping does not name one (default frameError). */
-  bestMetric?: "loss" | "frameError";
+  earlyStopping?: { patience: number; metric?: ValidationMetric };
+  /** The validation metric that picks the best model when earlyStopping does not name one (default frameError; rmse for real-valued outputs). */
+  bestMetric?: ValidationMetric;
   maxUpdates?: number;
   maxSeconds?: number;
   /** Take a checkpoint every N updates (at the next resumable update). */
@@ -44,13 +43,16 @@ export interface TrainerOptions {
   validStreams?: number;
 }
 
+/** The validation figures a run can be judged by (lower is better). */
+export type ValidationMetric = "loss" | "frameError" | "rmse" | "mae";
+
 export interface EpochSummary {
   epoch: number;
   updates: number;
   trainLossPerFrame: number;
   trainFrames: number;
-  valid: ReturnType<FrameMetrics["summary"]> | null;
-  validMetrics: FrameMetrics | null;
+  valid: MetricsSummary | null;
+  validMetrics: Metrics | null;
   learningRate: number;
   seconds: number;
   skippedUpdates: number;
@@ -131,6 +133,11 @@ export class Trainer {
     readonly options: TrainerOptions,
   ) {
     if (train.length === 0) throw new Error("training data: no sequences");
+    const asked = options.earlyStopping?.metric;
+    if (asked && !metricApplies(asked, model))
+      throw new Error(
+        `earlyStopping.metric: "${asked}" does not apply to a model with ${model.head.targetSize > 0 ? "real-valued outputs (use rmse, mae or loss)" : "class outputs (use frameError or loss)"}`,
+      );
     if (options.schedule.outputUpdate === "step" && (options.noise?.weight ?? 0) > 0)
       throw new Error(
         'noise.weight: weight noise is drawn per update, but with schedule.outputUpdate "step" the output layer changes within an update; use one or the other',
@@ -160,6 +167,14 @@ export class Trainer {
       skippedUpdates: 0,
       finished: false,
     };
+  }
+
+  /** The validation metric that picks the best model and stops early. */
+  validationMetric(): ValidationMetric {
+    const { earlyStopping, bestMetric } = this.options;
+    if (earlyStopping?.metric) return earlyStopping.metric;
+    if (bestMetric && metricApplies(bestMetric, this.model)) return bestMetric;
+    return this.model.head.targetSize > 0 ? "rmse" : "frameError";
   }
 
   /** Continues from a checkpoint (parameters, optimizer, RNGs, position, carried state). */
@@ -296,14 +311,11 @@ export class Trainer {
       }
       // The epoch is complete: validate, keep the best, decide whether to go on.
       const validMetrics = this.valid
-        ? evaluate(this.model, this.valid, o.schedule, o.validStreams ?? o.streams)
+        ? evaluateModel(this.model, this.valid, o.schedule, o.validStreams ?? o.streams)
         : null;
-      const metricName = o.earlyStopping?.metric ?? o.bestMetric ?? "frameError";
-      const value = validMetrics
-        ? metricName === "loss"
-          ? validMetrics.lossPerFrame
-          : validMetrics.frameError
-        : null;
+      const valid: MetricsSummary | null = validMetrics?.summary() ?? null;
+      const metricName = this.validationMetric();
+      const value = valid ? (metricName === "loss" ? valid.lossPerFrame : (valid[metricName] ?? null)) : null;
       const best = value !== null && Number.isFinite(value) && (s.best === null || value < s.best);
       if (best) {
         s.best = value;
@@ -315,7 +327,7 @@ export class Trainer {
         updates: s.updates,
         trainLossPerFrame: s.epochFrames > 0 ? s.epochLossSum / s.epochFrames : Number.NaN,
         trainFrames: s.epochFrames,
-        valid: validMetrics?.summary() ?? null,
+        valid,
         validMetrics,
         learningRate: lr,
         seconds: (now() - epochStart) / 1000,
@@ -342,4 +354,10 @@ export class Trainer {
     }
     return { reason, epochs, state: s };
   }
+}
+
+/** Frame error judges class outputs; RMSE and MAE real values; the loss both. */
+function metricApplies(metric: ValidationMetric, model: SequenceModel): boolean {
+  const values = model.head.targetSize > 0;
+  return values ? metric !== "frameError" : metric !== "rmse" && metric !== "mae";
 }

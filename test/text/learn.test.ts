@@ -27,6 +27,7 @@ import {
   makeWordSource,
   wordsToText,
 } from "../../src/tasks/text/synthetic.js";
+import type { Vocabulary } from "../../src/tasks/text/vocabulary.js";
 import { clipGradients } from "../../src/train/clip.js";
 import { createOptimizer } from "../../src/train/optimizer.js";
 import { Trainer } from "../../src/train/trainer.js";
@@ -50,7 +51,7 @@ test("a char LSTM learns a word-Markov text to within 0.04 bits per character of
   });
   const V = corpus.vocabulary.size;
   assert.equal(V, new Set(trainText).size);
-  const valid = corpus.vocabulary.encode(validText, "validation");
+  const valid = (corpus.vocabulary as Vocabulary).encode(validText, "validation");
   const model = new SequenceModel(
     {
       cell: "lstm",

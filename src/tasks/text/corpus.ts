@@ -8,8 +8,10 @@
  * the whole file, validation part included (as char-rnn's), so every validation symbol
  * has an id; a separate validation file must use only symbols of that vocabulary.
  */
-import { decodeText, type TextUnit, type UnitText } from "./units.js";
+import { decodeText, type SymbolUnit, type TextUnit, type UnitText } from "./units.js";
 import { type SymbolIds, Vocabulary } from "./vocabulary.js";
+import { type TextVocabulary, WordVocabulary, type WordVocabularyOptions } from "./word-vocabulary.js";
+import { tokenizeWords } from "./words.js";
 
 /** A file's name (for messages) and its bytes. */
 export interface TextSource {
@@ -24,11 +26,13 @@ export interface CorpusOptions {
   /** A separate validation text (then validFraction must be 0). */
   valid?: readonly TextSource[];
   /** Use this vocabulary (a trained model's) instead of building one. */
-  vocabulary?: Vocabulary;
+  vocabulary?: TextVocabulary;
+  /** unit "word": `<unk>` for rare words (word-vocabulary.ts). */
+  words?: WordVocabularyOptions;
 }
 
 export interface TextCorpus {
-  vocabulary: Vocabulary;
+  vocabulary: TextVocabulary;
   train: SymbolIds;
   valid: SymbolIds | null;
   /** The files the training text came from, in order, with their symbol counts. */
@@ -69,13 +73,17 @@ export function buildCorpus(sources: readonly TextSource[], options: CorpusOptio
     throw new Error(
       `data: give either a validation file or validFraction > 0, not both (validFraction = ${fraction})`,
     );
+  if (options.vocabulary && options.vocabulary.unit !== options.unit)
+    throw new Error(
+      `text corpus: the vocabulary's unit is "${options.vocabulary.unit}", the data's "${options.unit}"`,
+    );
+  if (options.unit === "word") return buildWordCorpus(sources, fraction, options);
+  if (options.words)
+    throw new Error(`data.minCount and data.maxVocabulary need unit "word", got "${options.unit}"`);
   const texts = sources.map((s) => decodeText(s.bytes, options.unit, s.name));
   const names = sources.map((s) => s.name);
-  const vocabulary = options.vocabulary ?? Vocabulary.fromTexts(options.unit, texts);
-  if (vocabulary.unit !== options.unit)
-    throw new Error(
-      `text corpus: the vocabulary's unit is "${vocabulary.unit}", the data's "${options.unit}"`,
-    );
+  const vocabulary =
+    (options.vocabulary as Vocabulary | undefined) ?? Vocabulary.fromTexts(options.unit as SymbolUnit, texts);
   const { ids: all, counts } = encodeAll(vocabulary, texts, names);
   const files = names.map((name, i) => ({ name, symbols: counts[i] as number }));
   let train = all;
@@ -98,5 +106,44 @@ export function buildCorpus(sources: readonly TextSource[], options: CorpusOptio
     train = all.subarray(0, all.length - n);
     valid = all.subarray(all.length - n);
   }
+  return { vocabulary, train, valid, files };
+}
+
+/**
+ * unit "word": each file read as rnnlm reads text (words.ts), the files' words one after
+ * the other. The vocabulary is built from the training words alone (the validation part
+ * excluded, as rnnlm builds it from its training file), and every text's ids start with
+ * `</s>`, rnnlm's first input, so N words give N predictions (each word and each `</s>`).
+ */
+function buildWordCorpus(
+  sources: readonly TextSource[],
+  fraction: number,
+  options: CorpusOptions,
+): TextCorpus {
+  const words = (list: readonly TextSource[]) => {
+    const perFile = list.map((s) => tokenizeWords(decodeText(s.bytes, "word", s.name) as string));
+    return { perFile, all: perFile.flat() };
+  };
+  const training = words(sources);
+  let trainWords = training.all;
+  let validWords: string[] | null = null;
+  if (options.valid) validWords = words(options.valid).all;
+  else if (fraction > 0) {
+    const n = Math.round(trainWords.length * fraction);
+    if (n < 1 || trainWords.length - n < 1)
+      throw new Error(
+        `data.validFraction ${fraction} of ${trainWords.length} words leaves ${n} for validation and ${trainWords.length - n} for training; each needs at least 1`,
+      );
+    validWords = trainWords.slice(trainWords.length - n);
+    trainWords = trainWords.slice(0, trainWords.length - n);
+  }
+  const vocabulary =
+    (options.vocabulary as WordVocabulary | undefined) ??
+    WordVocabulary.fromTokens(trainWords, options.words);
+  const name = sources.length === 1 ? (sources[0] as TextSource).name : `${sources.length} files`;
+  const train = vocabulary.encode(trainWords, name);
+  const valid = validWords ? vocabulary.encode(validWords, "the validation text") : null;
+  if (valid && validWords?.length === 0) throw new Error("data.valid: the validation text holds no words");
+  const files = sources.map((s, i) => ({ name: s.name, symbols: (training.perFile[i] as string[]).length }));
   return { vocabulary, train, valid, files };
 }

@@ -13,11 +13,17 @@
  * The generator yields one string per symbol as soon as it is drawn; with unit "byte"
  * the bytes are decoded as UTF-8 on the fly, so a multi-byte character comes out whole
  * with its last byte (the bytes before it yield ""), and invalid sequences become U+FFFD.
+ * With unit "word" the model first reads `</s>` (rnnlm's start of text), then the prime's
+ * words; each drawn word is yielded with a space before it, `</s>` as a line end.
+ * The distribution is read through the model's head (head.read), so a class-factorised
+ * output gives every word's P(class)·P(word | class).
  */
 import { Rng } from "../../core/random.js";
 import type { SequenceModel } from "../../nn/model.js";
 import { describeCode } from "./units.js";
-import { forEachCode, type Vocabulary } from "./vocabulary.js";
+import { forEachCode } from "./vocabulary.js";
+import type { TextVocabulary, WordVocabulary } from "./word-vocabulary.js";
+import { tokenizeWords } from "./words.js";
 
 export interface SampleOptions {
   /** Text run through the model before sampling (not yielded again). */
@@ -43,8 +49,12 @@ export function checkSampleOptions(options: SampleOptions): Required<SampleOptio
   return { prime, length, temperature, seed, argmax };
 }
 
-/** The prime's symbol ids; characters outside the vocabulary are an error that lists them. */
-export function encodePrime(vocabulary: Vocabulary, prime: string): number[] {
+/**
+ * The prime's symbol ids; characters outside the vocabulary are an error that lists them.
+ * Words: `</s>` then the prime's words (`<unk>` for unknown ones, when the vocabulary has it).
+ */
+export function encodePrime(vocabulary: TextVocabulary, prime: string): number[] {
+  if (vocabulary.unit === "word") return Array.from(vocabulary.encode(tokenizeWords(prime, false), "prime"));
   const codes: number[] = [];
   if (vocabulary.unit === "byte") for (const b of new TextEncoder().encode(prime)) codes.push(b);
   else forEachCode(prime, (c) => codes.push(c));
@@ -96,7 +106,7 @@ export function drawWithTemperature(
 /** Yields `length` sampled symbols as text (see the file comment for unit "byte"). */
 export function* sampleText(
   model: SequenceModel,
-  vocabulary: Vocabulary,
+  vocabulary: TextVocabulary,
   options: SampleOptions,
 ): Generator<string> {
   const { prime, length, temperature, seed, argmax } = checkSampleOptions(options);
@@ -126,14 +136,23 @@ export function* sampleText(
   for (const id of primeIds) step(id);
   const decoder = vocabulary.unit === "byte" ? new TextDecoder("utf-8") : null;
   const uniform = new Float64Array(V).fill(1 / V);
+  const probs = new Float64Array(V);
+  // Words: whether the next word starts a line (after `</s>`, or at the very start).
+  let lineStart = primeIds.length === 0 || primeIds[primeIds.length - 1] === 0;
   for (let k = 0; k < length; k++) {
-    const p = first ? uniform : model.probs;
+    if (!first) model.head.read(0, probs);
+    const p = first ? uniform : probs;
     const id = argmax ? argmaxOf(p, 0, V) : drawWithTemperature(rng, p, 0, V, temperature, work);
-    const code = vocabulary.codeOf(id);
-    if (decoder) {
-      const last = k === length - 1;
-      yield decoder.decode(Uint8Array.of(code), { stream: !last });
-    } else yield String.fromCodePoint(code);
+    if (vocabulary.unit === "word") {
+      yield (vocabulary as WordVocabulary).spell(id, lineStart);
+      lineStart = id === 0;
+    } else {
+      const code = vocabulary.codeOf(id);
+      if (decoder) {
+        const last = k === length - 1;
+        yield decoder.decode(Uint8Array.of(code), { stream: !last });
+      } else yield String.fromCodePoint(code);
+    }
     if (k < length - 1) step(id);
   }
 }

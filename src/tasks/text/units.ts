@@ -1,19 +1,22 @@
 /**
- * Text as a sequence of units: bytes, or Unicode characters (code points).
+ * Text as a sequence of units: bytes, Unicode characters (code points), or words.
  *   unit "byte": every byte of the file is one symbol (Graves 2014 models Wikipedia as bytes);
- *   unit "char": the file must be UTF-8 text; every code point is one symbol (char-rnn).
+ *   unit "char": the file must be UTF-8 text; every code point is one symbol (char-rnn);
+ *   unit "word": UTF-8 text read as words, as the rnnlm toolkit reads it (words.ts).
  * A file is checked at this boundary: empty files, NUL bytes and invalid UTF-8 (in char
  * mode) are errors naming the file and the offset, never silently replaced characters.
  */
 
-export type TextUnit = "byte" | "char";
+/** The units whose symbols are codes: byte values or code points (vocabulary.ts). */
+export type SymbolUnit = "byte" | "char";
+export type TextUnit = SymbolUnit | "word";
 
 /** Text in its unit: a string of code points (char) or the raw bytes (byte). */
 export type UnitText = string | Uint8Array;
 
 export function checkUnit(unit: unknown, where = "unit"): TextUnit {
-  if (unit !== "byte" && unit !== "char")
-    throw new Error(`${where}: expected "byte" or "char", got ${JSON.stringify(unit)}`);
+  if (unit !== "byte" && unit !== "char" && unit !== "word")
+    throw new Error(`${where}: expected "byte", "char" or "word", got ${JSON.stringify(unit)}`);
   return unit;
 }
 
@@ -59,8 +62,8 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 const BYTE_HINT = 'to model it as raw bytes use --data.unit byte ("unit": "byte" under "data" in a config)';
 
 /**
- * Checks a file's bytes and returns its text in the unit: the decoded string (char; a
- * leading byte-order mark is dropped) or the bytes themselves (byte).
+ * Checks a file's bytes and returns its text in the unit: the decoded string (char and
+ * word; a leading byte-order mark is dropped) or the bytes themselves (byte).
  */
 export function decodeText(bytes: Uint8Array, unit: TextUnit, name: string): UnitText {
   if (bytes.length === 0) throw new Error(`${name}: the file is empty, there is no text to model`);
@@ -98,7 +101,7 @@ export function symbolCount(text: UnitText): number {
 }
 
 /** A symbol's code (byte value or code point) as people read it in an error message. */
-export function describeCode(unit: TextUnit, code: number): string {
+export function describeCode(unit: SymbolUnit, code: number): string {
   if (unit === "byte") return `byte 0x${code.toString(16).padStart(2, "0")}`;
   const ch = String.fromCodePoint(code);
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;

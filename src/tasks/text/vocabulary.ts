@@ -6,7 +6,7 @@
  *
  * Symbol id i is input i of the one-hot input and class i of the softmax output.
  */
-import { describeCode, type TextUnit, type UnitText } from "./units.js";
+import { describeCode, type SymbolUnit, type UnitText } from "./units.js";
 
 /** A text as symbol ids; the narrowest array the vocabulary allows (a 30 MB text of ≤ 256 symbols is 30 MB). */
 export type SymbolIds = Uint8Array | Uint16Array | Int32Array;
@@ -22,7 +22,7 @@ export class Vocabulary {
 
   /** `codes`: byte values or code points, strictly ascending. */
   constructor(
-    readonly unit: TextUnit,
+    readonly unit: SymbolUnit,
     readonly codes: Int32Array,
   ) {
     if (codes.length < 1) throw new Error("vocabulary: expected at least one symbol, got none");
@@ -42,7 +42,7 @@ export class Vocabulary {
   }
 
   /** The vocabulary of the symbols that occur in `texts` (all in the same unit). */
-  static fromTexts(unit: TextUnit, texts: readonly UnitText[]): Vocabulary {
+  static fromTexts(unit: SymbolUnit, texts: readonly UnitText[]): Vocabulary {
     const seen = new Uint8Array(unit === "byte" ? 256 : MAX_CODE + 1);
     for (const text of texts) forEachCode(text, (c) => (seen[c] = 1));
     const codes: number[] = [];
