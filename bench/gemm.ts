@@ -1,11 +1,12 @@
-// Micro-benchmark: GFLOP/s of the plain and wasm backends' gemm on the shapes of
-// /work/shared/notes/wasm-sgemm-facts.md (row-major, float32, C = A·op(B)).
+// Micro-benchmark: GFLOP/s of the plain, wasm and native backends' gemm on the shapes of an
+// RNN's products (row-major, float32, C = A·op(B)), and µs per fused step kernel.
 // Run: node --import tsx bench/gemm.ts [--threads N] [--relaxed]
 //   --threads N (N > 1) adds a column for the worker pool; --relaxed loads the relaxed-SIMD (FMA)
 //   kernels when the runtime validates them (Node 20: add --experimental-wasm-relaxed-simd).
 // The machine is noisy (other processes share its two cores): rounds are interleaved and the
 // fastest round of each is printed (the least disturbed one); compare ratios within one run.
 import type { Backend } from "../src/core/backend.js";
+import { createNativeBackend } from "../src/core/native/backend.js";
 import { createPlainBackend } from "../src/core/plain.js";
 import { Rng } from "../src/core/random.js";
 import { createWasmBackend } from "../src/core/wasm/backend.js";
@@ -63,27 +64,43 @@ const threads = threadArg > 0 ? Number(process.argv[threadArg + 1]) : 1;
 const plain = createPlainBackend("float32");
 const wasm = await createWasmBackend({ relaxedSimd: process.argv.includes("--relaxed") });
 const pool = threads > 1 ? await createThreadedWasmBackend({ threads }) : null;
+// the native backend where its addon is built (one BLAS thread), else its column says why not
+const native = await createNativeBackend().catch((e: Error) => {
+  console.log(`native: ${e.message}`);
+  return null;
+});
 const rng = new Rng(42);
 const rounds = 25;
 console.log(`gemm GFLOP/s, fastest of ${rounds} interleaved rounds (node ${process.version}, ${wasm.name})`);
 const poolHead = pool ? [`wasm×${threads}`.padStart(8)] : [];
-console.log("shape".padEnd(44), "plain".padStart(8), "wasm".padStart(8), "ratio".padStart(8), ...poolHead);
+console.log(
+  "shape".padEnd(44),
+  "plain".padStart(8),
+  "wasm".padStart(8),
+  "ratio".padStart(8),
+  ...poolHead,
+  "native".padStart(8),
+);
 for (const s of shapes) {
   const flops = 2 * s.m * s.n * s.k;
   const runPlain = setup(plain, s, rng);
   const runWasm = setup(wasm, s, rng);
   const runPool = pool ? setup(pool, s, rng) : null;
+  const runNative = native ? setup(native, s, rng) : null;
   const big = flops > 1e8;
   const tp: number[] = [];
   const tw: number[] = [];
   const tt: number[] = [];
+  const tn: number[] = [];
   const repsPlain = calibrate(runPlain, big ? 0.05 : 0.005);
   const repsWasm = calibrate(runWasm, 0.005);
   const repsPool = runPool ? calibrate(runPool, 0.005) : 0;
+  const repsNative = runNative ? calibrate(runNative, 0.005) : 0;
   for (let r = 0; r < rounds; r++) {
     tp.push(timeRound(runPlain, repsPlain));
     tw.push(timeRound(runWasm, repsWasm));
     if (runPool) tt.push(timeRound(runPool, repsPool));
+    if (runNative) tn.push(timeRound(runNative, repsNative));
   }
   const gp = flops / fastest(tp) / 1e9;
   const gw = flops / fastest(tw) / 1e9;
@@ -94,6 +111,7 @@ for (const s of shapes) {
     gw.toFixed(1).padStart(8),
     `${(gw / gp).toFixed(0)}×`.padStart(8),
     ...poolCol,
+    (tn.length ? (flops / fastest(tn) / 1e9).toFixed(1) : "-").padStart(8),
   );
 }
 await pool?.dispose();
@@ -102,7 +120,13 @@ await pool?.dispose();
 const R = 16;
 const H = 140;
 console.log(`\nfused step kernels, ${R} × ${H}, µs per call`);
-console.log("kernel".padEnd(44), "plain".padStart(8), "wasm".padStart(8), "ratio".padStart(8));
+console.log(
+  "kernel".padEnd(44),
+  "plain".padStart(8),
+  "wasm".padStart(8),
+  "ratio".padStart(8),
+  "native".padStart(8),
+);
 function stepKernels(backend: Backend) {
   const fill = (n: number, scale: number) => {
     const x = backend.alloc(n);
@@ -152,14 +176,18 @@ function stepKernels(backend: Backend) {
 }
 const kp = stepKernels(plain);
 const kw = stepKernels(wasm);
+const kn = native ? stepKernels(native) : null;
 for (const name of Object.keys(kp) as (keyof typeof kp)[]) {
   const tp: number[] = [];
   const tw: number[] = [];
+  const tn: number[] = [];
   const repsPlain = calibrate(kp[name], 0.005);
   const repsWasm = calibrate(kw[name], 0.005);
+  const repsNative = kn ? calibrate(kn[name], 0.005) : 0;
   for (let r = 0; r < rounds; r++) {
     tp.push(timeRound(kp[name], repsPlain));
     tw.push(timeRound(kw[name], repsWasm));
+    if (kn) tn.push(timeRound(kn[name], repsNative));
   }
   const up = fastest(tp) * 1e6;
   const uw = fastest(tw) * 1e6;
@@ -168,5 +196,6 @@ for (const name of Object.keys(kp) as (keyof typeof kp)[]) {
     up.toFixed(1).padStart(8),
     uw.toFixed(1).padStart(8),
     `${(up / uw).toFixed(0)}×`.padStart(8),
+    (tn.length ? (fastest(tn) * 1e6).toFixed(1) : "-").padStart(8),
   );
 }

@@ -32,11 +32,11 @@ async function makeBackend(system: TbpttSystem): Promise<Backend & { dispose?: (
     case "native-2t":
       return createNativeBackend({ threads: 2 });
     case "wasm-1t":
-      return createWasmBackend();
+      return createWasmBackend({ relaxedSimd: false });
     case "wasm-2t":
-      return createThreadedWasmBackend({ threads: 2 });
+      return createThreadedWasmBackend({ threads: 2, relaxedSimd: false });
     case "wasm-relaxed-1t": {
-      const backend = await createWasmBackend({ relaxedSimd: true });
+      const backend = await createWasmBackend();
       if (!backend.relaxed) throw new Error("this runtime does not validate relaxed SIMD");
       return backend;
     }

@@ -146,17 +146,9 @@ def time_rounds(update, work_per_update, seconds, rounds, warmup):
     wall_rates, cpu_rates = [], []
     wall_total = cpu_total = 0.0
     for _ in range(rounds):
-        start, cpu_start = time.perf_counter(), time.process_time()
-        updates = 0
-        while True:
-            update()
-            updates += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds:
-                break
-        cpu = time.process_time() - cpu_start
-        wall_rates.append(updates * work_per_update / elapsed)
-        cpu_rates.append(updates * work_per_update / cpu)
+        rate, cpu_rate, elapsed, cpu = one_round(update, work_per_update, seconds)
+        wall_rates.append(rate)
+        cpu_rates.append(cpu_rate)
         wall_total += elapsed
         cpu_total += cpu
     return wall_rates, cpu_rates, cpu_total / wall_total

@@ -7,8 +7,9 @@ import { UsageError } from "../core/errors.js";
 import { SYNTH_DEFAULTS, synthesizeCorpus } from "../io/synth-corpus.js";
 import { VOICE_NAMES, type VoiceName } from "../tasks/speech/synth/speakers.js";
 import { parseOptions } from "./args.js";
+import { docsLine } from "./help.js";
 
-const USAGE = `Usage: tbptt corpus synth --out DIR [options]
+export const CORPUS_USAGE = `Usage: tbptt corpus synth --out DIR [options]
 
 Synthesise a TIMIT-layout corpus (OUT/TRAIN|TEST/DRn/SPEAKER/UTT.{WAV,PHN,WRD,TXT})
 with Festival and sox.
@@ -25,6 +26,8 @@ Options:
                        (without it their presence is an error)
   --quiet              no progress output
   -h, --help           this text
+
+${docsLine("corpus.md")}
 `;
 
 function integerFlag(name: string, value: string | undefined, fallback: number, min: number): number {
@@ -71,7 +74,7 @@ function parseSynthArgs(argv: string[]) {
       },
       allowPositionals: false,
     },
-    USAGE,
+    CORPUS_USAGE,
     "tbptt corpus synth",
   );
 }
@@ -79,11 +82,11 @@ function parseSynthArgs(argv: string[]) {
 async function synthCommand(argv: string[]): Promise<void> {
   const { values } = parseSynthArgs(argv);
   if (values.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(CORPUS_USAGE);
     return;
   }
   if (values.out === undefined || values.out === "")
-    throw new UsageError(`--out DIR is required\n\n${USAGE}`);
+    throw new UsageError(`--out DIR is required\n\n${CORPUS_USAGE}`);
   const speakers = integerFlag("speakers", values.speakers, SYNTH_DEFAULTS.speakers, 1);
   const testSpeakers = integerFlag("test-speakers", values["test-speakers"], SYNTH_DEFAULTS.testSpeakers, 0);
   if (testSpeakers >= speakers) {
@@ -126,8 +129,8 @@ export async function corpusCommand(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === "synth") return synthCommand(rest);
   if (sub === undefined || sub === "-h" || sub === "--help" || sub === "help") {
-    process.stdout.write(USAGE);
+    process.stdout.write(CORPUS_USAGE);
     return;
   }
-  throw new UsageError(`tbptt corpus: unknown subcommand "${sub}"; expected "synth"\n\n${USAGE}`);
+  throw new UsageError(`tbptt corpus: unknown subcommand "${sub}"; expected "synth"\n\n${CORPUS_USAGE}`);
 }

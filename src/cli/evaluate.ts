@@ -14,6 +14,7 @@ import { RegressionMetrics } from "../train/regression-metrics.js";
 import { renderConfusionSvg, renderConfusionText } from "../train/render-confusion.js";
 import { backendForConfig } from "../train/setup.js";
 import { parseOptions } from "./args.js";
+import { docsLine } from "./help.js";
 
 export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE|CORPUS [--split test|validation] [--streams B] [--json] [--confusion FILE.svg]
        tbptt predict --model DIR --data FILE [--streams B] [--out FILE]
@@ -37,7 +38,9 @@ RMSE and MAE in the data's units, overall and per dimension; --persistence adds 
 baseline that predicts the next value equals the current one (targets y_t = x_{t+1}).
 predict then writes {"id", "predictions": [[...], ...]} (per frame, in the data's units),
 or {"id", "prediction": [...]}; a classifier with one label per sequence writes
-{"id", "label", "probs": [...]}.`;
+{"id", "label", "probs": [...]}.
+
+${docsLine("data.md", "speech.md", "text.md")}`;
 
 function options(argv: string[]) {
   const { values } = parseOptions(
@@ -104,6 +107,10 @@ async function load(argv: string[], labelsOptional = false) {
 export async function evalCommand(argv: string[]): Promise<Metrics> {
   const loaded = await load(argv);
   const { o, model, meta, sequences, source, schedule, report } = loaded;
+  if (o.persistence && model.head.targetSize === 0)
+    throw new UsageError(
+      "--persistence: the baseline is for real-valued outputs; this model outputs classes",
+    );
   const evaluated = evaluateModel(
     model,
     sequences,

@@ -9,25 +9,43 @@ Usage: tbptt COMMAND [options]
 
 Commands:
   quickstart            train a small LSTM on the bundled corpus and evaluate it
-  train CONFIG.json     train as a config says (--resume, --quiet, --KEY.PATH VALUE)
+  train CONFIG|RECIPE   train as a config file or a bundled recipe says (--resume, --quiet, --KEY.PATH VALUE)
+  recipes               list the bundled recipes (tbptt train speech/quickstart runs one)
   eval                  evaluate a trained model on labelled data
-  predict               per-frame labels and probabilities as JSON Lines
+  predict               predictions (classes and probabilities, or values) as JSON Lines
   schedule              explain what a TBPTT(k1, k2) schedule does, before training
+  gradient CONFIG|RUN   how far back the gradient reaches; which k2 is enough (truncation bias)
   sample                generate text from a character model
   corpus synth          make a TIMIT-layout corpus with Festival
 
-Run tbptt COMMAND --help for a command's options. Docs: README.md and docs/.
+Run tbptt COMMAND --help for a command's options; tbptt --version prints the version.
 Exit status: 0 done, 1 failed (the message names the file, line or key), 2 a command-line error.`;
+
+/** Each command's help text, loaded only when asked for (tbptt COMMAND --help). */
+const HELP: Record<string, () => Promise<string>> = {
+  train: async () => (await import("./train.js")).TRAIN_USAGE,
+  quickstart: async () => (await import("./quickstart.js")).QUICKSTART_USAGE,
+  eval: async () => (await import("./evaluate.js")).EVAL_USAGE,
+  predict: async () => (await import("./evaluate.js")).EVAL_USAGE,
+  schedule: async () => (await import("./schedule.js")).SCHEDULE_USAGE,
+  sample: async () => (await import("./sample.js")).SAMPLE_USAGE,
+  corpus: async () => (await import("./corpus.js")).CORPUS_USAGE,
+  recipes: async () => (await import("./recipes.js")).RECIPES_USAGE,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const help = command === undefined ? undefined : HELP[command];
+  if (help && (rest.includes("--help") || rest.includes("-h"))) {
+    console.log((await help()).trimEnd());
+    return 0;
+  }
   switch (command) {
     case "train":
-      if (rest.includes("--help") || rest.includes("-h")) {
-        console.log((await import("./train.js")).TRAIN_USAGE);
-        return 0;
-      }
       await (await import("./train.js")).trainCommand(rest);
+      return 0;
+    case "recipes":
+      await (await import("./recipes.js")).recipesCommand(rest);
       return 0;
     case "quickstart":
       await (await import("./quickstart.js")).quickstartCommand(rest);
@@ -41,11 +59,19 @@ async function main(argv: string[]): Promise<number> {
     case "schedule":
       await (await import("./schedule.js")).scheduleCommand(rest);
       return 0;
+    case "gradient":
+      await (await import("./gradient.js")).gradientCommand(rest);
+      return 0;
     case "sample":
       await (await import("./sample.js")).sampleCommand(rest);
       return 0;
     case "corpus":
       await (await import("./corpus.js")).corpusCommand(rest);
+      return 0;
+    case "--version":
+    case "-v":
+    case "version":
+      console.log((await import("../io/package-files.js")).packageVersion());
       return 0;
     case undefined:
     case "help":
@@ -58,6 +84,12 @@ async function main(argv: string[]): Promise<number> {
       return 2;
   }
 }
+
+// Output piped into a reader that stops early (tbptt predict … | head) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -5,18 +5,25 @@
  * speakers: frame error on 61 and on 39 phones. No download, no Festival.
  */
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { makeSchedule } from "../engine/schedule.js";
 import { loadModelDir } from "../io/model-files.js";
+import { PACKAGE_ROOT } from "../io/package-files.js";
 import { loadSpeechSplits } from "../io/speech-task.js";
 import type { FrontEndSpec } from "../tasks/speech/fbank.js";
 import { speechReport, speechSequences } from "../tasks/speech/task.js";
 import { evaluate } from "../train/evaluate.js";
+import { docsLine } from "./help.js";
 import { trainCommand } from "./train.js";
 
-/** The package root: two folders up from this module, in src/cli and in dist/cli alike. */
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const QUICKSTART_USAGE = `Usage: tbptt quickstart [--quiet] [--KEY.PATH VALUE ...]
+
+Trains a small LSTM to label every 10 ms frame of speech with its phone, on the
+synthetic TIMIT-layout corpus bundled with tbptt (the recipe speech/quickstart, in
+runs/quickstart, replaced on each run unless --resume), then reports the frame error
+on the corpus's unseen test speakers. Options are those of tbptt train.
+
+${docsLine("speech.md", "config.md")}`;
 
 export async function quickstartCommand(argv: string[]): Promise<void> {
   const recipe = join(PACKAGE_ROOT, "recipes", "speech", "quickstart.json");
@@ -29,7 +36,7 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
   // The demo is meant to be run again: it replaces its own previous run (runs/quickstart)
   // unless asked to continue it.
   const replace = argv.includes("--resume") || argv.includes("--overwrite") ? [] : ["--overwrite"];
-  const { out } = await trainCommand([recipe, "--data.train", corpus, ...replace, ...argv]);
+  const { out } = await trainCommand([recipe, ...replace, ...argv]);
   const { model, meta } = loadModelDir(join(out, "best"));
   const splits = loadSpeechSplits(corpus, {
     coreTest: false,

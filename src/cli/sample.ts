@@ -8,6 +8,7 @@ import { loadModelDir } from "../io/model-files.js";
 import { vocabularyFromMeta } from "../tasks/text/meta.js";
 import { checkSampleOptions, sampleText } from "../tasks/text/sample.js";
 import { parseOptions } from "./args.js";
+import { docsLine } from "./help.js";
 
 export const SAMPLE_USAGE = `Usage: tbptt sample --model DIR [options]
 
@@ -22,7 +23,9 @@ Options:
                        trained, lower is more conservative, higher more varied (default 1)
   --seed S             seed of the sampler (default 1): the same seed gives the same text
   --argmax             always take the most probable symbol (the limit T → 0)
-  -h, --help           this help`;
+  -h, --help           this help
+
+${docsLine("text.md")}`;
 
 /** Where the text goes: stdout by default; resolves when the sink can take more. */
 export interface SampleIo {

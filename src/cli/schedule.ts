@@ -12,8 +12,9 @@ import { renderTimeline, renderTotals } from "../engine/render-timeline.js";
 import { makeSchedule, parseReset } from "../engine/schedule.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { parseOptions } from "./args.js";
+import { docsLine } from "./help.js";
 
-const USAGE = `Usage: tbptt schedule --k1 K1 --k2 K2 --length T [options]
+export const SCHEDULE_USAGE = `Usage: tbptt schedule --k1 K1 --k2 K2 --length T [options]
 
 Explain a TBPTT(k1, k2) schedule on one sequence of T steps: one timeline row per
 update (the steps its backward pass covers), then the totals.
@@ -30,6 +31,8 @@ Options:
   --width N            most timeline columns; longer sequences are bucketed (default 120)
   --rows N             most timeline rows; the middle ones are elided (default 40; 0 = all)
   -h, --help           this text
+
+${docsLine("schedule.md")}
 `;
 
 /** Where the command writes; the default is the process's streams. */
@@ -97,14 +100,14 @@ async function run(argv: string[], io: ScheduleIo): Promise<void> {
       },
       allowPositionals: false,
     },
-    USAGE,
+    SCHEDULE_USAGE,
   );
   if (values.help) {
-    io.stdout(USAGE);
+    io.stdout(SCHEDULE_USAGE);
     return;
   }
   const str = (key: keyof typeof values) => values[key] as string | undefined;
-  if (str("length") === undefined) throw new UsageError(`--length T is required\n\n${USAGE}`);
+  if (str("length") === undefined) throw new UsageError(`--length T is required\n\n${SCHEDULE_USAGE}`);
   const length = integerOption("length", str("length"), 0, 1);
   const partial: Record<string, unknown> = {};
   if (str("k1") !== undefined) partial.k1 = stepsValue(str("k1") as string);

@@ -9,7 +9,7 @@
  *   OUT/log.jsonl         one JSON object per epoch and every logEvery updates
  * Ctrl-C or SIGTERM writes a checkpoint at the next point a resumed run continues exactly, then exits.
  */
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TbpttError, UsageError } from "../core/errors.js";
 import { makeSchedule } from "../engine/schedule.js";
@@ -18,11 +18,12 @@ import {
   writeFileAtomicSync,
   writeSafetensorsFileSync,
 } from "../io/atomic-write.js";
+import { readConfigFile } from "../io/config-file.js";
 import { saveModelDir } from "../io/model-files.js";
 import { openRunFolder, type RunFolder } from "../io/run-folder.js";
 import { loadTaskData } from "../io/task-files.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js";
-import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
+import type { TrainConfig } from "../train/config.js";
 import { metricPhrases } from "../train/evaluate.js";
 import { FrameMetrics } from "../train/metrics.js";
 import {
@@ -33,24 +34,31 @@ import {
   trainerOptionsFromConfig,
 } from "../train/setup.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
+import { docsLine } from "./help.js";
 import { createProgress, type Progress } from "./progress.js";
 
-export const TRAIN_USAGE = `Usage: tbptt train CONFIG.json [--resume | --overwrite] [--quiet] [--KEY.PATH VALUE ...]
+export const TRAIN_USAGE = `Usage: tbptt train CONFIG.json|RECIPE [--resume | --overwrite] [--quiet] [--KEY.PATH VALUE ...]
 
-Train a model as CONFIG.json says (docs/config.md). Any config key can be overridden
-on the command line, e.g. --epochs 3 --schedule.k1 20 --optimizer.lr 0.001.
+Train a model as CONFIG.json says, or a bundled recipe by name (tbptt recipes lists
+them: tbptt train speech/quickstart). Relative paths in the file are relative to the
+file; paths typed here, and the run folder "out", to the working directory. Any config
+key can be overridden, e.g. --epochs 3 --schedule.k1 20 --schedule.k2 inf
+--schedule.reset every:5 --optimizer.lr 0.001.
 
-  --resume     continue from OUT/checkpoint.safetensors (bit-identical to an uninterrupted run)
-  --overwrite  delete the run already in OUT and start over (without it, tbptt refuses)
-  --skip-bad   speech: read the rest of the corpus when a file is bad, and list what was skipped
-  --quiet      no progress bar; one line per epoch`;
+  --resume         continue from OUT/checkpoint.safetensors (bit-identical to an uninterrupted run)
+  --overwrite      delete the run already in OUT and start over (without it, tbptt refuses)
+  --unset KEY.PATH remove a key the file sets, so its default applies (e.g. --unset data.valid)
+  --skip-bad       speech: read the rest of the corpus when a file is bad, and list what was skipped
+  --quiet          no progress bar; one line per epoch
+
+${docsLine("config.md", "training.md")}`;
 
 export interface TrainArgs {
   configPath: string;
   resume: boolean;
   overwrite: boolean;
   quiet: boolean;
-  overrides: [string, string][];
+  overrides: [string, string | undefined][];
 }
 
 export function parseTrainArgs(argv: readonly string[]): TrainArgs {
@@ -58,14 +66,20 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   let resume = false;
   let overwrite = false;
   let quiet = false;
-  const overrides: [string, string][] = [];
+  const overrides: [string, string | undefined][] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === "--resume") resume = true;
     else if (arg === "--overwrite") overwrite = true;
     else if (arg === "--quiet") quiet = true;
     else if (arg === "--skip-bad") overrides.push(["data.skipBad", "true"]);
-    else if (arg.startsWith("--")) {
+    else if (arg === "--unset") {
+      const key = argv[i + 1];
+      if (key === undefined || key.startsWith("--"))
+        throw new UsageError("--unset: expected a KEY.PATH to remove from the config");
+      overrides.push([key, undefined]);
+      i++;
+    } else if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       if (eq > 0) overrides.push([arg.slice(2, eq), arg.slice(eq + 1)]);
       else {
@@ -83,40 +97,12 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   return { configPath, resume, overwrite, quiet, overrides };
 }
 
-export function readConfig(path: string, overrides: [string, string][] = []): TrainConfig {
-  if (!existsSync(path)) throw new TbpttError(`${path}: no such config file`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new TbpttError(`${path}: invalid JSON: ${(e as Error).message}`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    throw new TbpttError(`${path}: expected a JSON object`);
-  try {
-    return parseConfig(applyOverrides(raw as Record<string, unknown>, overrides), path);
-  } catch (e) {
-    // A problem the file alone does not have comes from the command line's overrides: status 2.
-    if (overrides.length === 0 || !configParses(raw)) throw e;
-    throw new UsageError(
-      (e as Error).message.replace(
-        `${path}: invalid configuration`,
-        `${path} with the command line's --KEY VALUE overrides: invalid configuration`,
-      ),
-    );
-  }
+/** The config `path` names (a file, or a bundled recipe's name) with `overrides` applied (src/io/config-file.ts). */
+export function readConfig(path: string, overrides: TrainArgs["overrides"] = []): TrainConfig {
+  return readConfigFile(path, overrides).config;
 }
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
-
-function configParses(raw: unknown): boolean {
-  try {
-    parseConfig(raw);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface TrainOutcome {
   epochs: EpochSummary[];

@@ -51,6 +51,9 @@ export interface DirectionSpec {
   layer: number;
 }
 
+/** Sees ∂L/∂h at `slot` during a backward pass: L·B·R values, row (lane · B + stream) · R. */
+export type AdjointProbe = (slot: number, dh: FloatArray) => void;
+
 export class RecurrentDirection {
   readonly cell: CellKernel;
   readonly gates: number;
@@ -77,6 +80,12 @@ export class RecurrentDirection {
   private dGatesSum: FloatArray | null = null;
   private dRecurrentSum: FloatArray | null = null;
   private dProjSum: FloatArray | null = null;
+  /**
+   * When set, called at every step of a backward pass with ∂L/∂h of that step (the
+   * output's and the future's, per lane: L·B·R values, lane-major). For measuring, not
+   * training: src/gradient/lag-profile.ts reads how the adjoint decays with the lag.
+   */
+  adjointProbe: AdjointProbe | null = null;
 
   constructor(
     readonly spec: DirectionSpec,
@@ -273,6 +282,7 @@ export class RecurrentDirection {
       // ∂L/∂h_t = from the output at t + from step t+1 (or t−1 when reversed)
       const dOutOff = slot * L * B * R;
       for (let i = 0; i < L * B * R; i++) buf.dhTotal[i] = dOut[dOutOff + i] + buf.dhNext[i];
+      this.adjointProbe?.(slot, buf.dhTotal);
       let masked = false;
       for (let b = 0; b < B; b++) {
         if (active[slot * B + b] === 1) continue;

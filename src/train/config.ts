@@ -11,12 +11,22 @@ const steps = z.union([
   z.literal("Infinity").transform(() => Number.POSITIVE_INFINITY),
   z.literal(Number.POSITIVE_INFINITY),
   z.null().transform(() => Number.POSITIVE_INFINITY),
+  // as `tbptt schedule --k1` reads it: inf, infinity or ∞, any case
+  z
+    .string()
+    .regex(/^(inf|infinity|∞)$/i, 'expected an integer ≥ 1 or "Infinity" (also inf, ∞)')
+    .transform(() => Number.POSITIVE_INFINITY),
 ]);
 
 const reset = z.union([
   z.literal("sequence"),
   z.literal("never"),
   z.object({ every: z.number().int().min(1) }).strict(),
+  // as `tbptt schedule --reset` reads it: "every:N" (or "every=N")
+  z
+    .string()
+    .regex(/^every[:=][1-9]\d*$/, 'expected "sequence", "never", { "every": N } or "every:N"')
+    .transform((text) => ({ every: Number(text.slice(6)) })),
 ]);
 
 export const modelSchema = z
@@ -258,19 +268,22 @@ export function parseConfig(raw: unknown, source = "config"): TrainConfig {
 
 /**
  * Applies command-line overrides `--a.b value` to a raw config (before validation).
- * Values are parsed as JSON where they parse (numbers, booleans, objects), else kept as strings.
+ * Values are parsed as JSON where they parse (numbers, booleans, objects), else kept as
+ * strings; an undefined value (`--unset a.b`) removes the key.
  */
 export function applyOverrides(
   raw: Record<string, unknown>,
-  overrides: readonly [string, string][],
+  overrides: readonly (readonly [string, string | undefined])[],
 ): Record<string, unknown> {
   const out = structuredClone(raw);
   for (const [path, text] of overrides) {
     let value: unknown = text;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // a plain string
+    if (text !== undefined) {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // a plain string
+      }
     }
     const keys = path.split(".");
     let node: Record<string, unknown> = out;
@@ -278,7 +291,9 @@ export function applyOverrides(
       if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
       node = node[key] as Record<string, unknown>;
     });
-    node[keys[keys.length - 1] as string] = value;
+    // An undefined value (--unset KEY.PATH) removes the key: its default applies again.
+    if (value === undefined) delete node[keys[keys.length - 1] as string];
+    else node[keys[keys.length - 1] as string] = value;
   }
   return out;
 }

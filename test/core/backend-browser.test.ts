@@ -67,11 +67,11 @@ test("wasm threads in Chromium: Blob-URL workers over shared memory, identical t
     assert.equal(result.error, undefined, result.error);
     assert.equal(result.shared, true);
     assert.equal(result.identical, true);
-    // Chromium validates relaxed SIMD: the opt-in FMA build loads and agrees to float32 rounding
+    // Chromium validates relaxed SIMD: the FMA build is the default there and agrees to float32 rounding
     assert.equal(result.relaxedName, "wasm-relaxed-simd");
     assert.ok((result.relaxedMaxDiff as number) < 1e-5, `relaxed differs by ${result.relaxedMaxDiff}`);
     assert.ok(Math.abs((result.entry as number) - (result.reference as number)) < 1e-5);
-    assert.equal(result.selected, "wasm-simd");
+    assert.equal(result.selected, "wasm-relaxed-simd");
     assert.equal(result.threads, 2);
     assert.deepEqual(result.reasons, []);
 
@@ -82,7 +82,7 @@ test("wasm threads in Chromium: Blob-URL workers over shared memory, identical t
       () => (globalThis as { tbpttThreads?: Promise<unknown> }).tbpttThreads,
     )) as { error?: string; selected?: string; shared?: boolean; reasons?: string[]; dot?: number };
     assert.equal(fallback.error, undefined, fallback.error);
-    assert.equal(fallback.selected, "wasm-simd");
+    assert.equal(fallback.selected, "wasm-relaxed-simd");
     assert.equal(fallback.shared, false);
     assert.equal(fallback.dot, 14);
     assert.deepEqual(fallback.reasons, [

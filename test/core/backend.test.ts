@@ -21,7 +21,7 @@ import {
   wasmSimdUnsupported,
 } from "../../src/core/select.js";
 import type { FloatArray } from "../../src/core/types.js";
-import { createWasmBackend, type WasmBackend } from "../../src/core/wasm/backend.js";
+import { createWasmBackend, relaxedSimdAvailable, type WasmBackend } from "../../src/core/wasm/backend.js";
 import { nativeForTests, nativeSkipReason } from "../helpers/native.js";
 
 const ref = createPlainBackend("float64");
@@ -35,21 +35,26 @@ interface Subject {
 const subjects: Subject[] = [
   { name: "plain float32", make: async () => createPlainBackend("float32") },
   { name: "plain float64", make: async () => createPlainBackend("float64") },
-  { name: "wasm-simd (shared memory)", make: () => createWasmBackend() },
-  { name: "wasm-simd (unshared memory)", make: () => createWasmBackend({ shared: false, reserveMiB: 64 }) },
+  { name: "wasm-simd (shared memory)", make: () => createWasmBackend({ relaxedSimd: false }) },
+  {
+    name: "wasm-simd (unshared memory)",
+    make: () => createWasmBackend({ relaxedSimd: false, shared: false, reserveMiB: 64 }),
+  },
   {
     // every argument outside wasm memory: each kernel goes through the copy-in/copy-out path
     name: "wasm-simd (foreign arrays, copied)",
     make: async () => {
-      const wasm = await createWasmBackend();
+      const wasm = await createWasmBackend({ relaxedSimd: false });
       return { ...wasm, alloc: (n: number) => new Float32Array(n) };
     },
   },
 ];
-// The relaxed-SIMD (FMA) build runs where the runtime validates it (Node 20 needs
+// The relaxed-SIMD (FMA) build, the default where the runtime validates it (Node 20 needs
 // --experimental-wasm-relaxed-simd, e.g. node --experimental-wasm-relaxed-simd --import tsx --test test/core/backend.test.ts).
-const relaxed = await createWasmBackend({ relaxedSimd: true });
+const relaxed = await createWasmBackend();
 if (relaxed.relaxed) subjects.push({ name: "wasm-relaxed-simd", make: async () => relaxed });
+/** The name of the default wasm build here. */
+const WASM = relaxedSimdAvailable() ? "wasm-relaxed-simd" : "wasm-simd";
 // The native addon (OpenBLAS), on one and two BLAS threads, and with arrays from outside its arena.
 if (nativeSkipReason() === null) {
   const native = async (threads: number) => (await nativeForTests({ threads })) as Backend;
@@ -605,7 +610,7 @@ describe("selectBackend", () => {
       assert.deepEqual(f32.fallbackReasons, []);
     }
     const wasm = await selectBackend({ dtype: "float32", prefer: "wasm" });
-    assert.equal(wasm.backend.name, "wasm-simd");
+    assert.equal(wasm.backend.name, WASM);
     assert.deepEqual(wasm.fallbackReasons, []);
     const f64 = await selectBackend({ dtype: "float64" });
     assert.equal(f64.backend.name, "plain");
@@ -621,7 +626,7 @@ describe("selectBackend", () => {
 
   test("without the addon, native falls back to wasm with the reason", async () => {
     const { backend, fallbackReasons } = await selectBackend({ dtype: "float32", native: noAddon });
-    assert.equal(backend.name, "wasm-simd");
+    assert.equal(backend.name, WASM);
     assert.deepEqual(fallbackReasons, [noAddonReason]);
   });
 
@@ -661,9 +666,9 @@ describe("selectBackend", () => {
   test("TBPTT_BACKEND sets the preference when the call does not; other values are refused", async () => {
     process.env.TBPTT_BACKEND = "plain";
     assert.equal((await selectBackend({ dtype: "float32" })).backend.name, "plain");
-    assert.equal((await selectBackend({ dtype: "float32", prefer: "wasm" })).backend.name, "wasm-simd");
+    assert.equal((await selectBackend({ dtype: "float32", prefer: "wasm" })).backend.name, WASM);
     process.env.TBPTT_BACKEND = "wasm";
-    assert.equal((await selectBackend({ dtype: "float32" })).backend.name, "wasm-simd");
+    assert.equal((await selectBackend({ dtype: "float32" })).backend.name, WASM);
     process.env.TBPTT_BACKEND = "cuda";
     await assert.rejects(
       selectBackend({ dtype: "float32" }),

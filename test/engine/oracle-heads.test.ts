@@ -15,7 +15,7 @@ import type { CellType } from "../../src/nn/cell.js";
 import type { OutputConfig } from "../../src/nn/head.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
-import { orderSteps, resetPolicy, stepCount } from "../helpers/arbitraries.js";
+import { outputConfig, scheduleDraw } from "../helpers/arbitraries.js";
 import { relativeChange } from "../helpers/compare.js";
 
 interface Case {
@@ -178,8 +178,6 @@ for (const [name, over] of named) {
   });
 }
 
-const steps = stepCount(6);
-
 test("the engine matches the oracle for both heads on 120 random schedules, resets, layouts and masks", () => {
   fc.assert(
     fc.property(
@@ -194,44 +192,13 @@ test("the engine matches the oracle for both heads on 120 random schedules, rese
         streams: fc.integer({ min: 1, max: 3 }),
         lengths: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }),
         maskRate: fc.constantFrom(0, 0.3),
-        k1: steps,
-        k2: steps,
-        truncation: fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
-        reset: resetPolicy(7),
-        flush: fc.boolean(),
-        reduction: fc.constantFrom<"sum" | "mean">("sum", "mean"),
-        layout: fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
+        schedule: scheduleDraw(6, 7),
         seed: fc.integer({ min: 1, max: 1 << 30 }),
         maxUpdates: fc.integer({ min: 1, max: 8 }),
       }),
       (r) => {
-        const [k1, k2] = orderSteps(r.truncation, r.k1, r.k2);
-        const output: OutputConfig =
-          r.kind === "mse"
-            ? {
-                kind: "mse",
-                per: r.per,
-                normalisation: {
-                  mean: Array.from({ length: r.outputSize }, (_, d) => d),
-                  std: Array.from({ length: r.outputSize }, (_, d) => 1.5 - 0.5 * d),
-                },
-              }
-            : { kind: "softmax", per: r.per };
-        const c: Case = {
-          ...r,
-          bidirectional: false,
-          output,
-          schedule: makeSchedule({
-            k1,
-            k2,
-            truncation: r.truncation,
-            reset: r.reset,
-            flush: r.flush,
-            reduction: r.reduction,
-            layout: r.layout,
-          }),
-        };
-        const result = compare(c);
+        const output = outputConfig(r.kind, r.per, r.outputSize);
+        const result = compare({ ...r, bidirectional: false, output });
         return result.updates === result.oracleUpdates && result.relative < 1e-9;
       },
     ),

@@ -99,3 +99,30 @@ test("sequence classification: one label per sequence, test accuracy well above 
   assert.equal(wrong, Math.round(report.frameError * 200));
   assert.equal(predictions[0].probs.length, 4);
 });
+
+test("eval --persistence on a classifier is a usage error (exit 2) that says why", () => {
+  const out = mkdtempSync(join(tmpdir(), "tbptt-example-"));
+  const train = runCli([
+    "train",
+    "recipes/examples/waveforms.json",
+    "--quiet",
+    "--maxUpdates",
+    "1",
+    "--out",
+    out,
+  ]);
+  assert.equal(train.status, 0, train.stderr);
+  const r = runCli([
+    "eval",
+    "--model",
+    join(out, "model"),
+    "--data",
+    "data/examples/waveforms/test.jsonl",
+    "--persistence",
+  ]);
+  assert.equal(r.status, 2);
+  assert.match(
+    r.stderr,
+    /--persistence: the baseline is for real-valued outputs; this model outputs classes/,
+  );
+});

@@ -12,6 +12,7 @@ import type { OutputConfig } from "../../src/nn/head.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
 import { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "../../src/nn/sequence.js";
+import { outputConfig } from "../helpers/arbitraries.js";
 import { checkGradient } from "../helpers/gradcheck.js";
 
 interface Case {
@@ -159,17 +160,7 @@ test("heads match finite differences on random cells, stacks, directions, kinds 
         seed: fc.integer({ min: 1, max: 1 << 30 }),
       }),
       (r) => {
-        const output: OutputConfig =
-          r.kind === "mse"
-            ? {
-                kind: "mse",
-                per: r.per,
-                normalisation: {
-                  mean: Array.from({ length: r.outputSize }, (_, d) => d - 1),
-                  std: Array.from({ length: r.outputSize }, (_, d) => 0.5 + d),
-                },
-              }
-            : { kind: "softmax", per: r.per };
+        const output = outputConfig(r.kind, r.per, r.outputSize);
         return worstError({ ...r, output }) < 1e-6;
       },
     ),

@@ -13,6 +13,7 @@ import type { CellType } from "../../src/nn/cell.js";
 import { SequenceModel } from "../../src/nn/model.js";
 import { sequenceLossAndGradient } from "../../src/nn/sequence.js";
 import { loadParameterTensors } from "../../src/nn/weights.js";
+import { streamsOf } from "../helpers/time-major.js";
 
 const dir = join(import.meta.dirname, "..", "fixtures", "torch");
 
@@ -45,12 +46,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".safetensors"))) {
     const yTensor = tensors.get("input.y") as DecodedTensor;
     const y = Array.from(yTensor.data as ArrayLike<number | bigint>, Number);
     // time-major (T, B, ·) to per-stream sequences
-    const inputs = Array.from({ length: B }, (_, b) => {
-      const seq = new Float64Array(T * I);
-      for (let t = 0; t < T; t++)
-        for (let i = 0; i < I; i++) seq[t * I + i] = x[(t * B + b) * I + i] as number;
-      return seq;
-    });
+    const inputs = streamsOf(x, T, B, I);
     const labels = Array.from({ length: B }, (_, b) =>
       Array.from({ length: T }, (_, t) => y[t * B + b] as number),
     );

@@ -14,6 +14,7 @@ import type { OutputConfig } from "../../src/nn/head.js";
 import { SequenceModel } from "../../src/nn/model.js";
 import { sequenceLossAndGradient } from "../../src/nn/sequence.js";
 import { loadParameterTensors } from "../../src/nn/weights.js";
+import { streamsOf } from "../helpers/time-major.js";
 
 const dir = join(import.meta.dirname, "..", "fixtures", "torch-heads");
 
@@ -62,12 +63,7 @@ for (const file of files) {
     loadParameterTensors(model, tensors, file, ["input.", "output.", "grad."]);
     const x = get("input.x").data as Float64Array;
     const y = Array.from(get("input.y").data as ArrayLike<number | bigint>, Number);
-    const inputs = Array.from({ length: B }, (_, b) => {
-      const seq = new Float64Array(T * I);
-      for (let t = 0; t < T; t++)
-        for (let i = 0; i < I; i++) seq[t * I + i] = x[(t * B + b) * I + i] as number;
-      return seq;
-    });
+    const inputs = streamsOf(x, T, B, I);
     // One label or target per sequence sits at its last frame; per frame, at every frame.
     const labels = Array.from({ length: B }, (_, b) =>
       Array.from({ length: T }, (_, t) => {
@@ -75,21 +71,17 @@ for (const file of files) {
         return values === "mse" ? 0 : (y[b] as number);
       }),
     );
+    // Values per sequence sit at each sequence's last frame (the other frames have no loss).
     const targets =
-      values === "mse"
-        ? Array.from({ length: B }, (_, b) => {
-            const seq = new Float64Array(T * C);
-            for (let t = 0; t < T; t++)
-              for (let d = 0; d < C; d++)
-                seq[t * C + d] =
-                  per === "frame"
-                    ? (y[(t * B + b) * C + d] as number)
-                    : t === T - 1
-                      ? (y[b * C + d] as number)
-                      : 0;
-            return seq;
-          })
-        : undefined;
+      values !== "mse"
+        ? undefined
+        : per === "frame"
+          ? streamsOf(y, T, B, C)
+          : Array.from({ length: B }, (_, b) => {
+              const seq = new Float64Array(T * C);
+              for (let d = 0; d < C; d++) seq[(T - 1) * C + d] = y[b * C + d] as number;
+              return seq;
+            });
     model.zeroGrads();
     const loss = sequenceLossAndGradient(model, { inputs, labels, targets });
     const torchLoss = (get("output.loss").data as Float64Array)[0] as number; // PyTorch

@@ -11,9 +11,11 @@
  *   Arrays from elsewhere are copied in and out around each call (correct, slow); Float64Array
  *   arguments throw.
  * - Threads: threads.ts wraps this backend with a worker pool for large products.
- * - Relaxed SIMD (a fused multiply-add in the gemm kernels) only when asked for with
- *   `relaxedSimd: true` and the runtime validates it; results then differ from the default build
- *   in the last bits.
+ * - Relaxed SIMD (a fused multiply-add in the gemm kernels) by default wherever the runtime
+ *   validates it: Chromium does, Node 20 only with --experimental-wasm-relaxed-simd (V8 ships it from
+ *   11.4, Node 21 on). Its results differ from the exact build's in the last bits (and
+ *   relaxed_madd may fuse or not, as the engine decides, the same way every call);
+ *   `relaxedSimd: false` asks for the exact build, for results that do not depend on the runtime.
  *
  * Results match the plain backend to float32 rounding, not bit for bit: sums run in another
  * order and exp/tanh are float32 polynomials (test/core/backend.test.ts sets the tolerances).
@@ -26,7 +28,10 @@ import { Arena, type ArenaOptions } from "./arena.js";
 import { compileKernels, instantiateKernels, type KernelExports, kernelBinary } from "./module.js";
 
 export interface WasmBackendOptions extends ArenaOptions {
-  /** Use the relaxed-SIMD build (fused multiply-add) when the runtime supports it (default false). */
+  /**
+   * Use the relaxed-SIMD build (fused multiply-add) where the runtime validates it (default true);
+   * false loads the exact build ("wasm-simd") everywhere.
+   */
   relaxedSimd?: boolean;
 }
 
@@ -39,9 +44,13 @@ export interface WasmBackend extends Backend {
   readonly relaxed: boolean;
 }
 
+/** True where this runtime validates the relaxed-SIMD build (the default wasm build there). */
+export function relaxedSimdAvailable(): boolean {
+  return requireWasm().validate(kernelBinary({ shared: false, relaxed: true }));
+}
+
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  const relaxed =
-    options.relaxedSimd === true && requireWasm().validate(kernelBinary({ shared: false, relaxed: true }));
+  const relaxed = options.relaxedSimd !== false && relaxedSimdAvailable();
   // The arena starts above the module's static data (asm/ has none: heapBase() is tiny, checked
   // below) and decides shared or unshared; the module must import the same kind of memory.
   const reservedLow = 1024;

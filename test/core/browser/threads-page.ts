@@ -22,8 +22,8 @@ async function runNotIsolated() {
 }
 
 async function run() {
-  const single = await createWasmBackend();
-  const pool = await createThreadedWasmBackend({ threads: 2, minFlops: 0 });
+  const single = await createWasmBackend({ relaxedSimd: false });
+  const pool = await createThreadedWasmBackend({ threads: 2, minFlops: 0, relaxedSimd: false });
   const m = 97;
   const n = 61;
   const k = 83;
@@ -34,7 +34,7 @@ async function run() {
   };
   const a = Array.from({ length: m * k }, next);
   const b = Array.from({ length: n * k }, next);
-  const relaxed = await createWasmBackend({ relaxedSimd: true });
+  const relaxed = await createWasmBackend();
   const results: number[][] = [];
   for (const backend of [single, pool, relaxed]) {
     const A = backend.alloc(m * k);
