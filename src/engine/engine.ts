@@ -91,6 +91,13 @@ export interface OutputStepRecord {
   /** Losses at this step (labelled, active streams) and their sum. */
   losses: number;
   lossSum: number;
+  /**
+   * The parts of `grads` that may be non-zero: `count` ranges [from, to) of parameter
+   * offsets as pairs in `ranges` (a class-factorised output touches only the target's
+   * class; otherwise one range, the whole output layer). Valid during the call.
+   */
+  ranges: Int32Array;
+  count: number;
 }
 
 export interface RunSummary {
@@ -106,6 +113,8 @@ export class Engine {
   private planner: Planner | null = null;
   /** S·L·B·F, outputUpdate "step": each slot's error into the top layer, from when it was forwarded. */
   private stepErrors: FloatArray | null = null;
+  /** outputUpdate "step": the ranges of the output layer's gradient one step touches (pairs). */
+  private touched = new Int32Array(2);
   private base = 0;
   private capacity = 0;
 
@@ -316,8 +325,12 @@ export class Engine {
    */
   private forwardStepwise(plan: UpdatePlan, onOutputStep: NonNullable<RunOptions["onOutputStep"]>): number {
     const { model, lanes: L } = this;
+    const { head, grads } = model;
     const { offset, length } = model.outputParams;
     const errors = this.stepErrors as FloatArray;
+    const size = 2 * (head.touched ? (head.maxTouched ?? 1) : 1);
+    if (this.touched.length < size) this.touched = new Int32Array(size);
+    const ranges = this.touched;
     let lossSum = 0;
     for (const tick of plan.ticks) {
       const slot = this.slotOf(tick.time);
@@ -326,14 +339,21 @@ export class Engine {
       const stepLoss = model.forward({ first: slot, count: 1 });
       lossSum += stepLoss;
       model.outputStep(slot, errors);
+      let count = 1;
+      if (head.touched) count = head.touched(slot, ranges);
+      else {
+        ranges[0] = offset;
+        ranges[1] = offset + length;
+      }
       const losses = this.lossesAt(slot);
       if (losses > 0) {
         if (this.schedule.reduction === "mean" && losses > 1) {
-          for (let i = offset; i < offset + length; i++) model.grads[i] /= losses;
+          for (let r = 0; r < count; r++)
+            for (let i = ranges[2 * r] as number; i < (ranges[2 * r + 1] as number); i++) grads[i] /= losses;
         }
-        onOutputStep(model.grads, { time: tick.time, losses, lossSum: stepLoss });
+        onOutputStep(grads, { time: tick.time, losses, lossSum: stepLoss, ranges, count });
       }
-      model.grads.fill(0, offset, offset + length);
+      for (let r = 0; r < count; r++) grads.fill(0, ranges[2 * r] as number, ranges[2 * r + 1] as number);
     }
     return lossSum;
   }

@@ -276,6 +276,36 @@ export class ClassSoftmaxHead implements OutputHead {
     }
   }
 
+  /** The class weights (and biases), and each labelled row's class of words: 2 + 2B ranges. */
+  get maxTouched(): number {
+    return 2 + 2 * (this.tape?.streams ?? 1);
+  }
+
+  touched(slot: number, into: Int32Array): number {
+    const { streams: B, labels, active } = this.tape;
+    const F = this.inputSize;
+    const { p } = this;
+    let n = 0;
+    const add = (from: number, to: number) => {
+      into[2 * n] = from;
+      into[2 * n + 1] = to;
+      n++;
+    };
+    add(p.classWeight, p.classWeight + this.classes * F);
+    if (p.classBias >= 0) add(p.classBias, p.classBias + this.classes);
+    for (let b = 0; b < B; b++) {
+      const row = slot * B + b;
+      const w = labels[row] as number;
+      if (w < 0 || active[row] === 0) continue;
+      const c = this.classOf[w] as number;
+      const start = this.classStart[c] as number;
+      const size = this.classSize[c] as number;
+      add(p.wordWeight + start * F, p.wordWeight + (start + size) * F);
+      if (p.wordBias >= 0) add(p.wordBias + start, p.wordBias + start + size);
+    }
+    return mergeRanges(into, n);
+  }
+
   /** Every word's P(w) = q_c · P(w | c) for one row of the last forward (all C classes computed). */
   read(row: number, into: number[] | FloatArray, at = 0): void {
     if (!this.features) throw new Error("class-softmax head: read before any forward");
@@ -290,6 +320,35 @@ export class ClassSoftmaxHead implements OutputHead {
       for (let j = 0; j < n; j++) into[at + start + j] = qc * (scratch[j] as number);
     }
   }
+}
+
+/** Sorts n ranges (pairs in `r`) by start and merges overlapping or adjacent ones in place; returns the count. */
+function mergeRanges(r: Int32Array, n: number): number {
+  // Insertion sort: n is at most 2 + 2B.
+  for (let i = 1; i < n; i++) {
+    const from = r[2 * i] as number;
+    const to = r[2 * i + 1] as number;
+    let j = i - 1;
+    while (j >= 0 && (r[2 * j] as number) > from) {
+      r[2 * j + 2] = r[2 * j] as number;
+      r[2 * j + 3] = r[2 * j + 1] as number;
+      j--;
+    }
+    r[2 * j + 2] = from;
+    r[2 * j + 3] = to;
+  }
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const from = r[2 * i] as number;
+    const to = r[2 * i + 1] as number;
+    if (m > 0 && from <= (r[2 * m - 1] as number)) r[2 * m - 1] = Math.max(r[2 * m - 1] as number, to);
+    else {
+      r[2 * m] = from;
+      r[2 * m + 1] = to;
+      m++;
+    }
+  }
+  return m;
 }
 
 /** Softmax of a[off … off + n) in place; returns ln Σ e^a (computed stably). */

@@ -66,4 +66,13 @@ export interface OutputHead {
   backward(run: SlotRun, x: FloatArray, scale: number, dX: FloatArray): void;
   /** Writes row `row`'s C outputs in the data's units (probabilities, or predictions) at into[at…]. */
   read(row: number, into: number[] | FloatArray, at?: number): void;
+  /**
+   * Optional, for a head whose rows touch few of its parameters (class-softmax): writes the
+   * ranges [from, to) of parameter offsets that backward of `slot` alone may give a
+   * non-zero gradient, as pairs, sorted and disjoint, into `into`; returns how many.
+   * Absent: all of the head's parameters.
+   */
+  touched?(slot: number, into: Int32Array): number;
+  /** With `touched`: the most ranges one slot can give (sizes `into`). */
+  readonly maxTouched?: number;
 }

@@ -242,10 +242,11 @@ export class Trainer {
         onOutputStep:
           optimizer instanceof SplitOptimizer
             ? (grads, step) => {
-                // A step whose gradient is not finite is skipped; its update reports the bad loss.
+                // A step whose loss or gradient is not finite is skipped; its update reports the bad loss.
+                if (!Number.isFinite(step.lossSum)) return;
+                if (!o.clip) return optimizer.stepOutput(this.model.params, grads, lr, step);
                 const norm = clipGradients(grads.subarray(offset, offset + length), o.clip);
-                if (Number.isFinite(norm) && Number.isFinite(step.lossSum))
-                  optimizer.stepOutput(this.model.params, grads, lr);
+                if (Number.isFinite(norm)) optimizer.stepOutput(this.model.params, grads, lr);
               }
             : undefined,
         start: s.position ?? undefined,
