@@ -99,6 +99,20 @@ export {
 } from "./tasks/text/index.js";
 export { persistenceBaseline } from "./train/baselines.js";
 export { clipGradients } from "./train/clip.js";
+export {
+  type Budget,
+  budgetSettings,
+  type ComparedRun,
+  type CompareOptions,
+  type Comparison,
+  compareSchedules,
+  type MetricSpec,
+  parseBudget,
+  parseScheduleSpec,
+  type RunRecord,
+  type ScheduleSpec,
+  trainerRunner,
+} from "./train/compare.js";
 export { configSchema, parseConfig, type TrainConfig } from "./train/config.js";
 export {
   evaluate,
@@ -112,4 +126,7 @@ export { FrameMetrics } from "./train/metrics.js";
 export { createOptimizer, type Optimizer, type OptimizerConfig } from "./train/optimizer.js";
 export { type Prediction, predict } from "./train/predict.js";
 export { RegressionMetrics } from "./train/regression-metrics.js";
+export { comparisonTable, renderComparisonSvg } from "./train/render-compare.js";
+export { type CurvePanel, type CurveSeries, renderCurvesSvg } from "./train/render-curves.js";
 export { type EpochSummary, Trainer, type TrainerHooks, type TrainerOptions } from "./train/trainer.js";
+export type { RunTotals, ValidateEvery, ValidationPoint } from "./train/validation-points.js";

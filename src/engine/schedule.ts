@@ -116,6 +116,14 @@ export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>):
   };
 }
 
+/** k1 or k2 as typed: Infinity spelled any usual way (inf, ∞), numbers as numbers, anything else left for makeSchedule to reject. */
+export function stepsFromText(text: string): unknown {
+  const t = text.trim();
+  if (/^(inf|infinity|∞)$/i.test(t)) return Number.POSITIVE_INFINITY;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
+  return t;
+}
+
 /** Parses a CLI reset value: "sequence", "never", "every:N" or "N". */
 export function parseReset(text: string): ResetPolicy {
   if (text === "sequence" || text === "never") return text;
