@@ -98,7 +98,7 @@ export class Planner {
   capacity(): number {
     const { k1, k2, truncation, reset, layout, flush } = this.schedule;
     const longest = this.lengths.reduce((a, b) => Math.max(a, b), 1);
-    const clock = layout === "aligned" ? this.alignedTotal() : this.lengths.reduce((a, b) => a + b, 0);
+    const clock = layout === "aligned" ? this.alignedTotal() : this.packedTotal();
     // The span back to the last reset, in ticks: a sequence, a segment of N active steps, or everything.
     // Aligned streams are masked between their sequences without counting toward N, so there a
     // segment can outlast N ticks; packed streams are never masked before their data ends.
@@ -155,6 +155,20 @@ export class Planner {
       time += batch;
     }
     return longest;
+  }
+
+  /**
+   * Ticks of the packed layout: each sequence goes, in order, to the stream that frees
+   * first (the lowest index on a tie), as next() hands them out.
+   */
+  private packedTotal(): number {
+    const ends = new Array<number>(this.streams).fill(0);
+    for (const length of this.lengths) {
+      let first = 0;
+      for (let b = 1; b < this.streams; b++) if ((ends[b] as number) < (ends[first] as number)) first = b;
+      ends[first] = (ends[first] as number) + length;
+    }
+    return Math.max(...ends);
   }
 
   private alignedTotal(): number {

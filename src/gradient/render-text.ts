@@ -46,6 +46,11 @@ export function renderGradientText(report: GradientReport, heading?: string): st
     `sample: the first ${sample.updates} updates (${sample.updatesWithLoss} with losses) over ${sample.sequences} sequences, ${sample.ticks} ticks, ${sample.losses} losses; the longest history is ${sample.longestHistory} steps`,
     "",
   );
+  if (lagProfile.sequences < sample.sequences)
+    lines.push(
+      `(the lag profile is averaged over the sample's first ${lagProfile.sequences} sequences, ${lagProfile.losses} losses)`,
+      "",
+    );
   const state = lagProfile.stateGradient;
   if (state) {
     lines.push("lag profile: mean ‖∂L_s/∂h_{s−τ}‖ over the losses that reach τ steps back");

@@ -100,10 +100,11 @@ export function referenceBias(
   updates: number,
   seed: number,
   k2s: readonly number[],
+  keepOrder = false,
 ): ReferenceFigures {
   // The order: a seeded shuffle where every sequence starts from a reset, else as given.
   const order = sequences.map((_, i) => i);
-  if (schedule.reset === "sequence") new Rng(seed).shuffle(order);
+  if (schedule.reset === "sequence" && !keepOrder) new Rng(seed).shuffle(order);
   const data = order.map((i) => sequences[i] as SequenceLike);
   const rows = streamsOf(
     schedule,
