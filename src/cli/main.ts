@@ -21,7 +21,8 @@ Commands:
   summary CONFIG|RECIPE the model a config builds: layers, parameters, backend, memory
   plot RUN_FOLDER...    training and validation curves of runs, overlaid, as SVG
 
-Run tbptt COMMAND --help for a command's options; tbptt --version prints the version.`;
+Run tbptt COMMAND --help for a command's options; tbptt --version prints the version.
+Exit status: 0 done, 1 failed (the message names the file, line or key), 2 a command-line error.`;
 
 /** Each command's help text, loaded only when asked for (tbptt COMMAND --help). */
 const HELP: Record<string, () => Promise<string>> = {

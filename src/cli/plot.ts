@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { TbpttError, UsageError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../io/atomic-write.js";
 import { chooseMetric, type RunLog, runCurvePanels } from "../train/plot-runs.js";
 import { renderCurvesSvg } from "../train/render-curves.js";
+import { parseOptions } from "./args.js";
 import { docsLine } from "./help.js";
 
 export const PLOT_USAGE = `Usage: tbptt plot RUN_FOLDER... [--out FILE.svg] [--metric KEY] [--title TEXT]
@@ -49,16 +49,15 @@ export function readRunLog(folder: string): RunLog {
 }
 
 function plotArgs(argv: string[]) {
-  try {
-    return parseArgs({
+  return parseOptions(
+    {
       args: argv,
       options: { out: { type: "string" }, metric: { type: "string" }, title: { type: "string" } },
       allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`plot: ${(e as Error).message}\n\n${PLOT_USAGE}`);
-  }
+    },
+    PLOT_USAGE,
+    "plot",
+  );
 }
 
 export async function plotCommand(argv: string[]): Promise<void> {
