@@ -205,7 +205,7 @@ export class Engine {
     if (train) model.zeroGrads(); // gradients accumulate: start from zero even after a stopped run
     if (perStep) {
       const n = this.capacity * model.tape.lanes * B * model.top.outputSize;
-      if (!this.stepErrors || this.stepErrors.length < n) this.stepErrors = model.backend.alloc(n);
+      this.stepErrors = model.scratch("engine.stepErrors", n);
     }
     for (let plan = planner.next(); plan; plan = planner.next()) {
       const first = (plan.ticks[0] as { time: number }).time;
