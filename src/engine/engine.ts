@@ -49,6 +49,10 @@ export function checkTargets(model: SequenceModel, sequences: readonly SequenceL
   });
 }
 
+/**
+ * What one update did: its index and last step, the losses it used, the steps it went forward, back
+ * and kept.
+ */
 export interface UpdateRecord {
   index: number;
   time: number;
@@ -66,6 +70,7 @@ export interface UpdateRecord {
 /** The optimizer's side: called with the gradient of each update; return false to stop the run. */
 export type UpdateFn = (grads: FloatArray, record: UpdateRecord) => boolean | undefined;
 
+/** Options of `Engine.run`: resume point and state, forward-only evaluation, hooks around each update. */
 export interface RunOptions {
   /** Continue from a planner position (engine.position()) ... */
   start?: PlannerPosition;
@@ -86,6 +91,7 @@ export interface RunOptions {
   onOutputStep?: (grads: FloatArray, step: OutputStepRecord) => void;
 }
 
+/** One step's losses when the output layer is updated after every step (outputUpdate "step"). */
 export interface OutputStepRecord {
   time: number;
   /** Losses at this step (labelled, active streams) and their sum. */
@@ -100,6 +106,7 @@ export interface OutputStepRecord {
   count: number;
 }
 
+/** Totals of an `Engine.run`: updates, steps, losses and their sum, and whether `onUpdate` stopped it. */
 export interface RunSummary {
   updates: number;
   steps: number;
@@ -108,6 +115,10 @@ export interface RunSummary {
   stopped: boolean;
 }
 
+/**
+ * Runs a TBPTT(k1, k2) schedule with a model over sequences on B streams: forward steps, backward
+ * windows, one gradient per update (docs/schedule.md).
+ */
 export class Engine {
   readonly lanes: number;
   private planner: Planner | null = null;
@@ -159,6 +170,10 @@ export class Engine {
     return this.planner?.resumable() ?? true;
   }
 
+  /**
+   * Runs the schedule over `sequences`, calling `onUpdate` with each update's gradient (return
+   * false to stop).
+   */
   run(sequences: readonly SequenceLike[], onUpdate: UpdateFn, options: RunOptions = {}): RunSummary {
     const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
     for (const { grads, record } of this.updates(sequences, options)) {

@@ -95,6 +95,7 @@ function updateTimes(schedule: Schedule, rows: (Step | null)[][]): number[] {
   return times;
 }
 
+/** Options of `trainWithOracle`. */
 export interface OracleOptions {
   /** Plain SGD step size between updates. */
   learningRate: number;

@@ -10,6 +10,7 @@
  */
 import type { Schedule } from "./schedule.js";
 
+/** A stream's step at one tick: which sequence, which position, and whether the state resets there. */
 export interface StreamStep {
   sequence: number;
   position: number;
@@ -17,12 +18,17 @@ export interface StreamStep {
   reset: boolean;
 }
 
+/** One time step of the B streams. */
 export interface Tick {
   time: number;
   /** Per stream: its step, or null where the stream is masked (no data). */
   steps: (StreamStep | null)[];
 }
 
+/**
+ * One update of a schedule: its forward steps and, per stream and loss, how far its backward pass
+ * reaches.
+ */
 export interface UpdatePlan {
   index: number;
   /** t: the last step of this update. */
@@ -58,6 +64,10 @@ export interface PlannerPosition {
   batchLength: number;
 }
 
+/**
+ * Turns a schedule and sequences on B streams into update plans: which steps, which resets, which
+ * backward windows (the engine executes them).
+ */
 export class Planner {
   private readonly streams: number;
   private readonly lengths: readonly number[];

@@ -21,6 +21,10 @@ import { type StateGradientProfile, stateGradientProfile } from "./lag-profile.j
 import { DEFAULT_PROFILE_STEPS, profileSample, sampleUpdates } from "./sample.js";
 import { type WeightShare, weightShares } from "./weight-shares.js";
 
+/**
+ * Options of `analyseGradient`: the schedule measured, streams, the k2 values to compare, the
+ * tolerance, how many updates.
+ */
 export interface GradientOptions {
   /**
    * The schedule whose updates are measured (its k2 is ignored but joins the k2 list when
@@ -46,10 +50,15 @@ export interface GradientOptions {
   onProgress?: (stage: string) => void;
 }
 
+/** One k2 of the comparison: how close its truncated gradients are to full BPTT's, and what it costs. */
 export interface GradientRow extends TruncationRow {
   cost: ScheduleCost;
 }
 
+/**
+ * What `analyseGradient` measured: the lag profile, one row per k2, and the recommended k2
+ * (docs/gradient.md).
+ */
 export interface GradientReport {
   schedule: Schedule;
   streams: number;
@@ -111,6 +120,10 @@ export function checkMeasurable(model: SequenceModel): void {
     );
 }
 
+/**
+ * The gradient horizon and truncation bias of `model` on `sequences` (see the file comment; `tbptt
+ * gradient`).
+ */
 export function analyseGradient(
   model: SequenceModel,
   sequences: readonly SequenceLike[],

@@ -37,6 +37,7 @@ function table(rows: string[][], align: ("l" | "r")[]): string[] {
   );
 }
 
+/** A gradient report as text: the lag profile, one line per k2, the recommendation. */
 export function renderGradientText(report: GradientReport, heading?: string): string {
   const { sample, lagProfile, truncation, full, recommendation, tolerance } = report;
   const lines: string[] = [];

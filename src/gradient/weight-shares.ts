@@ -14,6 +14,7 @@ import type { SequenceModel } from "../nn/model.js";
 import { eachUpdateGradient, perLossGradients } from "./runs.js";
 import { dot } from "./spread.js";
 
+/** The share of the summed weight gradient that comes from lags of at least τ. */
 export interface WeightShare {
   lag: number;
   share: number;

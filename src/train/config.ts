@@ -150,6 +150,10 @@ export const dataSchema = z
   })
   .strict();
 
+/**
+ * The zod schema of a training config (docs/config.md); `parseConfig` validates with it and names
+ * each problem's key.
+ */
 export const configSchema = z
   .object({
     task: z.enum(["sequences", "text", "speech"]).default("sequences"),
@@ -203,7 +207,9 @@ export const configSchema = z
   })
   .strict();
 
+/** A validated training config, defaults filled in. */
 export type TrainConfig = z.output<typeof configSchema>;
+/** A training config as written: every key with a default may be left out. */
 export type TrainConfigInput = z.input<typeof configSchema>;
 
 /** Levenshtein distance, for "did you mean" suggestions. */

@@ -12,6 +12,7 @@ import type { SequenceModel } from "../nn/model.js";
 import { FrameMetrics } from "./metrics.js";
 import { RegressionMetrics } from "./regression-metrics.js";
 
+/** One active frame of a forward pass: where it is, its label, and where its outputs are. */
 export interface FrameOutput {
   sequence: number;
   position: number;

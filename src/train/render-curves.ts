@@ -5,12 +5,14 @@
  * curves (`tbptt compare`). Pure string building: no DOM, no Node.
  */
 
+/** One line of a curves chart: its name (in the legend) and its [x, y] points. */
 export interface CurveSeries {
   name: string;
   /** [x, y] pairs in drawing order; pairs with a non-finite coordinate (or x ≤ 0 on a log axis) are skipped. */
   points: readonly (readonly [number, number])[];
 }
 
+/** One panel of a curves chart: its title, axis labels, series, and whether x is logarithmic. */
 export interface CurvePanel {
   title: string;
   xLabel: string;
@@ -19,6 +21,7 @@ export interface CurvePanel {
   logX?: boolean;
 }
 
+/** Options of `renderCurvesSvg`: the chart's title and each panel's plot size. */
 export interface CurvesOptions {
   title?: string;
   /** Plot area of one panel in px (default 300 × 220). */

@@ -27,6 +27,10 @@ import {
   type ValidationPoint,
 } from "./validation-points.js";
 
+/**
+ * How the Trainer runs: the schedule, streams, optimizer, epochs, budgets, validation and
+ * checkpoints (docs/training.md).
+ */
 export interface TrainerOptions {
   schedule: Schedule;
   streams: number;
@@ -61,6 +65,10 @@ export interface TrainerOptions {
 /** The validation figures a run can be judged by (lower is better). */
 export type ValidationMetric = "loss" | "frameError" | "rmse" | "mae";
 
+/**
+ * One epoch's figures: updates so far, training loss, validation metrics, learning rate, time,
+ * whether it is the best.
+ */
 export interface EpochSummary extends RunTotals {
   epoch: number;
   trainLossPerFrame: number;
@@ -96,6 +104,7 @@ export interface TrainerState extends RunTotals {
   epochLabelled: number;
 }
 
+/** What resumes a run bit for bit: the trainer's state, parameters, optimizer arrays and carried state. */
 export interface Checkpoint {
   state: TrainerState;
   params: FloatArray;
@@ -103,14 +112,21 @@ export interface Checkpoint {
   carried: Float64Array;
 }
 
+/**
+ * Where the Trainer reports and asks: each update, each epoch, bad updates, checkpoints, the best
+ * model, stop requests, the clock.
+ */
 export interface TrainerHooks {
+  /** After each update: its record, the epoch, updates so far, learning rate, gradient norm. */
   onUpdate?(
     record: UpdateRecord,
     info: { epoch: number; updates: number; lr: number; gradNorm: number; stepsInEpoch: number },
   ): void;
+  /** After each epoch's validation. */
   onEpoch?(summary: EpochSummary): void;
   /** Every validation: at each epoch's end (before onEpoch), on the validateEvery cadence, and once when a budget stops the run inside an epoch. */
   onValidation?(point: ValidationPoint): void;
+  /** An update with a non-finite loss or gradient, skipped. */
   onBadUpdate?(info: {
     epoch: number;
     update: number;
@@ -118,13 +134,17 @@ export interface TrainerHooks {
     lossSum: number;
     gradNorm: number;
   }): void;
+  /** A checkpoint to keep (at a point where a resumed run continues exactly). */
   saveCheckpoint?(checkpoint: Checkpoint): void;
+  /** The model just reached its best validation figure: save it now if wanted. */
   saveBest?(summary: EpochSummary): void;
   /** Polled after each update: true asks the loop to checkpoint and stop (Ctrl-C). */
   stopRequested?(): boolean;
+  /** The clock in milliseconds (default Date.now), for budgets and timings. */
   now?(): number;
 }
 
+/** Why a run ended. */
 export type StopReason =
   | "epochs"
   | "early-stopping"
@@ -134,6 +154,7 @@ export type StopReason =
   | "interrupted"
   | "bad-updates";
 
+/** How a run ended: the reason, each epoch's summary, the final state. */
 export interface TrainResult {
   reason: StopReason;
   epochs: EpochSummary[];
@@ -142,6 +163,10 @@ export interface TrainResult {
   state: TrainerState;
 }
 
+/**
+ * The training loop: epochs of TBPTT updates through the engine, optimizer steps, validation, early
+ * stopping, budgets and checkpoints (see the file comment).
+ */
 export class Trainer {
   readonly optimizer: Optimizer;
   private state: TrainerState;
@@ -228,6 +253,7 @@ export class Trainer {
 
   private pendingCarried: Float64Array | null = null;
 
+  /** A checkpoint of the run as it stands (taken where the engine can resume). */
   checkpoint(): Checkpoint {
     const opt = this.optimizer.state();
     this.state.optimizerSteps = opt.steps;
@@ -241,6 +267,10 @@ export class Trainer {
     };
   }
 
+  /**
+   * Trains until the epochs, a budget, early stopping or a stop request end the run; `hooks` see it
+   * happen.
+   */
   async run(hooks: TrainerHooks = {}): Promise<TrainResult> {
     if (this.memory.disposed) throw new Error("trainer: run after dispose()");
     const o = this.options;
