@@ -59,6 +59,12 @@ export interface UpdateRecord {
   previousTime: number;
   /** Per stream: the first step its backward pass reached, −1 where the stream had no step. */
   windowStart: number[];
+  /**
+   * Per stream: the step at which the sequence it is on at this update's last step began (that
+   * sequence's position 0), −1 where the stream is masked there. Lets a caller place an update
+   * within its sequence, as `tbptt schedule` does (the playground's live timeline).
+   */
+  sequenceStart: number[];
   /** Losses (labelled, active steps) this update used, and their sum. */
   losses: number;
   lossSum: number;
@@ -244,6 +250,9 @@ export class Engine {
         time: plan.time,
         previousTime: plan.previousTime,
         windowStart: plan.windowStart,
+        sequenceStart: (plan.ticks[plan.ticks.length - 1] as UpdatePlan["ticks"][number]).steps.map((step) =>
+          step ? plan.time - step.position : -1,
+        ),
         losses,
         lossSum,
         forwardSteps: plan.ticks.length,
