@@ -117,11 +117,15 @@ export interface Checkpoint {
  * model, stop requests, the clock.
  */
 export interface TrainerHooks {
-  /** After each update: its record, the epoch, updates so far, learning rate, gradient norm. */
+  /**
+   * After each update: its record, the epoch, updates so far, learning rate, gradient norm. It
+   * may return a promise: the loop then waits for it, between two updates of any schedule, and
+   * the wait is not counted as training time (a page's pause and step buttons: the playground).
+   */
   onUpdate?(
     record: UpdateRecord,
     info: { epoch: number; updates: number; lr: number; gradNorm: number; stepsInEpoch: number },
-  ): void;
+  ): void | Promise<void>;
   /** After each epoch's validation. */
   onEpoch?(summary: EpochSummary): void;
   /** Every validation: at each epoch's end (before onEpoch), on the validateEvery cadence, and once when a budget stops the run inside an epoch. */
@@ -398,7 +402,18 @@ export class Trainer {
         }
         s.updates++;
         sinceCheckpoint++;
-        hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
+        const waiting = hooks.onUpdate?.(record, {
+          epoch: s.epoch,
+          updates: s.updates,
+          lr,
+          gradNorm,
+          stepsInEpoch,
+        });
+        if (waiting) {
+          lap();
+          await waiting;
+          lapStart = now();
+        }
         if (now() - lastYield > 100) await breathe();
         lap();
         const crossed = crossedCadence(o.validateEvery, before, s);
