@@ -123,7 +123,11 @@ export {
   computeMfcc,
   decodeAudio,
   type FrontEndSpec,
+  foldLabels,
   foldTo39,
+  type NormStats,
+  normalisationStats,
+  normalise,
   parsePhn,
   TIMIT_PHONES_61,
 } from "./tasks/speech/index.js";

@@ -3,7 +3,6 @@
  * a trained model over labelled sequences (eval: loss, frame error, per-class accuracy,
  * confusion) or any sequences (predict: per-frame labels and probabilities as JSON Lines).
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../io/atomic-write.js";
 import { loadDataForModel, modelSchedule } from "../io/model-data.js";
@@ -15,6 +14,7 @@ import { predict } from "../train/predict.js";
 import { RegressionMetrics } from "../train/regression-metrics.js";
 import { renderConfusionSvg, renderConfusionText } from "../train/render-confusion.js";
 import { backendForConfig } from "../train/setup.js";
+import { parseOptions } from "./args.js";
 import { docsLine } from "./help.js";
 
 export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE|CORPUS [--split test|validation] [--streams B] [--json] [--confusion FILE.svg]
@@ -44,35 +44,38 @@ or {"id", "prediction": [...]}; a classifier with one label per sequence writes
 ${docsLine("data.md", "speech.md", "text.md")}`;
 
 function options(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: "string" },
-      data: { type: "string" },
-      streams: { type: "string" },
-      backend: { type: "string", default: "auto" },
-      out: { type: "string" },
-      split: { type: "string", default: "test" },
-      confusion: { type: "string" },
-      json: { type: "boolean", default: false },
-      persistence: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+  const { values } = parseOptions(
+    {
+      args: argv,
+      options: {
+        model: { type: "string" },
+        data: { type: "string" },
+        streams: { type: "string" },
+        backend: { type: "string", default: "auto" },
+        out: { type: "string" },
+        split: { type: "string", default: "test" },
+        confusion: { type: "string" },
+        json: { type: "boolean", default: false },
+        persistence: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
     },
-  });
+    EVAL_USAGE,
+  );
   if (values.help) {
     console.log(EVAL_USAGE);
     process.exit(0);
   }
-  if (!values.model) throw new Error(`--model DIR is required\n\n${EVAL_USAGE}`);
-  if (!values.data) throw new Error(`--data FILE is required\n\n${EVAL_USAGE}`);
+  if (!values.model) throw new UsageError(`--model DIR is required\n\n${EVAL_USAGE}`);
+  if (!values.data) throw new UsageError(`--data FILE is required\n\n${EVAL_USAGE}`);
   const streams = values.streams === undefined ? undefined : Number(values.streams);
   if (streams !== undefined && (!Number.isInteger(streams) || streams < 1))
-    throw new Error(`--streams: expected an integer ≥ 1, got ${values.streams}`);
+    throw new UsageError(`--streams: expected an integer ≥ 1, got ${values.streams}`);
   const backends = ["auto", "native", "wasm", "plain"];
   if (!backends.includes(values.backend as string))
     throw new UsageError(`--backend: expected ${backends.join(", ")}, got ${values.backend}`);
   if (values.split !== "test" && values.split !== "validation")
-    throw new Error(`--split: expected test or validation, got ${values.split}`);
+    throw new UsageError(`--split: expected test or validation, got ${values.split}`);
   return {
     model: values.model,
     data: values.data,

@@ -19,7 +19,8 @@ Commands:
   corpus synth          make a TIMIT-layout corpus with Festival
   compare CONFIG.json   train under several schedules for the same budget, side by side
 
-Run tbptt COMMAND --help for a command's options; tbptt --version prints the version.`;
+Run tbptt COMMAND --help for a command's options; tbptt --version prints the version.
+Exit status: 0 done, 1 failed (the message names the file, line or key), 2 a command-line error.`;
 
 /** Each command's help text, loaded only when asked for (tbptt COMMAND --help). */
 const HELP: Record<string, () => Promise<string>> = {

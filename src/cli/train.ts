@@ -7,7 +7,7 @@
  *   OUT/best/             the best model by the validation metric
  *   OUT/model/            the model at the end of the run
  *   OUT/log.jsonl         one JSON object per epoch and every logEvery updates
- * Ctrl-C writes a checkpoint at the next point a resumed run continues exactly, then exits.
+ * Ctrl-C or SIGTERM writes a checkpoint at the next point a resumed run continues exactly, then exits.
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -103,6 +103,8 @@ export function readConfig(path: string, overrides: TrainArgs["overrides"] = [])
   return readConfigFile(path, overrides).config;
 }
 
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
 export interface TrainOutcome {
   epochs: EpochSummary[];
   points: ValidationPoint[];
@@ -186,16 +188,19 @@ async function trainInFolder(
   } else {
     writeFileAtomicSync(configFile, new TextEncoder().encode(`${resolved}\n`));
   }
-  // Ctrl-C is ours from here on: the run's first log line means it is handled.
+  // Ctrl-C (SIGINT) and SIGTERM (what schedulers and containers send) are ours from here
+  // on, and mean the same: checkpoint at the next resumable update, then exit. The run's
+  // first log line means they are handled. A second one quits at once.
   let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(signal === "SIGTERM" ? 143 : 130);
     interrupted = true;
+    const again = signal === "SIGTERM" ? "SIGTERM again" : "Ctrl-C again";
     progress.message(
-      "\ninterrupt: writing a checkpoint at the next resumable update (Ctrl-C again to quit at once)",
+      `\n${signal === "SIGTERM" ? "SIGTERM" : "interrupt"}: writing a checkpoint at the next resumable update (${again} to quit at once)`,
     );
   };
-  process.on("SIGINT", onSigint);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   const log = (entry: Record<string, unknown>) =>
     appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
   log({
@@ -267,7 +272,7 @@ async function trainInFolder(
     },
     stopRequested: () => interrupted,
   });
-  process.off("SIGINT", onSigint);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
   saveModelDir(join(out, "model"), model, meta);
   const { updates, forwardSteps, backwardSteps, trainSeconds, peakStoredSteps } = result.state;
   log({

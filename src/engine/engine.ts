@@ -1,6 +1,6 @@
 /**
  * The TBPTT(k1, k2) engine: drives a SequenceModel over B streams of sequences by the
- * planner's updates (../shared/TBPTT.md). For each update it
+ * planner's updates (docs/schedule.md). For each update it
  *   1. writes the update's forward steps (t', t] into the model's ring of slots,
  *   2. runs the model forward over them (carrying each stream's state),
  *   3. runs one backward sweep from t down to the earliest step any stream needs,
@@ -152,7 +152,7 @@ export class Engine {
         schedule.outputUpdate === "k1";
       if (!ok) {
         throw new Error(
-          'a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on, outputUpdate "k1" (TBPTT.md)',
+          'a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on, outputUpdate "k1" (docs/schedule.md)',
         );
       }
     }

@@ -3,7 +3,7 @@
  * steps (one stream, every step labelled), computed by the engine's own Planner with
  * no model. It answers the seed's question — when do we back-propagate, and when do
  * we update? — per update (t', t, the steps its backward pass covers, the losses it
- * uses and how far back each flows) and in total (../shared/TBPTT.md, "What every
+ * uses and how far back each flows) and in total (docs/schedule.md, "What every
  * update reports"). `tbptt schedule` prints it; docs/schedule.md shows it.
  *
  * Totals:

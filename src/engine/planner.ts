@@ -2,7 +2,7 @@
  * The planner: what a TBPTT(k1, k2) schedule does to a set of sequences, without a
  * model. It lays the sequences onto B streams (aligned or packed), marks reset points,
  * decides when updates happen, and for each update which steps every stream's backward
- * pass covers (../shared/TBPTT.md, "The schedule" and "Minibatches of streams").
+ * pass covers (docs/schedule.md).
  * The engine executes these plans with a model; `tbptt schedule` prints them.
  *
  * Time: one clock for all streams, steps 0, 1, 2, …; t is an update's last step and

@@ -1,5 +1,5 @@
 /**
- * The TBPTT(k1, k2) schedule: the contract of ../shared/TBPTT.md.
+ * The TBPTT(k1, k2) schedule: the contract docs/schedule.md states.
  *   k1 (`updateEvery`): update after every k1 forward steps (Infinity: once per sequence);
  *   k2 (`stepsBack`): gradients flow at most k2 steps back (Infinity: to the last reset);
  *   truncation "window" (Williams & Peng 1990: BPTT(h; h') with h = k2, h' = k1) or

@@ -116,7 +116,7 @@ export function checkMeasurable(model: SequenceModel): void {
     throw new Error('model.cell "mlp" has no recurrence: no gradient flows through time to measure');
   if (bidirectional)
     throw new Error(
-      "a bidirectional model trains only with k2 = Infinity (its reverse direction needs the whole sequence, TBPTT.md): there is no truncation to measure",
+      "a bidirectional model trains only with k2 = Infinity (its reverse direction needs the whole sequence, docs/schedule.md): there is no truncation to measure",
     );
 }
 

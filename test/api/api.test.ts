@@ -118,6 +118,11 @@ test("a language model from a string, evaluated on a string in bits per characte
     Math.abs((evaluation.summary.bitsPerChar as number) - evaluation.summary.lossPerFrame / Math.LN2) < 1e-12,
   );
   assert.throws(() => trained.predict([[[1]]]), /language model .*sampleText/);
+  // generation: the same seed, the same text; every symbol from the vocabulary
+  const sampled = trained.sample({ prime: text.slice(0, 5), length: 40, seed: 3 });
+  assert.equal([...sampled].length, 40);
+  assert.equal(trained.sample({ prime: text.slice(0, 5), length: 40, seed: 3 }), sampled);
+  for (const ch of sampled) assert.ok(text.includes(ch), `sampled ${JSON.stringify(ch)}`);
   assert.throws(() => trained.evaluate("zzzz\u{1F600}"), /not in the model's vocabulary/);
 });
 
