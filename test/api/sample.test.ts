@@ -33,5 +33,5 @@ test("a text model samples; the same text after toBytes/fromBytes; other tasks a
     epochs: 1,
     backend: createPlainBackend("float32"),
   });
-  assert.throws(() => labeller.sample({ length: 5 }), /sample: not a text model/);
+  assert.throws(() => labeller.sample({ length: 5 }), /sample: only a language model/);
 });
