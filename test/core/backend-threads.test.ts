@@ -81,6 +81,7 @@ describe("wasm threads", async () => {
     });
     assert.deepEqual(fallbackReasons, []);
     assert.equal((backend as { threads?: number }).threads, 2);
+    assert.equal(backend.name, `${WASM}-threads`, "a threaded backend reports its own name");
     await (backend as unknown as { dispose(): Promise<void> }).dispose();
     // a pool that cannot start (here: a memory limit below what it needs) → one-thread wasm
     const fallback = await selectBackend({

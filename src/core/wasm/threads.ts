@@ -233,6 +233,8 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
   };
 
   return Object.assign(base, {
+    // its own name in logs and summaries: "wasm-simd-threads" (backend.threads says how many)
+    name: `${base.name}-threads`,
     threads,
     dispose: async () => {
       if (disposed) return;
