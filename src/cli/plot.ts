@@ -3,10 +3,11 @@
  * curves of one or more runs, overlaid with a legend (src/train/plot-runs.ts), as one SVG
  * picture written atomically.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { TbpttError, UsageError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../io/atomic-write.js";
+import { readRunLog } from "../io/run-log.js";
 import { chooseMetric, type RunLog, runCurvePanels } from "../train/plot-runs.js";
 import { renderCurvesSvg } from "../train/render-curves.js";
 import { parseOptions } from "./args.js";
@@ -27,25 +28,13 @@ log.jsonl. A run still going is drawn as far as it got.
 
 ${docsLine("training.md")}`;
 
-/** The parsed lines of a run folder's log.jsonl (a torn last line is skipped). */
-export function readRunLog(folder: string): RunLog {
-  const path = join(folder, "log.jsonl");
+/** A run folder's log (src/io/run-log.ts reads it; a torn last line is skipped). */
+function runLog(folder: string): RunLog {
   if (!existsSync(folder) || !statSync(folder).isDirectory())
     throw new TbpttError(`${folder}: no such run folder`);
-  if (!existsSync(path)) throw new TbpttError(`${folder}: not a run folder (no log.jsonl)`);
-  const entries: Record<string, unknown>[] = [];
-  const lines = readFileSync(path, "utf8").split("\n");
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    try {
-      entries.push(JSON.parse(line) as Record<string, unknown>);
-    } catch (e) {
-      // The log is appended as the run goes: its last line may be cut short by a crash.
-      if (i < lines.length - 2)
-        throw new TbpttError(`${path}:${i + 1}: invalid JSON: ${(e as Error).message}`);
-    }
-  });
-  return { name: basename(resolve(folder)), entries };
+  if (!existsSync(join(folder, "log.jsonl")))
+    throw new TbpttError(`${folder}: not a run folder (no log.jsonl)`);
+  return { name: basename(resolve(folder)), entries: readRunLog(folder) };
 }
 
 function plotArgs(argv: string[]) {
@@ -63,7 +52,7 @@ function plotArgs(argv: string[]) {
 export async function plotCommand(argv: string[]): Promise<void> {
   const { values, positionals: folders } = plotArgs(argv);
   if (folders.length === 0) throw new UsageError(`plot: give at least one RUN_FOLDER\n\n${PLOT_USAGE}`);
-  const runs = folders.map(readRunLog);
+  const runs = folders.map(runLog);
   // Two folders of the same name (runs/a/model vs other/a/model): name them by their path.
   const names = runs.map((r) => r.name);
   runs.forEach((r, i) => {
