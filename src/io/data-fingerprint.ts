@@ -48,7 +48,8 @@ export function dataSources(config: {
   const out: DataSource[] = [
     { key: "data.train", path: config.data.train, skipTest: config.task === "speech" },
   ];
-  if (config.data.valid !== undefined) out.push({ key: "data.valid", path: config.data.valid });
+  // An empty path is no validation file, as the readers take it.
+  if (config.data.valid) out.push({ key: "data.valid", path: config.data.valid });
   return out;
 }
 
