@@ -4,7 +4,9 @@
  * an ArrayBuffer, a Blob (a file input, IndexedDB), a fetch Response, or a URL to fetch.
  * In Node, a model folder on disk is `loadModelDir` from "tbptt/node".
  */
+
 import type { Backend } from "../core/backend.js";
+import { TbpttError } from "../core/errors.js";
 import { selectBackend } from "../core/select.js";
 import { TrainedModel } from "./trained-model.js";
 
@@ -29,12 +31,12 @@ async function bytesOf(
     return { bytes: new Uint8Array(await source.arrayBuffer()), name: "<model blob>" };
   if (typeof Response !== "undefined" && source instanceof Response) {
     if (!source.ok)
-      throw new Error(`${source.url || "model response"}: HTTP ${source.status} ${source.statusText}`);
+      throw new TbpttError(`${source.url || "model response"}: HTTP ${source.status} ${source.statusText}`);
     return { bytes: new Uint8Array(await source.arrayBuffer()), name: source.url || "<model response>" };
   }
   const url = String(source);
   const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
+  if (!response.ok) throw new TbpttError(`${url}: HTTP ${response.status} ${response.statusText}`);
   return { bytes: new Uint8Array(await response.arrayBuffer()), name: url };
 }
 

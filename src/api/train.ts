@@ -16,7 +16,9 @@
  * result is a TrainedModel holding the normalisation and class names, to predict with,
  * evaluate, or save (toBytes; saveModelDir in Node).
  */
+
 import type { Backend } from "../core/backend.js";
+import { TbpttError } from "../core/errors.js";
 import { labelledSetFromRows, type ParseOptions } from "../data/jsonl.js";
 import { copyLabelledSet, type LabelledSet } from "../data/labelled.js";
 import { sequencesTaskData, type TaskData } from "../tasks/task-data.js";
@@ -81,11 +83,11 @@ function asSet(input: SequencesInput, source: string, options: ParseOptions): La
   if (Array.isArray(input)) return labelledSetFromRows(input, source, options);
   const set = input as LabelledSet;
   if (options.inputSize !== undefined && set.inputSize !== options.inputSize)
-    throw new Error(
+    throw new TbpttError(
       `${source}: frames have ${set.inputSize} features, the training data ${options.inputSize}`,
     );
   if (options.classes && set.classes && set.classes.join("\n") !== options.classes.join("\n"))
-    throw new Error(`${source}: its class names are not the training data's, in the same order`);
+    throw new TbpttError(`${source}: its class names are not the training data's, in the same order`);
   // a set of the caller's is copied: normalisation works in place
   return copyLabelledSet(set);
 }

@@ -14,7 +14,9 @@
  * What predict and evaluate give follows the model's output (model.output): classes per
  * frame or per sequence, or real values in the data's units.
  */
+
 import type { Backend } from "../core/backend.js";
+import { TbpttError } from "../core/errors.js";
 import { labelledSetFromRows, type ParseOptions } from "../data/jsonl.js";
 import {
   applyNormalisation,
@@ -135,11 +137,11 @@ export class TrainedModel implements LoadedModel {
       : copyLabelledSet(input as LabelledSet);
     if (!Array.isArray(input)) {
       if (set.inputSize !== model.config.inputSize)
-        throw new Error(
+        throw new TbpttError(
           `${set.source}: frames have ${set.inputSize} features, the model takes ${model.config.inputSize}`,
         );
       if (set.classes && meta.classes && set.classes.join("\n") !== meta.classes.join("\n"))
-        throw new Error(
+        throw new TbpttError(
           `${set.source}: its class names (${set.classes.length}) are not the model's (${meta.classes.length}) in the same order; read it with { classes: trained.classes }, or give rows`,
         );
     }
@@ -209,7 +211,7 @@ export class TrainedModel implements LoadedModel {
    */
   sample(options: SampleOptions): string {
     if (this.meta.task !== "text")
-      throw new Error(
+      throw new TbpttError(
         `sample: only a language model (task "text") generates text; this one's task is "${this.meta.task}"`,
       );
     return [...sampleText(this.model, vocabularyFromMeta(this.meta, "sample"), options)].join("");
@@ -217,7 +219,7 @@ export class TrainedModel implements LoadedModel {
 
   private evaluateText(text: string, options: RunModelOptions): Evaluation {
     if (this.meta.task !== "text")
-      throw new Error(
+      throw new TbpttError(
         `evaluate: a string is a text, for a language model; this model's task is "${this.meta.task}" (give rows { x, y })`,
       );
     const vocabulary = vocabularyFromMeta(this.meta, "evaluate");
@@ -245,7 +247,7 @@ export class TrainedModel implements LoadedModel {
 
   private refuseText(what: string): void {
     if (this.meta.task === "text")
-      throw new Error(
+      throw new TbpttError(
         `${what} sequences: this is a language model (task "text"); evaluate it on a string, or generate with sampleText`,
       );
   }
@@ -253,7 +255,7 @@ export class TrainedModel implements LoadedModel {
   private streams(options: RunModelOptions, sequences: readonly SequenceLike[]): number {
     const streams = options.streams ?? this.defaultStreams;
     if (!Number.isInteger(streams) || streams < 1)
-      throw new Error(`streams: expected an integer ≥ 1, got ${streams}`);
+      throw new TbpttError(`streams: expected an integer ≥ 1, got ${streams}`);
     return Math.max(1, Math.min(streams, sequences.length));
   }
 }

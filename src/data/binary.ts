@@ -6,6 +6,7 @@
  * a set with one label per sequence adds "per": "sequence" to the metadata.
  * A million 26-dimensional frames is ~110 MB and decodes in well under a second.
  */
+import { TbpttError } from "../core/errors.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import type { LabelledSet } from "./labelled.js";
 
@@ -48,20 +49,24 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
   const get = (name: string, dtype: string) => {
     const t = tensors.get(name);
     if (!t)
-      throw new Error(`${source}: missing tensor "${name}" (a tbptt dataset has features, labels, lengths)`);
-    if (t.dtype !== dtype) throw new Error(`${source}: tensor "${name}" is ${t.dtype}, expected ${dtype}`);
+      throw new TbpttError(
+        `${source}: missing tensor "${name}" (a tbptt dataset has features, labels, lengths)`,
+      );
+    if (t.dtype !== dtype)
+      throw new TbpttError(`${source}: tensor "${name}" is ${t.dtype}, expected ${dtype}`);
     return t;
   };
   const features = get("features", "F32");
   const labels = get("labels", "I32").data as Int32Array;
   const lengths = get("lengths", "I32").data as Int32Array;
   if (features.shape.length !== 2)
-    throw new Error(`${source}: features must be [frames, inputs], got [${features.shape}]`);
+    throw new TbpttError(`${source}: features must be [frames, inputs], got [${features.shape}]`);
   const [frames, inputSize] = features.shape as [number, number];
-  if (labels.length !== frames) throw new Error(`${source}: ${labels.length} labels for ${frames} frames`);
+  if (labels.length !== frames)
+    throw new TbpttError(`${source}: ${labels.length} labels for ${frames} frames`);
   const total = lengths.reduce((a, b) => a + b, 0);
   if (total !== frames)
-    throw new Error(`${source}: sequence lengths add up to ${total}, but there are ${frames} frames`);
+    throw new TbpttError(`${source}: sequence lengths add up to ${total}, but there are ${frames} frames`);
   const meta = metadata["tbptt.dataset"] ? JSON.parse(metadata["tbptt.dataset"]) : {};
   const ids: string[] = meta.ids ?? [];
   const per: "frame" | "sequence" = meta.per === "sequence" ? "sequence" : "frame";
@@ -69,14 +74,14 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
   const targetTensor = tensors.has("targets") ? get("targets", "F32") : null;
   const D = targetTensor ? (targetTensor.shape[1] ?? 0) : 0;
   if (targetTensor && (targetTensor.shape.length !== 2 || targetTensor.shape[0] !== frames || D < 1))
-    throw new Error(
+    throw new TbpttError(
       `${source}: targets must be [${frames}, D ≥ 1] (one row per frame), got [${targetTensor.shape}]`,
     );
   const targets = targetTensor ? (targetTensor.data as Float32Array) : null;
   if (targets) checkFinite(targets, D, source, "target");
   let at = 0;
   const sequences = Array.from(lengths, (T, i) => {
-    if (T < 1) throw new Error(`${source}: sequence ${i} is empty`);
+    if (T < 1) throw new TbpttError(`${source}: sequence ${i} is empty`);
     const s = {
       id: ids[i] ?? `${source}#${i}`,
       features: data.subarray(at * inputSize, (at + T) * inputSize),
@@ -84,7 +89,7 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
       ...(targets ? { targets: targets.subarray(at * D, (at + T) * D) } : {}),
     };
     if (per === "sequence" && s.labels.subarray(0, T - 1).some((y) => y >= 0))
-      throw new Error(
+      throw new TbpttError(
         `${source}: sequence ${i} has labels before its last frame, but the set has one per sequence`,
       );
     at += T;
@@ -104,7 +109,7 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
 function checkFinite(values: Float32Array, width: number, source: string, what: string): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i] as number)) {
-      throw new Error(
+      throw new TbpttError(
         `${source}: ${what} ${i % width} of frame ${Math.floor(i / width)} is ${values[i]}, expected a finite number`,
       );
     }

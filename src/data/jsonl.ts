@@ -9,6 +9,7 @@
  * `labelledSetFromRows` takes the same rows as objects in memory (the library's way in),
  * where frames may also be typed arrays; its errors name the row as source[i].
  */
+import { TbpttError } from "../core/errors.js";
 import type { LabelledSequence, LabelledSet } from "./labelled.js";
 import { convertTargets, type TargetForm } from "./targets.js";
 
@@ -25,7 +26,7 @@ interface RawRow {
 }
 
 function fail(at: string, message: string): never {
-  throw new Error(`${at}: ${message}`);
+  throw new TbpttError(`${at}: ${message}`);
 }
 
 function parseRow(
@@ -128,7 +129,7 @@ export function parseLabelledJsonl(text: string, source: string, options: ParseO
     dim = row.x[0]?.length ?? dim;
     rows.push(row);
   });
-  if (rows.length === 0) throw new Error(`${source}: no sequences (the file is empty)`);
+  if (rows.length === 0) throw new TbpttError(`${source}: no sequences (the file is empty)`);
   return toLabelledSet(rows, source, dim as number, options);
 }
 
@@ -147,7 +148,7 @@ export function labelledSetFromRows(
     dim = row.x[0]?.length ?? dim;
     return row;
   });
-  if (checked.length === 0) throw new Error(`${source}: no sequences`);
+  if (checked.length === 0) throw new TbpttError(`${source}: no sequences`);
   return toLabelledSet(checked, source, dim as number, options);
 }
 

@@ -7,6 +7,7 @@
  * sequence, T × D float32 targets, its labels 0 where a step has a target, −1 where not.
  * A set with one label per sequence (`per: "sequence"`) has it at the last step.
  */
+import { TbpttError } from "../core/errors.js";
 import { ArraySequence } from "../engine/array-sequence.js";
 
 /**
@@ -111,7 +112,7 @@ function meanAndStd(
 export function applyNormalisation(set: LabelledSet, norm: Normalisation): void {
   const I = set.inputSize;
   if (norm.mean.length !== I) {
-    throw new Error(`${set.source}: normalisation has ${norm.mean.length} features, the data has ${I}`);
+    throw new TbpttError(`${set.source}: normalisation has ${norm.mean.length} features, the data has ${I}`);
   }
   for (const s of set.sequences) {
     for (let k = 0; k < s.features.length; k++) {

@@ -14,6 +14,7 @@
  * A real-valued row marks each frame with a target as label 0 (−1: none), so masks,
  * loss counts and the engine treat both kinds alike (src/nn/tape.ts).
  */
+import { TbpttError } from "../core/errors.js";
 import type { LossPlacement, OutputKind } from "../nn/head.js";
 
 /** How y is read: the model's output kind and where its targets sit. */
@@ -54,7 +55,7 @@ export interface ConvertedTargets {
 const isArrayLike = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || ArrayBuffer.isView(v);
 
 function fail(at: string, message: string): never {
-  throw new Error(`${at}: ${message}`);
+  throw new TbpttError(`${at}: ${message}`);
 }
 
 /** The form of the data from its first labelled row (see the file comment). */

@@ -4,7 +4,9 @@
  * A path "memory:KIND?…" is one of the synthetic memory tasks, generated in memory
  * (src/tasks/memory/spec.ts).
  */
+
 import { existsSync, readFileSync } from "node:fs";
+import { TbpttError } from "../core/errors.js";
 import { decodeLabelledSet, encodeLabelledSet } from "../data/binary.js";
 import { type ParseOptions, parseLabelledJsonl } from "../data/jsonl.js";
 import type { LabelledSet } from "../data/labelled.js";
@@ -14,9 +16,9 @@ import { writeFileAtomicSync } from "./atomic-write.js";
 /** A labelled set from a JSON Lines or binary file (told apart by content), checked as `options` say. */
 export function readLabelledFile(path: string, options: ParseOptions = {}): LabelledSet {
   if (isMemorySpec(path)) return checkInputSize(memoryTaskSet(path), path, options);
-  if (!existsSync(path)) throw new Error(`${path}: no such file`);
+  if (!existsSync(path)) throw new TbpttError(`${path}: no such file`);
   const bytes = readFileSync(path);
-  if (bytes.length === 0) throw new Error(`${path}: the file is empty`);
+  if (bytes.length === 0) throw new TbpttError(`${path}: the file is empty`);
   // JSON Lines starts with "{" (after white space); a safetensors file with its 8-byte length.
   let first = 0;
   while (
@@ -33,7 +35,7 @@ export function readLabelledFile(path: string, options: ParseOptions = {}): Labe
 
 function checkInputSize(set: LabelledSet, path: string, options: ParseOptions): LabelledSet {
   if (options.inputSize !== undefined && set.inputSize !== options.inputSize) {
-    throw new Error(
+    throw new TbpttError(
       `${path}: frames have ${set.inputSize} features, expected ${options.inputSize} (model.inputSize)`,
     );
   }

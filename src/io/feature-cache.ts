@@ -13,9 +13,11 @@
  * u32 audio length in samples (so label checks need not read the audio),
  * then frames × dim float32.
  */
+
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { TbpttError } from "../core/errors.js";
 import type { Features, FrontEndOptions } from "../tasks/speech/mfcc.js";
 import { removeAbandonedTemps } from "./stray-temps.js";
 
@@ -92,7 +94,7 @@ export class FeatureCache {
       renameSync(tmp, final);
     } catch (e) {
       rmSync(tmp, { force: true });
-      throw new Error(`feature cache: cannot write ${final}: ${(e as Error).message}`);
+      throw new TbpttError(`feature cache: cannot write ${final}: ${(e as Error).message}`);
     }
   }
 }

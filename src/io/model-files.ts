@@ -2,10 +2,12 @@
  * A model folder on disk (Node-only): `model.json` and `model.safetensors`, the format
  * of src/train/model-format.ts (docs/model-format.md), both written atomically.
  */
+
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TrainedModel } from "../api/trained-model.js";
 import type { Backend } from "../core/backend.js";
+import { TbpttError } from "../core/errors.js";
 import type { SequenceModel } from "../nn/model.js";
 import {
   decodeModel,
@@ -38,7 +40,7 @@ export function saveModelDir(dir: string, first: SequenceModel | LoadedModel, se
 export function readModelFile(dir: string): ModelFile {
   const path = join(dir, "model.json");
   if (!existsSync(path))
-    throw new Error(
+    throw new TbpttError(
       `${dir}: not a model directory (no model.json; expected model.json and model.safetensors)`,
     );
   return parseModelFile(readFileSync(path, "utf8"), path);
@@ -51,7 +53,8 @@ export function readModelFile(dir: string): ModelFile {
 export function loadModelDir(dir: string, backend?: Backend): TrainedModel {
   const file = readModelFile(dir);
   const weights = join(dir, "model.safetensors");
-  if (!existsSync(weights)) throw new Error(`${dir}: model.json is there but model.safetensors is missing`);
+  if (!existsSync(weights))
+    throw new TbpttError(`${dir}: model.json is there but model.safetensors is missing`);
   const bytes = readFileSync(weights);
   const { model, meta } = decodeModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
     file,

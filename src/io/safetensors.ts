@@ -17,6 +17,7 @@
  * element size. Readers cannot rely on that (other writers do not align), so decoding
  * copies each tensor into a fresh typed array.
  */
+import { TbpttError } from "../core/errors.js";
 import type {
   DecodedSafetensors,
   DecodedTensor,
@@ -122,28 +123,31 @@ export function encodeSafetensors(
   for (const t of tensors) {
     const where = `safetensors: tensor "${t.name}"`;
     if (t.name === METADATA_KEY)
-      throw new Error(`${where}: the name ${METADATA_KEY} is reserved for metadata`);
-    if (seen.has(t.name)) throw new Error(`${where}: the name appears twice`);
+      throw new TbpttError(`${where}: the name ${METADATA_KEY} is reserved for metadata`);
+    if (seen.has(t.name)) throw new TbpttError(`${where}: the name appears twice`);
     seen.add(t.name);
     if (!isDtype(t.dtype)) {
-      throw new Error(
+      throw new TbpttError(
         `${where}: unknown dtype "${t.dtype}", expected one of ${SAFETENSORS_DTYPES.join(", ")}`,
       );
     }
     const info = DTYPES[t.dtype];
     const tag = Object.prototype.toString.call(t.data).slice(8, -1);
-    if (tag !== info.tag) throw new Error(`${where}: dtype ${t.dtype} needs a ${info.tag}, got a ${tag}`);
+    if (tag !== info.tag)
+      throw new TbpttError(`${where}: dtype ${t.dtype} needs a ${info.tag}, got a ${tag}`);
     if (!t.shape.every(isCount))
-      throw new Error(`${where}: shape ${shapeText(t.shape)} has a non-count dimension`);
+      throw new TbpttError(`${where}: shape ${shapeText(t.shape)} has a non-count dimension`);
     const n = elementCount(t.shape);
     if (t.data.length !== n) {
-      throw new Error(`${where}: shape ${shapeText(t.shape)} holds ${n} elements, data has ${t.data.length}`);
+      throw new TbpttError(
+        `${where}: shape ${shapeText(t.shape)} holds ${n} elements, data has ${t.data.length}`,
+      );
     }
   }
   if (metadata !== undefined) {
     for (const [key, value] of Object.entries(metadata)) {
       if (typeof value !== "string") {
-        throw new Error(`safetensors: metadata "${key}" must be a string, got ${typeof value}`);
+        throw new TbpttError(`safetensors: metadata "${key}" must be a string, got ${typeof value}`);
       }
     }
   }
@@ -242,7 +246,7 @@ function parseMetadata(value: unknown, fail: (msg: string) => never): Record<str
  */
 export function decodeSafetensors(bytes: Uint8Array, source = "<bytes>"): DecodedSafetensors {
   const fail = (msg: string): never => {
-    throw new Error(`${source}: ${msg}`);
+    throw new TbpttError(`${source}: ${msg}`);
   };
   if (bytes.length < 8) {
     fail(

@@ -6,8 +6,10 @@
  * TRAIN; TEST (the core test set, or all of it with coreTest false) is for `tbptt eval`
  * and the quick start.
  */
+
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { TbpttError } from "../core/errors.js";
 import { type FrontEndSpec, frontEndOptions } from "../tasks/speech/fbank.js";
 import { normalisationStats, normalise } from "../tasks/speech/normalise.js";
 import { TIMIT_PHONES_61 } from "../tasks/speech/phones.js";
@@ -69,7 +71,7 @@ export function loadSpeechSplits(root: string, options: SpeechSplitOptions): Spe
   const given = options.normalisation ?? null;
   // With given statistics only TEST is needed (evaluation of a trained model).
   const train = load(given ? [] : index.train);
-  if (!given && train.utterances.length === 0) throw new Error(`${root}: no training utterances found`);
+  if (!given && train.utterances.length === 0) throw new TbpttError(`${root}: no training utterances found`);
   const valid = load(given && !options.includeValidation ? [] : index.validation);
   const test = load(index.test);
   const dim = (train.utterances[0] ?? test.utterances[0])?.dim ?? 0;

@@ -4,6 +4,7 @@
  * corpus). Each returns a TaskData (src/tasks/task-data.ts): the engine's sequences, the
  * sizes the model needs, and the metadata saved with the model.
  */
+import { TbpttError } from "../core/errors.js";
 import { sequencesTaskData, type TaskData } from "../tasks/task-data.js";
 import type { TrainConfig } from "../train/config.js";
 import { readLabelledFile } from "./dataset-files.js";
@@ -16,7 +17,7 @@ export async function loadTaskData(config: TrainConfig): Promise<TaskData> {
     config.model.output?.kind === "class-softmax" &&
     (config.task !== "text" || config.data.unit !== "word")
   )
-    throw new Error(
+    throw new TbpttError(
       `model.output.kind "class-softmax" needs task "text" with data.unit "word" (its classes are made from the words' counts, as rnnlm's -class), got task "${config.task}"${config.task === "text" ? ` with unit "${config.data.unit ?? "char"}"` : ""}`,
     );
   switch (config.task) {

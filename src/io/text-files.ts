@@ -3,8 +3,10 @@
  * A path is one file, or a folder whose files (recursively, hidden ones skipped) are
  * read in sorted path order and concatenated, as if one text.
  */
+
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { TbpttError } from "../core/errors.js";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
 import { vocabularyFromMeta } from "../tasks/text/meta.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
@@ -38,14 +40,14 @@ export async function readTextSources(path: string, what = "data.train"): Promis
     info = await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(
+    throw new TbpttError(
       `${what}: cannot read ${path}${code === "ENOENT" ? ": no such file or folder" : `: ${code}`}`,
     );
   }
   if (info.isFile()) return [{ name: path, bytes: new Uint8Array(await readFile(path)) }];
-  if (!info.isDirectory()) throw new Error(`${what}: ${path} is neither a file nor a folder`);
+  if (!info.isDirectory()) throw new TbpttError(`${what}: ${path} is neither a file nor a folder`);
   const files = await listFiles(path);
-  if (files.length === 0) throw new Error(`${what}: the folder ${path} holds no files`);
+  if (files.length === 0) throw new TbpttError(`${what}: the folder ${path} holds no files`);
   return Promise.all(
     files.map(async (f) => ({
       name: join(path, relative(path, f)),

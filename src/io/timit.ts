@@ -28,8 +28,10 @@
  *   missing core-test speaker) throws, listing every problem found. With
  *   `skipBad: true` the bad utterances are left out and the problems returned.
  */
+
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { TbpttError } from "../core/errors.js";
 import { Rng } from "../core/random.js";
 
 /**
@@ -126,7 +128,7 @@ export function indexTimit(root: string, options: TimitIndexOptions = {}): Timit
   const speakers = [...new Set(train.map((e) => e.speaker))].sort();
   const fraction = options.validationFraction ?? 0.05;
   if (!(fraction >= 0 && fraction < 1))
-    throw new Error(`TIMIT index: validationFraction must be in [0, 1), got ${fraction}`);
+    throw new TbpttError(`TIMIT index: validationFraction must be in [0, 1), got ${fraction}`);
   const byFraction =
     speakers.length < 2 || fraction === 0 ? 0 : Math.max(1, Math.round(fraction * speakers.length));
   const nValidation = options.validationSpeakers ?? byFraction;
@@ -135,7 +137,7 @@ export function indexTimit(root: string, options: TimitIndexOptions = {}): Timit
     nValidation < 0 ||
     (nValidation > 0 && nValidation >= speakers.length)
   )
-    throw new Error(
+    throw new TbpttError(
       `${trainDir}: validationSpeakers must be in 0 .. ${speakers.length - 1} (there are ${speakers.length} training speakers), got ${nValidation}`,
     );
   const held = new Set(new Rng(seed).shuffle(speakers.slice()).slice(0, nValidation));
@@ -146,7 +148,7 @@ export function indexTimit(root: string, options: TimitIndexOptions = {}): Timit
   if (problems.length > 0 && !options.skipBad) {
     const shown = problems.slice(0, 10).join("\n  ");
     const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : "";
-    throw new Error(
+    throw new TbpttError(
       `TIMIT index of ${base}: ${problems.length} problem(s) (skipBad reads the rest):\n  ${shown}${more}`,
     );
   }
@@ -159,12 +161,12 @@ function findCorpusRoot(root: string): string {
   try {
     names = readdirSync(root);
   } catch (e) {
-    throw new Error(`TIMIT index: cannot read ${root}: ${(e as Error).message}`);
+    throw new TbpttError(`TIMIT index: cannot read ${root}: ${(e as Error).message}`);
   }
   if (childNamed(root, "train", names) && childNamed(root, "test", names)) return root;
   const inner = childNamed(root, "timit", names);
   if (inner && childNamed(inner, "train") && childNamed(inner, "test")) return inner;
-  throw new Error(
+  throw new TbpttError(
     `TIMIT index: ${root} has no TRAIN and TEST folders (upper or lower case), nor a TIMIT folder holding them`,
   );
 }

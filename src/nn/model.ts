@@ -8,8 +8,10 @@
  * The model computes; the engine (src/engine) decides which slots to run forward,
  * which to back-propagate through, and when the weights change.
  */
+
 import { OwnedAllocations } from "../core/allocations.js";
 import type { Backend } from "../core/backend.js";
+import { TbpttError } from "../core/errors.js";
 import { ParamLayout } from "../core/params.js";
 import type { FloatArray } from "../core/types.js";
 import { BidirectionalLayer } from "./bidirectional.js";
@@ -56,7 +58,7 @@ export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
 /** Throws, naming the field and what it expected, when `config` is not a valid architecture. */
 export function validateModelConfig(config: ModelConfig): void {
   const bad = (field: string, expected: string, got: unknown) => {
-    throw new Error(`model.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
+    throw new TbpttError(`model.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
   };
   if (!["lstm", "gru", "rnn", "mlp"].includes(config.cell))
     bad("cell", '"lstm", "gru", "rnn" or "mlp"', config.cell);
@@ -176,7 +178,7 @@ export class SequenceModel {
 
   /** Sizes every buffer for S slots, B streams and L lanes. Allocates; never called per step. */
   configure(capacity: number, streams: number, lanes = 1): void {
-    if (this.memory.disposed) throw new Error("model: used after dispose()");
+    if (this.memory.disposed) throw new TbpttError("model: used after dispose()");
     if (
       this.tape &&
       this.tape.capacity === capacity &&
@@ -186,7 +188,7 @@ export class SequenceModel {
       return;
     }
     if (lanes > 1 && this.config.bidirectional)
-      throw new Error("bidirectional models train with one lane only");
+      throw new TbpttError("bidirectional models train with one lane only");
     const carried = this.tape ? this.saveState() : null;
     this.tape = createTape(capacity, streams, lanes, this.head.targetSize);
     // Buffers only grow (a shape seen once tends to come back); dispose() frees them all.
@@ -310,7 +312,7 @@ export class SequenceModel {
   /** Restores the carried state saved by `saveState`. */
   loadState(state: ArrayLike<number>): void {
     if (state.length !== this.stateSize())
-      throw new Error(`model state: expected ${this.stateSize()} values, got ${state.length}`);
+      throw new TbpttError(`model state: expected ${this.stateSize()} values, got ${state.length}`);
     let i = 0;
     for (const layer of this.layers) {
       for (const d of layer.directions) {

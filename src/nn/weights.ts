@@ -7,6 +7,7 @@
  * A file from PyTorch's `state_dict()` (with the LSTM under `rnn.` and the Linear under
  * `out.`) loads with no conversion.
  */
+import { TbpttError } from "../core/errors.js";
 import { shapeString } from "../core/params.js";
 import type { DecodedTensor, NamedTensor } from "../io/safetensors-types.js";
 import type { SequenceModel } from "./model.js";
@@ -53,13 +54,13 @@ export function loadParameterTensors(
     }
   }
   if (problems.length > 0)
-    throw new Error(`${source}: weights do not fit the model:\n  ${problems.join("\n  ")}`);
+    throw new TbpttError(`${source}: weights do not fit the model:\n  ${problems.join("\n  ")}`);
   for (const e of model.layout.entries) {
     const data = (tensors.get(e.name) as DecodedTensor).data as Float32Array | Float64Array;
     for (let i = 0; i < e.size; i++) {
       const v = data[i] as number;
       if (!Number.isFinite(v))
-        throw new Error(`${source}: ${e.name}[${i}] is ${v}, expected a finite number`);
+        throw new TbpttError(`${source}: ${e.name}[${i}] is ${v}, expected a finite number`);
       model.params[e.offset + i] = v;
     }
   }

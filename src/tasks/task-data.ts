@@ -5,6 +5,7 @@
  * memory); src/io/task-files.ts reads each task's data from disk into this shape.
  */
 
+import { TbpttError } from "../core/errors.js";
 import type { ParseOptions } from "../data/jsonl.js";
 import {
   applyNormalisation,
@@ -68,28 +69,28 @@ export function labelledTaskData(
   for (const key of ["kind", "per"] as const) {
     const asked = options.output?.[key];
     if (asked !== undefined && asked !== form[key])
-      throw new Error(
+      throw new TbpttError(
         `${source}: model.output.${key} is "${asked}", but the data holds ${describeForm(form)}`,
       );
   }
   if (valid) {
     const validForm = setForm(valid);
     if (validForm.kind !== form.kind || validForm.per !== form.per || valid.targetSize !== train.targetSize)
-      throw new Error(
+      throw new TbpttError(
         `${valid.source}: the validation data holds ${describeForm(validForm, valid.targetSize)}, the training data ${describeForm(form, train.targetSize)}`,
       );
   }
   const values = form.kind === "mse";
   const outputSize = values ? (train.targetSize as number) : (options.outputSize ?? classCount(train));
   if (values && options.outputSize !== undefined && options.outputSize !== outputSize)
-    throw new Error(
+    throw new TbpttError(
       `${source}: model.outputSize is ${options.outputSize}, but the targets have ${outputSize} values`,
     );
   if (!train.classes && !values) {
     for (const s of train.sequences) {
       for (const y of s.labels) {
         if (y >= outputSize)
-          throw new Error(`${source}: label ${y} is outside model.outputSize = ${outputSize}`);
+          throw new TbpttError(`${source}: label ${y} is outside model.outputSize = ${outputSize}`);
       }
     }
   }

@@ -8,7 +8,9 @@
  * alone (a download, IndexedDB, a URL). This module turns a model into those texts and
  * bytes and back, and checks what it reads against the version it knows.
  */
+
 import type { Backend } from "../core/backend.js";
+import { TbpttError } from "../core/errors.js";
 import { createPlainBackend } from "../core/plain.js";
 import { makeSchedule, type ResetPolicy, type Schedule, type StreamLayout } from "../engine/schedule.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
@@ -65,21 +67,26 @@ export function parseModelFile(text: string, source = "model.json"): ModelFile {
   try {
     file = JSON.parse(text) as ModelFile;
   } catch (e) {
-    throw new Error(`${source}: invalid JSON: ${(e as Error).message}`);
+    throw new TbpttError(`${source}: invalid JSON: ${(e as Error).message}`);
   }
   if (typeof file !== "object" || file === null || Array.isArray(file))
-    throw new Error(`${source}: expected a JSON object`);
+    throw new TbpttError(`${source}: expected a JSON object`);
   if (file.format !== MODEL_FORMAT)
-    throw new Error(`${source}: expected "format": "${MODEL_FORMAT}", got ${JSON.stringify(file.format)}`);
+    throw new TbpttError(
+      `${source}: expected "format": "${MODEL_FORMAT}", got ${JSON.stringify(file.format)}`,
+    );
   if (typeof file.version !== "number" || !Number.isInteger(file.version) || file.version < 1)
-    throw new Error(`${source}: "version" must be a positive integer, got ${JSON.stringify(file.version)}`);
+    throw new TbpttError(
+      `${source}: "version" must be a positive integer, got ${JSON.stringify(file.version)}`,
+    );
   if (file.version > MODEL_FORMAT_VERSION)
-    throw new Error(
+    throw new TbpttError(
       `${source}: model format version ${file.version} is newer than this tbptt reads (${MODEL_FORMAT_VERSION}); upgrade tbptt`,
     );
   if (typeof file.model !== "object" || file.model === null)
-    throw new Error(`${source}: "model" (the architecture) is missing`);
-  if (typeof file.meta !== "object" || file.meta === null) throw new Error(`${source}: "meta" is missing`);
+    throw new TbpttError(`${source}: "model" (the architecture) is missing`);
+  if (typeof file.meta !== "object" || file.meta === null)
+    throw new TbpttError(`${source}: "meta" is missing`);
   return file;
 }
 
@@ -97,7 +104,7 @@ export function decodeModel(
   if (file === undefined) {
     const text = decoded.metadata["tbptt.model"];
     if (text === undefined)
-      throw new Error(
+      throw new TbpttError(
         `${source}: no "tbptt.model" in the safetensors metadata (a bare weights file: load it with its model.json)`,
       );
     file = parseModelFile(text, `${source} (metadata "tbptt.model")`);

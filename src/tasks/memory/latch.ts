@@ -16,6 +16,7 @@
  * limited to k2?" (docs/memory-tasks.md).
  * Same options and seed, same set, on every machine (src/core/random.ts).
  */
+import { TbpttError } from "../../core/errors.js";
 import { Rng } from "../../core/random.js";
 import type { LabelledSequence, LabelledSet } from "../../data/labelled.js";
 import { checkInteger } from "./check.js";
@@ -43,7 +44,7 @@ export function makeLatchSet(options: Partial<LatchOptions>, source = "memory:la
   checkInteger(source, "sequences", o.sequences, 1);
   checkInteger(source, "seed", o.seed, Number.MIN_SAFE_INTEGER);
   if (!(Number.isFinite(o.noise) && o.noise >= 0))
-    throw new Error(`${source}: noise must be a number ≥ 0, got ${JSON.stringify(o.noise)}`);
+    throw new TbpttError(`${source}: noise must be a number ≥ 0, got ${JSON.stringify(o.noise)}`);
   const T = o.length;
   const rng = new Rng(o.seed);
   const sequences: LabelledSequence[] = [];

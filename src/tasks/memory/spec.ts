@@ -9,6 +9,7 @@
  * (give the validation set another seed); the set is generated in memory, the same for
  * the same spec on every machine. docs/memory-tasks.md describes each task.
  */
+import { TbpttError } from "../../core/errors.js";
 import type { LabelledSet } from "../../data/labelled.js";
 import { type AddingOptions, DEFAULT_ADDING, makeAddingSet } from "./adding.js";
 import { DEFAULT_LATCH, type LatchOptions, makeLatchSet } from "./latch.js";
@@ -42,23 +43,25 @@ const TASKS = {
 /** Parses "memory:KIND?key=value&…"; every error names the spec and what was expected. */
 export function parseMemorySpec(spec: string): MemorySpec {
   const where = spec;
-  if (!isMemorySpec(spec)) throw new Error(`${where}: a memory task starts with "${MEMORY_PREFIX}"`);
+  if (!isMemorySpec(spec)) throw new TbpttError(`${where}: a memory task starts with "${MEMORY_PREFIX}"`);
   const [kind, query = ""] = spec.slice(MEMORY_PREFIX.length).split("?", 2) as [string, string?];
   const task = TASKS[kind as keyof typeof TASKS];
   if (!task) {
     const known = Object.entries(TASKS).map(([k, t]) => `"memory:${k}?${t.example}"`);
-    throw new Error(`${where}: unknown memory task "${kind}"; expected ${known.join(" or ")}`);
+    throw new TbpttError(`${where}: unknown memory task "${kind}"; expected ${known.join(" or ")}`);
   }
   const out: Record<string, number> = { ...task.defaults };
   const keys = Object.keys(task.defaults);
   for (const part of query.split("&").filter((p) => p !== "")) {
     const [key, value = ""] = part.split("=", 2) as [string, string?];
     if (!keys.includes(key))
-      throw new Error(`${where}: unknown parameter "${key}" of memory:${kind}; expected ${keys.join(", ")}`);
+      throw new TbpttError(
+        `${where}: unknown parameter "${key}" of memory:${kind}; expected ${keys.join(", ")}`,
+      );
     const n = Number(value);
     const real = (task.real as readonly string[]).includes(key);
     if (value === "" || !Number.isFinite(n) || (!real && !Number.isInteger(n)))
-      throw new Error(
+      throw new TbpttError(
         `${where}: ${key} must be ${real ? "a number" : "an integer"}, got ${JSON.stringify(value)}`,
       );
     out[key] = n;

@@ -16,6 +16,7 @@
  *
  * Pure: no `node:` imports, so it bundles for a browser.
  */
+import { TbpttError } from "../../core/errors.js";
 
 /** A decoded mono recording. */
 export interface Audio {
@@ -40,12 +41,12 @@ export function decodeAudio(bytes: Uint8Array, name: string, options: DecodeOpti
     audio = decodeWav(bytes, name);
   else {
     const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
-    throw new Error(
+    throw new TbpttError(
       `${name}: not NIST SPHERE ("NIST_1A") nor RIFF WAV ("RIFF....WAVE"); first bytes are [${head}]`,
     );
   }
   if (expected !== null && audio.sampleRate !== expected)
-    throw new Error(`${name}: sample rate is ${audio.sampleRate} Hz, expected ${expected} Hz`);
+    throw new TbpttError(`${name}: sample rate is ${audio.sampleRate} Hz, expected ${expected} Hz`);
   return audio;
 }
 
@@ -58,13 +59,15 @@ export function parseSphereHeader(
   name: string,
 ): { fields: SphereHeader; headerBytes: number } {
   // Line 1 "NIST_1A", line 2 the header size (conventionally 1024), padded with spaces.
-  if (bytes.length < 16) throw new Error(`${name}: truncated SPHERE header (${bytes.length} bytes)`);
+  if (bytes.length < 16) throw new TbpttError(`${name}: truncated SPHERE header (${bytes.length} bytes)`);
   const sizeText = ascii(bytes, 8, 16).trim();
   const headerBytes = Number(sizeText);
   if (!/^\d+$/.test(sizeText) || headerBytes < 16)
-    throw new Error(`${name}: SPHERE header size line is "${sizeText}", expected a byte count such as 1024`);
+    throw new TbpttError(
+      `${name}: SPHERE header size line is "${sizeText}", expected a byte count such as 1024`,
+    );
   if (bytes.length < headerBytes)
-    throw new Error(
+    throw new TbpttError(
       `${name}: truncated SPHERE header: it declares ${headerBytes} bytes but the file has ${bytes.length}`,
     );
   const lines = ascii(bytes, 16, headerBytes).split("\n");
@@ -79,11 +82,12 @@ export function parseSphereHeader(
     }
     if (line.startsWith(";")) continue; // comment
     const m = /^(\S+)\s+-(i|r|s\d+)\s+(.*)$/.exec(line);
-    if (!m) throw new Error(`${name}: malformed SPHERE header line "${line}"`);
+    if (!m) throw new TbpttError(`${name}: malformed SPHERE header line "${line}"`);
     const [, key, type, value] = m;
     if (type === "i" || type === "r") {
       const v = Number(value.trim());
-      if (!Number.isFinite(v)) throw new Error(`${name}: SPHERE field ${key} is not a number: "${value}"`);
+      if (!Number.isFinite(v))
+        throw new TbpttError(`${name}: SPHERE field ${key} is not a number: "${value}"`);
       fields.set(key, v);
     } else {
       // -sN: a string of N characters (it may contain spaces).
@@ -91,7 +95,8 @@ export function parseSphereHeader(
       fields.set(key, value.length >= n ? value.slice(0, n) : value);
     }
   }
-  if (!ended) throw new Error(`${name}: truncated SPHERE header: no end_head within ${headerBytes} bytes`);
+  if (!ended)
+    throw new TbpttError(`${name}: truncated SPHERE header: no end_head within ${headerBytes} bytes`);
   return { fields, headerBytes };
 }
 
@@ -101,9 +106,9 @@ function decodeSphere(bytes: Uint8Array, name: string): Audio {
     const v = fields.get(key);
     if (v === undefined) {
       if (fallback !== undefined) return fallback;
-      throw new Error(`${name}: SPHERE header has no ${key} field`);
+      throw new TbpttError(`${name}: SPHERE header has no ${key} field`);
     }
-    if (typeof v !== "number") throw new Error(`${name}: SPHERE field ${key} should be -i, got "${v}"`);
+    if (typeof v !== "number") throw new TbpttError(`${name}: SPHERE field ${key} should be -i, got "${v}"`);
     return v;
   };
   const coding = String(fields.get("sample_coding") ?? "pcm");
@@ -111,22 +116,25 @@ function decodeSphere(bytes: Uint8Array, name: string): Audio {
     const hint = coding.includes("shorten")
       ? " (shorten-compressed; decompress first, e.g. `sph2pipe -f wav` or `w_decode`)"
       : "";
-    throw new Error(`${name}: unsupported SPHERE sample_coding "${coding}"${hint}; only plain "pcm" is read`);
+    throw new TbpttError(
+      `${name}: unsupported SPHERE sample_coding "${coding}"${hint}; only plain "pcm" is read`,
+    );
   }
   const channels = num("channel_count", 1);
-  if (channels !== 1) throw new Error(`${name}: ${channels} channels; only mono audio is read`);
+  if (channels !== 1) throw new TbpttError(`${name}: ${channels} channels; only mono audio is read`);
   const width = num("sample_n_bytes");
-  if (width !== 2) throw new Error(`${name}: sample_n_bytes is ${width}; only 16-bit (2-byte) PCM is read`);
+  if (width !== 2)
+    throw new TbpttError(`${name}: sample_n_bytes is ${width}; only 16-bit (2-byte) PCM is read`);
   const order = String(fields.get("sample_byte_format") ?? "01");
   if (order !== "01" && order !== "10")
-    throw new Error(
+    throw new TbpttError(
       `${name}: sample_byte_format "${order}", expected "01" (little endian) or "10" (big endian)`,
     );
   const count = num("sample_count");
   const sampleRate = num("sample_rate");
   const dataBytes = bytes.length - headerBytes;
   if (count * width !== dataBytes)
-    throw new Error(
+    throw new TbpttError(
       `${name}: header says sample_count ${count} × ${width} bytes = ${count * width} bytes of samples, ` +
         `but the file holds ${dataBytes} bytes after the ${headerBytes}-byte header`,
     );
@@ -142,7 +150,7 @@ function decodeWav(bytes: Uint8Array, name: string): Audio {
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === "fmt ") {
-      if (size < 16 || body + 16 > bytes.length) throw new Error(`${name}: truncated WAV fmt chunk`);
+      if (size < 16 || body + 16 > bytes.length) throw new TbpttError(`${name}: truncated WAV fmt chunk`);
       let format = view.getUint16(body, true);
       // WAVE_FORMAT_EXTENSIBLE: the real format is the first two bytes of the sub-format GUID.
       if (format === 0xfffe && size >= 40 && body + 26 <= bytes.length)
@@ -154,22 +162,24 @@ function decodeWav(bytes: Uint8Array, name: string): Audio {
         bits: view.getUint16(body + 14, true),
       };
     } else if (id === "data") {
-      if (fmt === null) throw new Error(`${name}: WAV data chunk comes before any fmt chunk`);
-      if (fmt.format !== 1) throw new Error(`${name}: WAV format tag ${fmt.format}; only PCM (1) is read`);
-      if (fmt.channels !== 1) throw new Error(`${name}: ${fmt.channels} channels; only mono audio is read`);
-      if (fmt.bits !== 16) throw new Error(`${name}: ${fmt.bits}-bit WAV; only 16-bit PCM is read`);
+      if (fmt === null) throw new TbpttError(`${name}: WAV data chunk comes before any fmt chunk`);
+      if (fmt.format !== 1)
+        throw new TbpttError(`${name}: WAV format tag ${fmt.format}; only PCM (1) is read`);
+      if (fmt.channels !== 1)
+        throw new TbpttError(`${name}: ${fmt.channels} channels; only mono audio is read`);
+      if (fmt.bits !== 16) throw new TbpttError(`${name}: ${fmt.bits}-bit WAV; only 16-bit PCM is read`);
       const available = bytes.length - body;
       if (size > available)
-        throw new Error(
+        throw new TbpttError(
           `${name}: WAV data chunk declares ${size} bytes but only ${available} follow (truncated file)`,
         );
       if (size % 2 !== 0)
-        throw new Error(`${name}: WAV data chunk has an odd byte count ${size} for 16-bit samples`);
+        throw new TbpttError(`${name}: WAV data chunk has an odd byte count ${size} for 16-bit samples`);
       return { samples: readInt16(bytes, body, size / 2, true), sampleRate: fmt.rate, format: "wav" };
     }
     offset = body + size + (size % 2); // chunks are padded to even sizes
   }
-  throw new Error(`${name}: truncated WAV: no ${fmt === null ? "fmt " : "data"} chunk found`);
+  throw new TbpttError(`${name}: truncated WAV: no ${fmt === null ? "fmt " : "data"} chunk found`);
 }
 
 function readInt16(bytes: Uint8Array, offset: number, count: number, littleEndian: boolean): Float32Array {

@@ -18,6 +18,7 @@
  * Pure: no `node:` imports.
  */
 
+import { TbpttError } from "../../core/errors.js";
 import type { PhoneSegment } from "./phn.js";
 
 /** Frame geometry in samples. */
@@ -51,7 +52,7 @@ export function frameLabels(
 /** Target delay d ≥ 0: `out[t] = labels[t − d]` for t ≥ d, -1 (masked) for t < d. */
 export function delayLabels(labels: Int32Array, delay: number): Int32Array {
   if (!Number.isInteger(delay) || delay < 0)
-    throw new Error(`delayLabels: delay must be an integer ≥ 0, got ${delay}`);
+    throw new TbpttError(`delayLabels: delay must be an integer ≥ 0, got ${delay}`);
   const out = new Int32Array(labels.length).fill(-1);
   for (let t = delay; t < labels.length; t++) out[t] = labels[t - delay];
   return out;

@@ -28,6 +28,7 @@
  * Pure: no `node:` imports.
  */
 
+import { TbpttError } from "../../core/errors.js";
 import { LogFilterbankAnalysis } from "./analysis.js";
 import { cepstra, dctTable, lifterWeights } from "./cepstrum.js";
 import { addDeltas } from "./deltas.js";
@@ -118,7 +119,7 @@ export function resolveFrontEnd(options: Partial<FrontEndOptions> = {}): FrontEn
     while (o.fftSize < o.windowLength) o.fftSize *= 2;
   }
   const bad = (what: string, got: unknown) => {
-    throw new Error(`front end: ${what}, got ${JSON.stringify(got)}`);
+    throw new TbpttError(`front end: ${what}, got ${JSON.stringify(got)}`);
   };
   for (const key of ["sampleRate", "windowLength", "hop", "channels", "ceps", "deltaWindow"] as const)
     if (!Number.isInteger(o[key]) || o[key] <= 0) bad(`${key} must be a positive integer`, o[key]);

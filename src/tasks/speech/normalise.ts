@@ -6,6 +6,7 @@
  *
  * Pure: no `node:` imports.
  */
+import { TbpttError } from "../../core/errors.js";
 
 export interface NormStats {
   mean: Float32Array;
@@ -20,11 +21,11 @@ export function normalisationStats(matrices: Iterable<Float32Array>, dim: number
   const all = [...matrices];
   for (const m of all) {
     if (m.length % dim !== 0)
-      throw new Error(`normalisationStats: a matrix of ${m.length} values is not frames × ${dim}`);
+      throw new TbpttError(`normalisationStats: a matrix of ${m.length} values is not frames × ${dim}`);
     for (let i = 0; i < m.length; i++) sum[i % dim] += m[i];
     n += m.length / dim;
   }
-  if (n === 0) throw new Error("normalisationStats: no frames");
+  if (n === 0) throw new TbpttError("normalisationStats: no frames");
   const mean = new Float32Array(dim);
   for (let d = 0; d < dim; d++) mean[d] = sum[d] / n;
   // Second pass around the mean (numerically safer than E[x²] − E[x]²).
@@ -45,6 +46,6 @@ export function normalisationStats(matrices: Iterable<Float32Array>, dim: number
 export function normalise(matrix: Float32Array, stats: NormStats): void {
   const dim = stats.mean.length;
   if (matrix.length % dim !== 0)
-    throw new Error(`normalise: a matrix of ${matrix.length} values is not frames × ${dim}`);
+    throw new TbpttError(`normalise: a matrix of ${matrix.length} values is not frames × ${dim}`);
   for (let i = 0; i < matrix.length; i++) matrix[i] = (matrix[i] - stats.mean[i % dim]) / stats.std[i % dim];
 }

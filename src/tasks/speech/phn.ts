@@ -14,6 +14,7 @@
  * Pure: no `node:` imports.
  */
 
+import { TbpttError } from "../../core/errors.js";
 import { TIMIT_PHONES_61 } from "./phones.js";
 
 /** One transcribed segment: samples [start, end) carry `label` (an index into the phone set). */
@@ -43,32 +44,36 @@ export function parsePhn(text: string, name: string, options: PhnOptions = {}): 
     const where = `${name}:${i + 1}`;
     const parts = line.split(/\s+/);
     if (parts.length !== 3 || !/^\d+$/.test(parts[0]) || !/^\d+$/.test(parts[1]))
-      throw new Error(`${where}: malformed line "${line}", expected "start end label" with integer samples`);
+      throw new TbpttError(
+        `${where}: malformed line "${line}", expected "start end label" with integer samples`,
+      );
     const start = Number(parts[0]);
     const end = Number(parts[1]);
     const label = parts[2].toLowerCase();
-    if (end <= start) throw new Error(`${where}: segment ends at ${end}, not after its start ${start}`);
+    if (end <= start) throw new TbpttError(`${where}: segment ends at ${end}, not after its start ${start}`);
     const prev = segments[segments.length - 1];
     if (prev !== undefined) {
       if (start < prev.start)
-        throw new Error(
+        throw new TbpttError(
           `${where}: out of order: starts at ${start}, before the previous segment's start ${prev.start}`,
         );
       if (start < prev.end)
-        throw new Error(
+        throw new TbpttError(
           `${where}: overlap: starts at ${start}, before the previous segment ends at ${prev.end}`,
         );
       if (start > prev.end)
-        throw new Error(`${where}: gap: starts at ${start}, but the previous segment ends at ${prev.end}`);
+        throw new TbpttError(
+          `${where}: gap: starts at ${start}, but the previous segment ends at ${prev.end}`,
+        );
     }
     if (options.audioLength !== undefined && end > options.audioLength)
-      throw new Error(
+      throw new TbpttError(
         `${where}: out of range: segment ends at ${end}, beyond the audio's ${options.audioLength} samples`,
       );
     const id = index.get(label);
-    if (id === undefined) throw new Error(`${where}: unknown phone label "${parts[2]}"`);
+    if (id === undefined) throw new TbpttError(`${where}: unknown phone label "${parts[2]}"`);
     segments.push({ start, end, label: id });
   }
-  if (segments.length === 0) throw new Error(`${name}: no segments`);
+  if (segments.length === 0) throw new TbpttError(`${name}: no segments`);
   return segments;
 }

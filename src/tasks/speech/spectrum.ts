@@ -3,7 +3,9 @@
  * N points (N a power of two), by fft.js's real transform. HTK (USEPOWER = F)
  * and SPTK's `mfcc` both feed magnitudes, not powers, to the filterbank.
  */
+
 import FFT from "fft.js";
+import { TbpttError } from "../../core/errors.js";
 
 export class MagnitudeSpectrum {
   readonly size: number;
@@ -13,7 +15,7 @@ export class MagnitudeSpectrum {
 
   constructor(size: number) {
     if (!Number.isInteger(Math.log2(size)) || size < 4)
-      throw new Error(`MagnitudeSpectrum: FFT size must be a power of two ≥ 4, got ${size}`);
+      throw new TbpttError(`MagnitudeSpectrum: FFT size must be a power of two ≥ 4, got ${size}`);
     this.size = size;
     this.fft = new FFT(size);
     this.input = new Array<number>(size).fill(0);

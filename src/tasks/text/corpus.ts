@@ -8,6 +8,7 @@
  * the whole file, validation part included (as char-rnn's), so every validation symbol
  * has an id; a separate validation file must use only symbols of that vocabulary.
  */
+import { TbpttError } from "../../core/errors.js";
 import { decodeText, type SymbolUnit, type TextUnit, type UnitText } from "./units.js";
 import { type SymbolIds, Vocabulary } from "./vocabulary.js";
 import { type TextVocabulary, WordVocabulary, type WordVocabularyOptions } from "./word-vocabulary.js";
@@ -44,7 +45,7 @@ export interface TextCorpus {
 /** `value` as a validation share in [0, 1), or an error naming data.validFraction. */
 export function checkValidFraction(value: unknown): number {
   if (typeof value !== "number" || !(value >= 0 && value < 1))
-    throw new Error(`data.validFraction: expected a number in [0, 1), got ${JSON.stringify(value)}`);
+    throw new TbpttError(`data.validFraction: expected a number in [0, 1), got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -75,18 +76,18 @@ function encodeAll(
  */
 export function buildCorpus(sources: readonly TextSource[], options: CorpusOptions): TextCorpus {
   const fraction = checkValidFraction(options.validFraction);
-  if (sources.length === 0) throw new Error("text corpus: no training files");
+  if (sources.length === 0) throw new TbpttError("text corpus: no training files");
   if (options.valid && fraction > 0)
-    throw new Error(
+    throw new TbpttError(
       `data: give either a validation file or validFraction > 0, not both (validFraction = ${fraction})`,
     );
   if (options.vocabulary && options.vocabulary.unit !== options.unit)
-    throw new Error(
+    throw new TbpttError(
       `text corpus: the vocabulary's unit is "${options.vocabulary.unit}", the data's "${options.unit}"`,
     );
   if (options.unit === "word") return buildWordCorpus(sources, fraction, options);
   if (options.words)
-    throw new Error(`data.minCount and data.maxVocabulary need unit "word", got "${options.unit}"`);
+    throw new TbpttError(`data.minCount and data.maxVocabulary need unit "word", got "${options.unit}"`);
   const texts = sources.map((s) => decodeText(s.bytes, options.unit, s.name));
   const names = sources.map((s) => s.name);
   const vocabulary =
@@ -103,11 +104,11 @@ export function buildCorpus(sources: readonly TextSource[], options: CorpusOptio
       options.valid.map((s) => `${s.name} (validation)`),
     ).ids;
     if (valid.length < 2)
-      throw new Error(`data.valid: the validation text needs at least 2 symbols, got ${valid.length}`);
+      throw new TbpttError(`data.valid: the validation text needs at least 2 symbols, got ${valid.length}`);
   } else if (fraction > 0) {
     const n = Math.round(all.length * fraction);
     if (n < 2 || all.length - n < 2)
-      throw new Error(
+      throw new TbpttError(
         `data.validFraction ${fraction} of ${all.length} symbols leaves ${n} for validation and ${all.length - n} for training; each needs at least 2`,
       );
     train = all.subarray(0, all.length - n);
@@ -138,7 +139,7 @@ function buildWordCorpus(
   else if (fraction > 0) {
     const n = Math.round(trainWords.length * fraction);
     if (n < 1 || trainWords.length - n < 1)
-      throw new Error(
+      throw new TbpttError(
         `data.validFraction ${fraction} of ${trainWords.length} words leaves ${n} for validation and ${trainWords.length - n} for training; each needs at least 1`,
       );
     validWords = trainWords.slice(trainWords.length - n);
@@ -150,7 +151,8 @@ function buildWordCorpus(
   const name = sources.length === 1 ? (sources[0] as TextSource).name : `${sources.length} files`;
   const train = vocabulary.encode(trainWords, name);
   const valid = validWords ? vocabulary.encode(validWords, "the validation text") : null;
-  if (valid && validWords?.length === 0) throw new Error("data.valid: the validation text holds no words");
+  if (valid && validWords?.length === 0)
+    throw new TbpttError("data.valid: the validation text holds no words");
   const files = sources.map((s, i) => ({ name: s.name, symbols: (training.perFile[i] as string[]).length }));
   return { vocabulary, train, valid, files };
 }

@@ -6,6 +6,7 @@
  * `classes` names each output class for the generic tools (byte values as "0x41"; for
  * unit "word" the words, with their training counts in the vocabulary).
  */
+import { TbpttError } from "../../core/errors.js";
 import type { TextMetrics } from "./metrics.js";
 import { textMetrics } from "./metrics.js";
 import type { TextUnit } from "./units.js";
@@ -35,7 +36,7 @@ export function textModelMeta(vocabulary: TextVocabulary): TextModelMeta {
 export function vocabularyFromMeta(meta: unknown, where: string): TextVocabulary {
   const m = meta as { task?: unknown; vocabulary?: unknown } | null;
   if (m?.task !== "text")
-    throw new Error(
+    throw new TbpttError(
       `${where}: not a text model (its meta.task is ${JSON.stringify(m?.task)}, expected "text"); sampling needs a model trained with "task": "text"`,
     );
   try {
@@ -43,7 +44,7 @@ export function vocabularyFromMeta(meta: unknown, where: string): TextVocabulary
       return WordVocabulary.fromJSON(m.vocabulary);
     return Vocabulary.fromJSON(m.vocabulary);
   } catch (e) {
-    throw new Error(`${where}: meta.${(e as Error).message}`);
+    throw new TbpttError(`${where}: meta.${(e as Error).message}`);
   }
 }
 

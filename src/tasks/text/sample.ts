@@ -18,6 +18,7 @@
  * The distribution is read through the model's head (head.read), so a class-factorised
  * output gives every word's P(class)·P(word | class).
  */
+import { TbpttError } from "../../core/errors.js";
 import { Rng } from "../../core/random.js";
 import type { SequenceModel } from "../../nn/model.js";
 import { describeCode } from "./units.js";
@@ -41,12 +42,13 @@ export interface SampleOptions {
 export function checkSampleOptions(options: SampleOptions): Required<SampleOptions> {
   const { prime = "", length, temperature = 1, seed = 1, argmax = false } = options;
   if (!Number.isInteger(length) || length < 0)
-    throw new Error(`sample length: expected an integer ≥ 0, got ${JSON.stringify(length)}`);
+    throw new TbpttError(`sample length: expected an integer ≥ 0, got ${JSON.stringify(length)}`);
   if (typeof temperature !== "number" || !(temperature > 0) || !Number.isFinite(temperature))
-    throw new Error(
+    throw new TbpttError(
       `temperature: expected a number > 0 (1 samples the model as trained, smaller is more conservative; use --argmax for the limit 0), got ${JSON.stringify(temperature)}`,
     );
-  if (!Number.isFinite(seed)) throw new Error(`seed: expected a finite number, got ${JSON.stringify(seed)}`);
+  if (!Number.isFinite(seed))
+    throw new TbpttError(`seed: expected a finite number, got ${JSON.stringify(seed)}`);
   return { prime, length, temperature, seed, argmax };
 }
 
@@ -61,7 +63,7 @@ export function encodePrime(vocabulary: TextVocabulary, prime: string): number[]
   else forEachCode(prime, (c) => codes.push(c));
   const missing = [...new Set(codes.filter((c) => vocabulary.idOf(c) < 0))];
   if (missing.length > 0)
-    throw new Error(
+    throw new TbpttError(
       `prime: ${missing.length} symbol(s) not in the model's vocabulary: ${missing.map((c) => describeCode(vocabulary.unit, c)).join(", ")}`,
     );
   return codes.map((c) => vocabulary.idOf(c));
@@ -113,11 +115,11 @@ export function* sampleText(
   const { prime, length, temperature, seed, argmax } = checkSampleOptions(options);
   const V = vocabulary.size;
   if (model.config.inputSize !== V || model.config.outputSize !== V)
-    throw new Error(
+    throw new TbpttError(
       `sample: the model has ${model.config.inputSize} inputs and ${model.config.outputSize} outputs, the vocabulary ${V} symbols`,
     );
   if (model.config.bidirectional)
-    throw new Error("sample: a bidirectional model needs the whole text first; it cannot generate");
+    throw new TbpttError("sample: a bidirectional model needs the whole text first; it cannot generate");
   const primeIds = encodePrime(vocabulary, prime);
   const rng = new Rng(seed);
   const work = new Float64Array(V);

@@ -10,6 +10,7 @@
  * (char-rnn) or { every: N } (Graves 2014: every 10,000 bytes).
  * Step t of a stream writes the one-hot of x_t as input and has the label x_{t+1}.
  */
+import { TbpttError } from "../../core/errors.js";
 import type { FloatArray } from "../../core/types.js";
 import type { SequenceLike } from "../../engine/engine.js";
 import type { SymbolIds } from "./vocabulary.js";
@@ -25,7 +26,7 @@ export class TextStream implements SequenceLike {
     readonly vocabularySize: number,
   ) {
     if (!(start >= 0 && length >= 1 && start + length < ids.length))
-      throw new Error(
+      throw new TbpttError(
         `text stream: ${length} steps from ${start} need ids up to index ${start + length}, the text has ${ids.length}`,
       );
   }
@@ -50,10 +51,10 @@ export function cutStreams(
   what = "text",
 ): TextStream[] {
   if (!Number.isInteger(streams) || streams < 1)
-    throw new Error(`streams: expected an integer ≥ 1, got ${JSON.stringify(streams)}`);
+    throw new TbpttError(`streams: expected an integer ≥ 1, got ${JSON.stringify(streams)}`);
   const length = Math.floor((ids.length - 1) / streams);
   if (length < 1)
-    throw new Error(
+    throw new TbpttError(
       `${what}: ${ids.length} symbols cannot fill ${streams} streams (each needs at least 2 symbols: an input and its label); use fewer streams or more text`,
     );
   return Array.from({ length: streams }, (_, b) => new TextStream(ids, b * length, length, vocabularySize));

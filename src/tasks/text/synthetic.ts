@@ -20,6 +20,7 @@
  * i + 1 (mod W), plus `successors − 1` other words drawn at random, with weights
  * −ln u (normalised: a flat Dirichlet draw).
  */
+import { TbpttError } from "../../core/errors.js";
 import { Rng } from "../../core/random.js";
 
 /** Options of `makeWordSource`: how many words, successors per word, word lengths, the seed. */
@@ -70,17 +71,19 @@ export const DEFAULT_WORD_SOURCE: Required<Omit<WordSourceOptions, "seed">> = {
  */
 export function makeWordSource(options: WordSourceOptions): WordSource {
   const { words: W, successors: S, minSyllables, maxSyllables } = { ...DEFAULT_WORD_SOURCE, ...options };
-  if (!Number.isInteger(W) || W < 2) throw new Error(`word source: words must be an integer ≥ 2, got ${W}`);
+  if (!Number.isInteger(W) || W < 2)
+    throw new TbpttError(`word source: words must be an integer ≥ 2, got ${W}`);
   if (!Number.isInteger(S) || S < 1 || S > W)
-    throw new Error(`word source: successors must be an integer in 1 … ${W}, got ${S}`);
+    throw new TbpttError(`word source: successors must be an integer in 1 … ${W}, got ${S}`);
   if (!(Number.isInteger(minSyllables) && minSyllables >= 1 && maxSyllables >= minSyllables))
-    throw new Error(
+    throw new TbpttError(
       `word source: syllables must satisfy 1 ≤ min ≤ max, got ${minSyllables} … ${maxSyllables}`,
     );
   const rng = new Rng(options.seed);
   const lexicon = new Set<string>();
   const capacity = (CONSONANTS.length * VOWELS.length) ** maxSyllables;
-  if (W > capacity / 2) throw new Error(`word source: ${W} words is too many for ${maxSyllables} syllables`);
+  if (W > capacity / 2)
+    throw new TbpttError(`word source: ${W} words is too many for ${maxSyllables} syllables`);
   while (lexicon.size < W) {
     const n = minSyllables + rng.int(maxSyllables - minSyllables + 1);
     let w = "";
@@ -117,7 +120,7 @@ export function stationaryDistribution(transitions: Float64Array, W: number): Fl
     for (let r = col + 1; r < W; r++)
       if (Math.abs(a[r * (W + 1) + col] as number) > Math.abs(a[pivot * (W + 1) + col] as number)) pivot = r;
     if (Math.abs(a[pivot * (W + 1) + col] as number) < 1e-14)
-      throw new Error("stationary distribution: the chain is not irreducible");
+      throw new TbpttError("stationary distribution: the chain is not irreducible");
     for (let c = 0; c <= W; c++) {
       const t = a[col * (W + 1) + c] as number;
       a[col * (W + 1) + c] = a[pivot * (W + 1) + c] as number;
@@ -195,7 +198,7 @@ export function wordsToText(source: WordSource, words: ArrayLike<number>): strin
 /** Exactly `chars` characters of the source's text, from the chain started in π (the last word may be cut). */
 export function generateText(source: WordSource, chars: number, seed: number): string {
   if (!Number.isInteger(chars) || chars < 1)
-    throw new Error(`generateText: chars must be a positive integer, got ${chars}`);
+    throw new TbpttError(`generateText: chars must be a positive integer, got ${chars}`);
   const W = source.words.length;
   const pi = stationaryDistribution(source.transitions, W);
   const rng = new Rng(seed);
@@ -239,7 +242,7 @@ export function parseSyntheticSpec(spec: string): SyntheticSpec {
   const body = spec.slice(SYNTHETIC_PREFIX.length);
   const [kind, query = ""] = body.split("?", 2) as [string, string?];
   if (kind !== "words")
-    throw new Error(
+    throw new TbpttError(
       `${JSON.stringify(spec)}: unknown synthetic text "${kind}"; expected "synthetic:words?seed=1&words=16&successors=3&chars=200000"`,
     );
   const out: SyntheticSpec = { seed: 1, ...DEFAULT_WORD_SOURCE, chars: 200_000, textSeed: 1 };
@@ -248,12 +251,17 @@ export function parseSyntheticSpec(spec: string): SyntheticSpec {
     const [key, value = ""] = part.split("=", 2) as [string, string?];
     const n = Number(value);
     if (!(keys as readonly string[]).includes(key))
-      throw new Error(`${JSON.stringify(spec)}: unknown parameter "${key}"; expected ${keys.join(", ")}`);
+      throw new TbpttError(
+        `${JSON.stringify(spec)}: unknown parameter "${key}"; expected ${keys.join(", ")}`,
+      );
     if (value === "" || !Number.isInteger(n))
-      throw new Error(`${JSON.stringify(spec)}: ${key} must be an integer, got ${JSON.stringify(value)}`);
+      throw new TbpttError(
+        `${JSON.stringify(spec)}: ${key} must be an integer, got ${JSON.stringify(value)}`,
+      );
     out[key as (typeof keys)[number]] = n;
   }
-  if (out.chars < 2) throw new Error(`${JSON.stringify(spec)}: chars must be at least 2, got ${out.chars}`);
+  if (out.chars < 2)
+    throw new TbpttError(`${JSON.stringify(spec)}: chars must be at least 2, got ${out.chars}`);
   return out;
 }
 

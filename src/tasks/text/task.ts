@@ -5,6 +5,7 @@
  * count (the vocabulary's size), the meta saved with the model, and bits per character
  * (or per word) from the validation loss. Reading files is src/io/text-files.ts.
  */
+import { TbpttError } from "../../core/errors.js";
 import type { SequenceLike } from "../../engine/engine.js";
 import type { OutputConfig } from "../../nn/head.js";
 import type { TaskData } from "../task-data.js";
@@ -66,7 +67,7 @@ export function textTaskData(corpus: TextCorpus, options: TextTaskOptions): Text
   const entropy = options.entropyRate ?? null;
   const asked = options.wordClasses;
   if (asked && unit !== "word")
-    throw new Error(
+    throw new TbpttError(
       `model.output: kind "class-softmax" (word classes) needs data.unit "word", got "${unit}"`,
     );
   const output = asked ? wordClassOutput(corpus.vocabulary as WordVocabulary, asked) : null;

@@ -6,6 +6,7 @@
  * A file is checked at this boundary: empty files, NUL bytes and invalid UTF-8 (in char
  * mode) are errors naming the file and the offset, never silently replaced characters.
  */
+import { TbpttError } from "../../core/errors.js";
 
 /** The units whose symbols are codes: byte values or code points (vocabulary.ts). */
 export type SymbolUnit = "byte" | "char";
@@ -17,7 +18,7 @@ export type UnitText = string | Uint8Array;
 
 export function checkUnit(unit: unknown, where = "unit"): TextUnit {
   if (unit !== "byte" && unit !== "char" && unit !== "word")
-    throw new Error(`${where}: expected "byte", "char" or "word", got ${JSON.stringify(unit)}`);
+    throw new TbpttError(`${where}: expected "byte", "char" or "word", got ${JSON.stringify(unit)}`);
   return unit;
 }
 
@@ -67,22 +68,23 @@ const BYTE_HINT = 'to model it as raw bytes use --data.unit byte ("unit": "byte"
  * word; a leading byte-order mark is dropped) or the bytes themselves (byte).
  */
 export function decodeText(bytes: Uint8Array, unit: TextUnit, name: string): UnitText {
-  if (bytes.length === 0) throw new Error(`${name}: the file is empty, there is no text to model`);
+  if (bytes.length === 0) throw new TbpttError(`${name}: the file is empty, there is no text to model`);
   if (unit === "byte") return bytes;
   const nul = bytes.indexOf(0);
   if (nul >= 0)
-    throw new Error(
+    throw new TbpttError(
       `${name}: NUL byte at offset ${nul}: this looks like a binary file, not UTF-8 text; ${BYTE_HINT}`,
     );
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
     const shown = Array.from(bytes.subarray(bad, bad + 4), (b) => `0x${b.toString(16).padStart(2, "0")}`);
-    throw new Error(
+    throw new TbpttError(
       `${name}: invalid UTF-8 at byte offset ${bad} (${shown.join(" ")}); the file is not UTF-8 text (another encoding such as Latin-1, or binary); convert it to UTF-8 or ${BYTE_HINT}`,
     );
   }
   const text = new TextDecoder("utf-8").decode(bytes);
-  if (text.length === 0) throw new Error(`${name}: the file holds only a byte-order mark, no text to model`);
+  if (text.length === 0)
+    throw new TbpttError(`${name}: the file holds only a byte-order mark, no text to model`);
   return text;
 }
 

@@ -6,6 +6,7 @@
  *
  * Symbol id i is input i of the one-hot input and class i of the softmax output.
  */
+import { TbpttError } from "../../core/errors.js";
 import { describeCode, type SymbolUnit, type UnitText } from "./units.js";
 
 /** A text as symbol ids; the narrowest array the vocabulary allows (a 30 MB text of ≤ 256 symbols is 30 MB). */
@@ -27,14 +28,18 @@ export class Vocabulary {
     readonly unit: SymbolUnit,
     readonly codes: Int32Array,
   ) {
-    if (codes.length < 1) throw new Error("vocabulary: expected at least one symbol, got none");
+    if (codes.length < 1) throw new TbpttError("vocabulary: expected at least one symbol, got none");
     const limit = unit === "byte" ? 0xff : MAX_CODE;
     for (let i = 0; i < codes.length; i++) {
       const c = codes[i] as number;
       if (!Number.isInteger(c) || c < 0 || c > limit)
-        throw new Error(`vocabulary: symbol ${i} has code ${c}, outside 0 … ${limit} for unit "${unit}"`);
+        throw new TbpttError(
+          `vocabulary: symbol ${i} has code ${c}, outside 0 … ${limit} for unit "${unit}"`,
+        );
       if (i > 0 && c <= (codes[i - 1] as number))
-        throw new Error(`vocabulary: symbols must be sorted and distinct; symbol ${i} (code ${c}) is not`);
+        throw new TbpttError(
+          `vocabulary: symbols must be sorted and distinct; symbol ${i} (code ${c}) is not`,
+        );
     }
     this.size = codes.length;
     this.lookup = new Int32Array((codes[codes.length - 1] as number) + 1).fill(-1);
@@ -49,7 +54,7 @@ export class Vocabulary {
     for (const text of texts) forEachCode(text, (c) => (seen[c] = 1));
     const codes: number[] = [];
     for (let c = 0; c < seen.length; c++) if (seen[c]) codes.push(c);
-    if (codes.length === 0) throw new Error("vocabulary: the training text is empty");
+    if (codes.length === 0) throw new TbpttError("vocabulary: the training text is empty");
     return new Vocabulary(unit, Int32Array.from(codes));
   }
 
@@ -57,19 +62,19 @@ export class Vocabulary {
   static fromJSON(json: unknown): Vocabulary {
     const v = json as { unit?: unknown; symbols?: unknown };
     if (typeof json !== "object" || json === null || (v.unit !== "char" && v.unit !== "byte"))
-      throw new Error(
+      throw new TbpttError(
         `vocabulary: expected { "unit": "char" | "byte", "symbols": [...] }, got ${JSON.stringify(json)?.slice(0, 80)}`,
       );
-    if (!Array.isArray(v.symbols)) throw new Error(`vocabulary.symbols: expected an array`);
+    if (!Array.isArray(v.symbols)) throw new TbpttError(`vocabulary.symbols: expected an array`);
     const codes = v.symbols.map((s: unknown, i: number) => {
       if (v.unit === "byte") {
         if (typeof s !== "number")
-          throw new Error(`vocabulary.symbols[${i}]: expected a byte value, got ${JSON.stringify(s)}`);
+          throw new TbpttError(`vocabulary.symbols[${i}]: expected a byte value, got ${JSON.stringify(s)}`);
         return s;
       }
       const cp = typeof s === "string" ? s.codePointAt(0) : undefined;
       if (cp === undefined || String.fromCodePoint(cp) !== s)
-        throw new Error(`vocabulary.symbols[${i}]: expected one character, got ${JSON.stringify(s)}`);
+        throw new TbpttError(`vocabulary.symbols[${i}]: expected one character, got ${JSON.stringify(s)}`);
       return cp;
     });
     return new Vocabulary(v.unit, Int32Array.from(codes));
@@ -118,7 +123,7 @@ export class Vocabulary {
       const list = [...missing].sort((a, b) => a - b);
       const shown = list.slice(0, 20).map((c) => describeCode(this.unit, c));
       const more = list.length > 20 ? ` and ${list.length - 20} more` : "";
-      throw new Error(
+      throw new TbpttError(
         `${name}: ${list.length} symbol(s) not in the model's vocabulary of ${this.size}: ${shown.join(", ")}${more}`,
       );
     }

@@ -12,6 +12,7 @@
  * empty (rnnlm keeps their output units all the same). The arithmetic is in doubles, in
  * the toolkit's order, so the assignment is the toolkit's.
  */
+import { TbpttError } from "../../core/errors.js";
 
 /**
  * How rnnlm bins words into classes by frequency: by the square root of the counts (its default) or
@@ -26,11 +27,11 @@ export function rnnlmClasses(
   binning: ClassBinning = "sqrt",
 ): Int32Array {
   if (!Number.isInteger(classes) || classes < 1)
-    throw new Error(`classes: expected an integer ≥ 1, got ${JSON.stringify(classes)}`);
+    throw new TbpttError(`classes: expected an integer ≥ 1, got ${JSON.stringify(classes)}`);
   const n = counts.length;
   let total = 0;
   for (const c of counts) total += c;
-  if (!(total > 0)) throw new Error("classes: the words' counts add up to 0");
+  if (!(total > 0)) throw new TbpttError("classes: the words' counts add up to 0");
   const mass = (c: number) => (binning === "sqrt" ? Math.sqrt(c / total) : c / total);
   let norm = 1;
   if (binning === "sqrt") {

@@ -13,6 +13,7 @@
  * and are otherwise an error that lists them. Saved with the model as
  * `{ "unit": "word", "words": ["</s>", "the", …], "counts": [42068, 50770, …] }`.
  */
+import { TbpttError } from "../../core/errors.js";
 import { rnnlmOrder } from "./rnnlm-order.js";
 import type { SymbolIds, Vocabulary } from "./vocabulary.js";
 import { SENTENCE_END, UNKNOWN } from "./words.js";
@@ -46,21 +47,23 @@ export class WordVocabulary {
     readonly counts: readonly number[],
   ) {
     if (words[0] !== SENTENCE_END)
-      throw new Error(`word vocabulary: word 0 must be ${SENTENCE_END}, got ${JSON.stringify(words[0])}`);
+      throw new TbpttError(
+        `word vocabulary: word 0 must be ${SENTENCE_END}, got ${JSON.stringify(words[0])}`,
+      );
     if (counts.length !== words.length)
-      throw new Error(`word vocabulary: ${words.length} words but ${counts.length} counts`);
+      throw new TbpttError(`word vocabulary: ${words.length} words but ${counts.length} counts`);
     words.forEach((w, i) => {
       if (typeof w !== "string" || w.length === 0 || /[ \t\n\r]/.test(w))
-        throw new Error(
+        throw new TbpttError(
           `word vocabulary: word ${i} must be a non-empty string without spaces, got ${JSON.stringify(w)}`,
         );
       if (this.ids.has(w))
-        throw new Error(
+        throw new TbpttError(
           `word vocabulary: ${JSON.stringify(w)} appears twice (words ${this.ids.get(w)} and ${i})`,
         );
       const c = counts[i];
       if (!Number.isInteger(c) || (c as number) < 0)
-        throw new Error(`word vocabulary: count ${i} must be an integer ≥ 0, got ${JSON.stringify(c)}`);
+        throw new TbpttError(`word vocabulary: count ${i} must be an integer ≥ 0, got ${JSON.stringify(c)}`);
       this.ids.set(w, i);
     });
     this.size = words.length;
@@ -71,9 +74,9 @@ export class WordVocabulary {
     const minCount = options.minCount ?? 1;
     const maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
     if (!Number.isInteger(minCount) || minCount < 1)
-      throw new Error(`data.minCount: expected an integer ≥ 1, got ${JSON.stringify(options.minCount)}`);
+      throw new TbpttError(`data.minCount: expected an integer ≥ 1, got ${JSON.stringify(options.minCount)}`);
     if (maxSize !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxSize) || maxSize < 2))
-      throw new Error(
+      throw new TbpttError(
         `data.maxVocabulary: expected an integer ≥ 2 (${SENTENCE_END} and ${UNKNOWN} count), got ${JSON.stringify(options.maxSize)}`,
       );
     const first = countWords(tokens);
@@ -97,7 +100,7 @@ export class WordVocabulary {
       !Array.isArray(v.words) ||
       !Array.isArray(v.counts)
     )
-      throw new Error(
+      throw new TbpttError(
         `vocabulary: expected { "unit": "word", "words": [...], "counts": [...] }, got ${JSON.stringify(json)?.slice(0, 80)}`,
       );
     return new WordVocabulary(v.words as string[], v.counts as number[]);
@@ -147,7 +150,7 @@ export class WordVocabulary {
       const list = [...missing];
       const shown = list.slice(0, 20).map((w) => JSON.stringify(w));
       const more = list.length > 20 ? ` and ${list.length - 20} more` : "";
-      throw new Error(
+      throw new TbpttError(
         `${name}: ${list.length} word(s) not in the model's vocabulary of ${this.size}, which has no ${UNKNOWN} to stand for them: ${shown.join(", ")}${more}; train with --data.minCount 2 (or --data.maxVocabulary N) to give it one`,
       );
     }
