@@ -23,7 +23,7 @@ import { labelledSetFromRows, type ParseOptions } from "../data/jsonl.js";
 import { copyLabelledSet, type LabelledSet } from "../data/labelled.js";
 import { sequencesTaskData, type TaskData } from "../tasks/task-data.js";
 import { buildCorpus } from "../tasks/text/corpus.js";
-import { textTaskData } from "../tasks/text/task.js";
+import { DEFAULT_VALID_FRACTION, textTaskData } from "../tasks/text/task.js";
 import type { TextUnit } from "../tasks/text/units.js";
 import { parseConfig, type TrainConfig, type TrainConfigInput } from "../train/config.js";
 import {
@@ -105,7 +105,7 @@ function taskDataFor(data: TrainOptions["data"], config: TrainConfig): TaskData 
         : undefined;
     const corpus = buildCorpus([{ name: "text", bytes: bytesOf(data.text) }], {
       unit: data.unit ?? "char",
-      validFraction: data.validFraction ?? (data.valid !== undefined ? 0 : 0.05),
+      validFraction: data.validFraction ?? (data.valid !== undefined ? 0 : DEFAULT_VALID_FRACTION),
       ...(data.valid !== undefined ? { valid: [{ name: "valid", bytes: bytesOf(data.valid) }] } : {}),
       ...(words ? { words } : {}),
     });

@@ -10,7 +10,13 @@ import { TbpttError } from "../core/errors.js";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
 import { vocabularyFromMeta } from "../tasks/text/meta.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
-import { type TextForModel, type TextTaskData, textDataForModel, textTaskData } from "../tasks/text/task.js";
+import {
+  DEFAULT_VALID_FRACTION,
+  type TextForModel,
+  type TextTaskData,
+  textDataForModel,
+  textTaskData,
+} from "../tasks/text/task.js";
 import type { TextUnit } from "../tasks/text/units.js";
 import type { ClassBinning } from "../tasks/text/word-classes.js";
 import type { TextVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
@@ -103,8 +109,7 @@ export interface TextTaskConfig {
   model?: { output?: { kind?: string; classes?: number; binning?: ClassBinning; bias?: boolean } };
 }
 
-/** char-rnn's split: 5 % of the text held out for validation unless a validation file is given. */
-export const DEFAULT_VALID_FRACTION = 0.05;
+export { DEFAULT_VALID_FRACTION } from "../tasks/text/task.js";
 
 /**
  * The text task for the trainer: the corpus cut into `streams` training streams and

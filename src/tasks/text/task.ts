@@ -16,6 +16,9 @@ import type { TextUnit } from "./units.js";
 import { type ClassBinning, classSizes, rnnlmClasses } from "./word-classes.js";
 import type { TextVocabulary, WordVocabulary } from "./word-vocabulary.js";
 
+/** char-rnn's split: 5 % of the text held out for validation unless a validation text is given. */
+export const DEFAULT_VALID_FRACTION = 0.05;
+
 /** The text task's data: any loss per symbol gives its report; the corpus comes along. */
 export interface TextTaskData extends TaskData {
   /** Bits per symbol and perplexity (and the source's entropy rate, when known) from the loss per symbol. */
