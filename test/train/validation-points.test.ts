@@ -4,43 +4,14 @@
 // and a resumed run continues the counters and the points as if it had never stopped.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createPlainBackend } from "../../src/core/plain.js";
-import { Rng } from "../../src/core/random.js";
-import { ArraySequence } from "../../src/engine/array-sequence.js";
 import { makeSchedule } from "../../src/engine/schedule.js";
-import { initializeModel } from "../../src/nn/initialize.js";
-import { SequenceModel } from "../../src/nn/model.js";
 import { evaluate } from "../../src/train/evaluate.js";
 import { type Checkpoint, Trainer, type TrainerOptions } from "../../src/train/trainer.js";
 import { crossedCadence, type ValidationPoint } from "../../src/train/validation-points.js";
+import { previousSumData, tinyModel } from "../helpers/tiny-training.js";
 
-function data(count: number, seed: number): ArraySequence[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: count }, () => {
-    const T = 5 + rng.int(10);
-    const x = Array.from({ length: T * 2 }, () => rng.uniform(-1, 1));
-    // The label needs the previous input: a recurrent net has something to learn.
-    const y = Array.from({ length: T }, (_, t) => ((x[2 * t] as number) + (x[2 * t - 1] ?? 0) > 0 ? 1 : 0));
-    return new ArraySequence(x, y, 2);
-  });
-}
-
-function model(): SequenceModel {
-  const m = new SequenceModel(
-    {
-      cell: "lstm",
-      inputSize: 2,
-      hiddenSize: 6,
-      layers: 1,
-      bidirectional: false,
-      peepholes: false,
-      outputSize: 2,
-    },
-    createPlainBackend("float64"),
-  );
-  initializeModel(m, new Rng(3));
-  return m;
-}
+const data = (count: number, seed: number) => previousSumData(count, seed);
+const model = () => tinyModel("lstm", 6);
 
 const options: TrainerOptions = {
   schedule: makeSchedule({ k1: 3, k2: 5 }),
