@@ -256,11 +256,10 @@ export class Trainer {
     };
     const perEpoch = labelledSteps(this.train);
     /** Where the run stands now: its totals and the epochs of data it has seen. */
+    const epochsSeen = () => s.epoch + (perEpoch > 0 ? s.epochLabelled / perEpoch : 0);
     const here = (at: ValidationPoint["at"]) => {
       lap();
-      const epochsSeen =
-        at === "epoch" ? s.epoch + 1 : s.epoch + (perEpoch > 0 ? s.epochLabelled / perEpoch : 0);
-      return { ...this.totals(), epochs: epochsSeen, at };
+      return { ...this.totals(), epochs: at === "epoch" ? s.epoch + 1 : epochsSeen(), at };
     };
     const validate = (model: SequenceModel, where: ReturnType<typeof here>): ValidationPoint | null => {
       if (!this.valid) return null;
@@ -334,7 +333,7 @@ export class Trainer {
         if (cadenceDue) validate(this.validationModel(), cadenceDue);
         cadenceDue = null;
         stepsInEpoch += record.forwardSteps;
-        const before = this.totals();
+        const before = { ...this.totals(), epochs: epochsSeen() };
         s.forwardSteps += record.forwardSteps;
         s.backwardSteps += record.backwardSteps;
         s.peakStoredSteps = Math.max(s.peakStoredSteps, record.storedSteps);
@@ -366,7 +365,7 @@ export class Trainer {
         hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
         if (now() - lastYield > 100) await breathe();
         lap();
-        const crossed = crossedCadence(o.validateEvery, before, s);
+        const crossed = crossedCadence(o.validateEvery, before, { ...s, epochs: epochsSeen() });
         const resumable = engine.resumable();
         if (o.maxUpdates !== undefined && s.updates >= o.maxUpdates) stop = "max-updates";
         else if (o.maxSteps !== undefined && s.forwardSteps + s.backwardSteps >= o.maxSteps)

@@ -55,7 +55,9 @@ test("schedule specs, budgets and cadences parse, and bad ones say what is expec
   );
   assert.throws(() => parseBudget("minutes=3"), /--budget: expected/);
   assert.deepEqual(parseEvery("updates=7"), { updates: 7 });
-  assert.throws(() => parseEvery("epochs=1"), /--every: expected updates=N, steps=N/);
+  assert.deepEqual(parseEvery("epochs=0.25"), { epochs: 0.25 });
+  assert.throws(() => parseEvery("updates=2.5"), /--every: expected updates=N, steps=N, epochs=N/);
+  assert.throws(() => parseEvery("seconds=5"), /--every: expected updates=N, steps=N, epochs=N/);
   assert.deepEqual(budgetSettings({ unit: "steps", value: 95 }), {
     validateAtStart: true,
     epochs: 1_000_000,

@@ -27,18 +27,24 @@ const strip = (p: ValidationPoint) => {
   return rest;
 };
 
-test("crossedCadence fires once per multiple of N updates or N forward + backward steps", () => {
-  const at = (updates: number, forwardSteps: number, backwardSteps: number) => ({
+test("crossedCadence fires once per multiple of N updates, N forward + backward steps or N epochs", () => {
+  const at = (updates: number, forwardSteps: number, backwardSteps: number, epochs = 0) => ({
     updates,
     forwardSteps,
     backwardSteps,
     trainSeconds: 0,
+    epochs,
   });
   assert.equal(crossedCadence({ updates: 3 }, at(2, 0, 0), at(3, 0, 0)), true);
   assert.equal(crossedCadence({ updates: 3 }, at(3, 0, 0), at(4, 0, 0)), false);
   assert.equal(crossedCadence({ steps: 100 }, at(0, 40, 50), at(1, 60, 50)), true); // 90 → 110
   assert.equal(crossedCadence({ steps: 100 }, at(0, 60, 50), at(1, 80, 60)), false); // 110 → 140
   assert.equal(crossedCadence(undefined, at(0, 0, 0), at(9, 9, 9)), false);
+  assert.equal(crossedCadence({ epochs: 0.25 }, at(0, 0, 0, 0.2), at(0, 0, 0, 0.3)), true);
+  assert.equal(crossedCadence({ epochs: 0.25 }, at(0, 0, 0, 0.3), at(0, 0, 0, 0.45)), false);
+  // 3/10 of an epoch is 3 × 0.1, although (3/10)/0.1 is a hair below 3 in floating point.
+  assert.ok(Math.floor(3 / 10 / 0.1) === 2);
+  assert.equal(crossedCadence({ epochs: 0.1 }, at(0, 0, 0, 0.25), at(0, 0, 0, 3 / 10)), true);
 });
 
 test("validating every N updates leaves the weights bit-identical, and each point is the model of that moment", async () => {
