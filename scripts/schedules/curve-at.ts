@@ -1,6 +1,6 @@
 // The validation figure of each run of a comparison at given points of its curve, for
-// docs/notes/schedules.md: the last point at or before each number of epochs (or of
-// forward + backward steps, with --steps) and after the previous one, read from
+// docs/notes/schedules.md: the first point at or after each number of epochs (or of
+// forward + backward steps, with --steps) and before the next, read from
 // OUT/compare.json.
 //
 //   node --import tsx scripts/schedules/curve-at.ts OUT [--steps] X1 X2 ...
@@ -22,14 +22,14 @@ const { percent } = metricLabel(c.metric.key);
 const x = (p: CurvePoint) => (bySteps ? p.forwardSteps + p.backwardSteps : p.epochs);
 const show = (v: number) => (percent ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
 const marks = args.map(Number);
-console.log(`| schedule | ${marks.map((m) => `${bySteps ? "steps" : "epochs"} ≤ ${m}`).join(" | ")} |`);
+console.log(`| schedule | ${marks.map((m) => `at ${m} ${bySteps ? "steps" : "epochs"}`).join(" | ")} |`);
 console.log(`| --- | ${marks.map(() => "---:").join(" | ")} |`);
 for (const r of c.runs) {
-  // The last point at or before each mark, if it lies after the previous mark ("—" if none does).
+  // The first point at or after each mark, if it comes before the next mark ("—" if none
+  // does): a cadence point is taken at the update that crosses its mark.
   const cells = marks.map((m, i) => {
-    const from = i === 0 ? 0 : (marks[i - 1] as number);
-    const within = r.curve.filter((p) => x(p) <= m * (1 + 1e-9) && x(p) > from * (1 + 1e-9));
-    const p = within[within.length - 1];
+    const to = marks[i + 1] ?? Number.POSITIVE_INFINITY;
+    const p = r.curve.find((q) => x(q) >= m * (1 - 1e-9) && x(q) < to * (1 - 1e-9));
     return p ? show(p.value) : "—";
   });
   console.log(`| ${r.spec.label} | ${cells.join(" | ")} |`);
