@@ -258,12 +258,13 @@ export class Trainer {
     /** Where the run stands now: its totals and the epochs of data it has seen. */
     const epochsSeen = () => s.epoch + (perEpoch > 0 ? s.epochLabelled / perEpoch : 0);
     const here = (at: ValidationPoint["at"]) => {
-      lap();
+      // The initial weights are a curve's origin: no training time at all (setup is not training).
+      if (at !== "start") lap();
       return { ...this.totals(), epochs: at === "epoch" ? s.epoch + 1 : epochsSeen(), at };
     };
     const validate = (model: SequenceModel, where: ReturnType<typeof here>): ValidationPoint | null => {
       if (!this.valid) return null;
-      lap();
+      if (where.at !== "start") lap();
       const validMetrics = evaluateModel(model, this.valid, o.schedule, o.validStreams ?? o.streams);
       const point: ValidationPoint = { ...where, valid: validMetrics.summary(), validMetrics };
       points.push(point);
