@@ -1,7 +1,7 @@
 // The validation figure of each run of a comparison at given points of its curve, for
-// docs/notes/schedules.md: the first point at or after each number of epochs (or of
-// forward + backward steps, with --steps) and before the next, read from
-// OUT/compare.json.
+// docs/notes/schedules.md, read from OUT/compare.json: the first point at or after each
+// number of epochs (and before the next), or with --steps the last point at or before
+// each number of forward + backward steps.
 //
 //   node --import tsx scripts/schedules/curve-at.ts OUT [--steps] X1 X2 ...
 import { readFileSync } from "node:fs";
@@ -22,14 +22,17 @@ const { percent } = metricLabel(c.metric.key);
 const x = (p: CurvePoint) => (bySteps ? p.forwardSteps + p.backwardSteps : p.epochs);
 const show = (v: number) => (percent ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
 const marks = args.map(Number);
-console.log(`| schedule | ${marks.map((m) => `at ${m} ${bySteps ? "steps" : "epochs"}`).join(" | ")} |`);
+console.log(`| schedule | ${marks.map((m) => (bySteps ? `≤ ${m} steps` : `at ${m} epochs`)).join(" | ")} |`);
 console.log(`| --- | ${marks.map(() => "---:").join(" | ")} |`);
 for (const r of c.runs) {
-  // The first point at or after each mark, if it comes before the next mark ("—" if none
-  // does): a cadence point is taken at the update that crosses its mark.
+  // Epochs: the first point at or after each mark, if it comes before the next mark ("—"
+  // if none does): a cadence point is taken at the update that crosses its mark. Steps:
+  // the last point at or before each mark (after the start): what that much compute bought.
   const cells = marks.map((m, i) => {
     const to = marks[i + 1] ?? Number.POSITIVE_INFINITY;
-    const p = r.curve.find((q) => x(q) >= m * (1 - 1e-9) && x(q) < to * (1 - 1e-9));
+    const p = bySteps
+      ? r.curve.filter((q) => x(q) > 0 && x(q) <= m).pop()
+      : r.curve.find((q) => x(q) >= m * (1 - 1e-9) && x(q) < to * (1 - 1e-9));
     return p ? show(p.value) : "—";
   });
   console.log(`| ${r.spec.label} | ${cells.join(" | ")} |`);
