@@ -81,6 +81,12 @@ export class ClassSoftmaxHead implements OutputHead {
     };
   }
 
+  /** The label of a row with a loss, or −1 (no label, or a masked step). */
+  private labelOf(row: number): number {
+    const w = this.tape.labels[row] as number;
+    return w >= 0 && this.tape.active[row] === 1 ? w : -1;
+  }
+
   allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void {
     Object.assign(this, { backend, params, grads, tape });
     const rows = tape.capacity * tape.streams;
@@ -94,7 +100,7 @@ export class ClassSoftmaxHead implements OutputHead {
 
   forward(run: SlotRun, x: FloatArray): number {
     this.features = x;
-    const { streams: B, labels, active } = this.tape;
+    const { streams: B } = this.tape;
     const C = this.classes;
     const F = this.inputSize;
     const rows = run.count * B;
@@ -122,12 +128,11 @@ export class ClassSoftmaxHead implements OutputHead {
       this.backend.addRowBroadcast(rows, C, this.params, this.p.classBias, this.classProbs, first * C);
     let loss = 0;
     for (let row = first; row < first + rows; row++) {
-      const w = labels[row] as number;
-      const labelled = w >= 0 && active[row] === 1;
-      const c = labelled ? (this.classOf[w] as number) : 0;
+      const w = this.labelOf(row);
+      const c = w >= 0 ? (this.classOf[w] as number) : 0;
       const zc = this.classProbs[row * C + c] as number;
       const logZ = softmaxInPlace(this.classProbs, row * C, C);
-      if (!labelled) continue;
+      if (w < 0) continue;
       // L = −ln q_c − ln p_w = (ln Σ e^z − z_c) + (ln Σ_{v ∈ c} e^{z_v} − z_w), from the logits.
       const at = row * this.size + (this.classStart[c] as number);
       this.wordLogits(row, c, x, this.output, at);
@@ -165,16 +170,16 @@ export class ClassSoftmaxHead implements OutputHead {
   }
 
   backward(run: SlotRun, x: FloatArray, scale: number, dX: FloatArray): void {
-    const { streams: B, lanes: L, labels, active } = this.tape;
+    const { streams: B, lanes: L } = this.tape;
     const C = this.classes;
     const F = this.inputSize;
     const rows = run.count * B;
     const first = run.first * B;
     const { params, grads, backend } = this;
     for (let row = first; row < first + rows; row++) {
-      const w = labels[row] as number;
+      const w = this.labelOf(row);
       const d = row * C;
-      if (w < 0 || active[row] === 0) {
+      if (w < 0) {
         this.dClass.fill(0, d, d + C);
         continue;
       }
@@ -224,8 +229,8 @@ export class ClassSoftmaxHead implements OutputHead {
       );
       for (let b = 0; b < B; b++) {
         const row = slot * B + b;
-        const w = labels[row] as number;
-        if (w < 0 || active[row] === 0) continue;
+        const w = this.labelOf(row);
+        if (w < 0) continue;
         // The words of c(w): ∂z_v = scale (p_v − [v = w]); ∂W_c += ∂zᵀ x, ∂b_c += ∂z, ∂x += ∂z W_c.
         const c = this.classOf[w] as number;
         const start = this.classStart[c] as number;
@@ -282,7 +287,7 @@ export class ClassSoftmaxHead implements OutputHead {
   }
 
   touched(slot: number, into: Int32Array): number {
-    const { streams: B, labels, active } = this.tape;
+    const B = this.tape.streams;
     const F = this.inputSize;
     const { p } = this;
     let n = 0;
@@ -294,9 +299,8 @@ export class ClassSoftmaxHead implements OutputHead {
     add(p.classWeight, p.classWeight + this.classes * F);
     if (p.classBias >= 0) add(p.classBias, p.classBias + this.classes);
     for (let b = 0; b < B; b++) {
-      const row = slot * B + b;
-      const w = labels[row] as number;
-      if (w < 0 || active[row] === 0) continue;
+      const w = this.labelOf(slot * B + b);
+      if (w < 0) continue;
       const c = this.classOf[w] as number;
       const start = this.classStart[c] as number;
       const size = this.classSize[c] as number;
