@@ -43,8 +43,9 @@ comparison; finished runs are reused.
   --schedule K1,K2[,per-loss]  a schedule (inf for Infinity), e.g. 1,inf  inf,inf  20,20  10,30  10,5,per-loss
   --budget UNIT=N    epochs=N, updates=N, steps=N (forward + backward) or seconds=N of training
                      (default: the config's epochs); early stopping and the config's own budgets are off
-  --every UNIT=N     also validate every N updates or steps (default: 10 points along an
-                     updates or steps budget, else at each epoch's end), besides the epochs' ends
+  --every UNIT=N     also validate every N updates, N steps or N epochs (epochs=0.25: four times
+                     an epoch); default: 10 points along an updates or steps budget, else only at
+                     each epoch's end
   --metric NAME      frameError, frameError39, loss, bitsPerChar, rmse or mae (default:
                      bitsPerChar for text, rmse for real-valued outputs, else frameError)
   --out DIR          where to write (default: the config's out followed by -compare)

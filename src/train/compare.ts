@@ -121,12 +121,14 @@ export function parseScheduleSpec(text: string): ScheduleSpec {
 }
 
 function unitAndCount(flag: string, text: string, units: readonly string[]): [string, number] {
-  const m = /^([a-z]+)=(\d+(?:\.\d+)?)$/.exec(text.trim());
+  const m = /^([a-z]+)=(\d*\.?\d+)$/.exec(text.trim());
   const unit = m?.[1] as string;
   const value = Number(m?.[2]);
-  if (!m || !units.includes(unit) || !(value > 0) || (unit !== "seconds" && !Number.isInteger(value))) {
+  // Seconds, and epochs between validations, may be fractional; counts of things may not.
+  const fractional = unit === "seconds" || (flag === "--every" && unit === "epochs");
+  if (!m || !units.includes(unit) || !(value > 0) || (!fractional && !Number.isInteger(value))) {
     throw new TbpttError(
-      `${flag}: expected ${units.map((u) => `${u}=N`).join(", ")} with N a positive ${units.includes("seconds") ? "number (an integer but for seconds)" : "integer"}, got ${JSON.stringify(text)}`,
+      `${flag}: expected ${units.map((u) => `${u}=N`).join(", ")} with N a positive number, a whole one but for ${flag === "--every" ? "epochs" : "seconds"}; got ${JSON.stringify(text)}`,
     );
   }
   return [unit, value];
@@ -138,10 +140,10 @@ export function parseBudget(text: string): Budget {
   return { unit: unit as BudgetUnit, value };
 }
 
-/** Parses "updates=N" or "steps=N" (forward + backward): validate that often besides each epoch's end. */
+/** Parses "updates=N", "steps=N" (forward + backward) or "epochs=X" (0.25: four times an epoch): validate that often besides each epoch's end. */
 export function parseEvery(text: string): ValidateEvery {
-  const [unit, value] = unitAndCount("--every", text, ["updates", "steps"]);
-  return unit === "updates" ? { updates: value } : { steps: value };
+  const [unit, value] = unitAndCount("--every", text, ["updates", "steps", "epochs"]);
+  return { [unit]: value };
 }
 
 /**

@@ -200,7 +200,11 @@ export const configSchema = z
     maxSteps: z.number().int().min(1).nullable().optional(),
     /** Also validate every N updates and/or N forward + backward steps. */
     validateEvery: z
-      .object({ updates: z.number().int().min(1).optional(), steps: z.number().int().min(1).optional() })
+      .object({
+        updates: z.number().int().min(1).optional(),
+        steps: z.number().int().min(1).optional(),
+        epochs: z.number().positive().optional(),
+      })
       .strict()
       .optional(),
     /** Also validate the initial weights, before the first update. */

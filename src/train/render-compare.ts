@@ -90,16 +90,20 @@ export function renderComparisonSvg(c: Comparison, title?: string): string {
     ["against compute", "forward + backward steps", (p) => p.forwardSteps + p.backwardSteps],
     ["against wall time", "seconds of training", (p) => p.trainSeconds],
   ];
-  const panels: CurvePanel[] = axes.map(([name, xLabel, x], i) => ({
-    title: name,
-    xLabel,
-    yLabel,
-    logX: i > 0 && spread(c.runs, x),
-    series: c.runs.map((r) => ({
-      name: `${r.spec.label}${stopWord(r.reason) === "budget" ? "" : ` (${stopWord(r.reason)})`}`,
-      points: r.curve.map((p) => [x(p), y(p)] as const),
-    })),
-  }));
+  const panels: CurvePanel[] = axes.map(([name, xLabel, x], i) => {
+    const logX = i > 0 && spread(c.runs, x);
+    return {
+      title: name,
+      xLabel,
+      yLabel,
+      logX,
+      series: c.runs.map((r) => ({
+        name: `${r.spec.label}${stopWord(r.reason) === "budget" ? "" : ` (${stopWord(r.reason)})`}`,
+        // The initial weights sit at 0 steps and 0 s: no place on a log axis.
+        points: r.curve.filter((p) => !logX || p.updates > 0).map((p) => [x(p), y(p)] as const),
+      })),
+    };
+  });
   const budget = `${c.budget.value} ${c.budget.unit === "steps" ? "forward + backward steps" : c.budget.unit}`;
   return renderCurvesSvg(panels, { title: title ?? `TBPTT(k1, k2) schedules compared, budget ${budget}` });
 }

@@ -306,15 +306,15 @@ export class Trainer {
     };
     const perEpoch = labelledSteps(this.train);
     /** Where the run stands now: its totals and the epochs of data it has seen. */
+    const epochsSeen = () => s.epoch + (perEpoch > 0 ? s.epochLabelled / perEpoch : 0);
     const here = (at: ValidationPoint["at"]) => {
-      lap();
-      const epochsSeen =
-        at === "epoch" ? s.epoch + 1 : s.epoch + (perEpoch > 0 ? s.epochLabelled / perEpoch : 0);
-      return { ...this.totals(), epochs: epochsSeen, at };
+      // The initial weights are a curve's origin: no training time at all (setup is not training).
+      if (at !== "start") lap();
+      return { ...this.totals(), epochs: at === "epoch" ? s.epoch + 1 : epochsSeen(), at };
     };
     const validate = (model: SequenceModel, where: ReturnType<typeof here>): ValidationPoint | null => {
       if (!this.valid) return null;
-      lap();
+      if (where.at !== "start") lap();
       const validMetrics = evaluateModel(model, this.valid, o.schedule, o.validStreams ?? o.streams);
       const point: ValidationPoint = { ...where, valid: validMetrics.summary(), validMetrics };
       points.push(point);
@@ -384,7 +384,7 @@ export class Trainer {
         if (cadenceDue) validate(this.validationModel(), cadenceDue);
         cadenceDue = null;
         stepsInEpoch += record.forwardSteps;
-        const before = this.totals();
+        const before = { ...this.totals(), epochs: epochsSeen() };
         s.forwardSteps += record.forwardSteps;
         s.backwardSteps += record.backwardSteps;
         s.peakStoredSteps = Math.max(s.peakStoredSteps, record.storedSteps);
@@ -427,7 +427,7 @@ export class Trainer {
         }
         if (now() - lastYield > 100) await breathe();
         lap();
-        const crossed = crossedCadence(o.validateEvery, before, s);
+        const crossed = crossedCadence(o.validateEvery, before, { ...s, epochs: epochsSeen() });
         const resumable = engine.resumable();
         if (o.maxUpdates !== undefined && s.updates >= o.maxUpdates) stop = "max-updates";
         else if (o.maxSteps !== undefined && s.forwardSteps + s.backwardSteps >= o.maxSteps)

@@ -29,23 +29,26 @@ export interface ValidationPoint extends RunTotals {
   validMetrics: Metrics;
 }
 
-/** Validate every N updates and/or every N forward + backward steps, besides each epoch's end. */
+/** Validate every N updates, every N forward + backward steps and/or every N epochs of data (0.25: four times an epoch), besides each epoch's end. */
 export interface ValidateEvery {
   updates?: number;
   steps?: number;
+  epochs?: number;
 }
 
 /** Whether an update that took the totals from `before` to `after` crossed a multiple of a cadence. */
 export function crossedCadence(
   every: ValidateEvery | undefined,
-  before: RunTotals,
-  after: RunTotals,
+  before: RunTotals & { epochs: number },
+  after: RunTotals & { epochs: number },
 ): boolean {
   if (!every) return false;
+  // A tiny tolerance, so that 4 × 0.25 epochs is a crossing despite rounding.
   const crossed = (n: number | undefined, a: number, b: number) =>
-    n !== undefined && n > 0 && Math.floor(b / n) > Math.floor(a / n);
+    n !== undefined && n > 0 && Math.floor(b / n + 1e-9) > Math.floor(a / n + 1e-9);
   return (
     crossed(every.updates, before.updates, after.updates) ||
+    crossed(every.epochs, before.epochs, after.epochs) ||
     crossed(every.steps, before.forwardSteps + before.backwardSteps, after.forwardSteps + after.backwardSteps)
   );
 }

@@ -4,11 +4,6 @@
 // and curves show it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createPlainBackend } from "../../src/core/plain.js";
-import { Rng } from "../../src/core/random.js";
-import { ArraySequence } from "../../src/engine/array-sequence.js";
-import { initializeModel } from "../../src/nn/initialize.js";
-import { SequenceModel } from "../../src/nn/model.js";
 import {
   budgetSettings,
   type Comparison,
@@ -21,38 +16,14 @@ import {
 } from "../../src/train/compare.js";
 import { comparisonTable, renderComparisonSvg } from "../../src/train/render-compare.js";
 import { linearTicks, logTicks, shortNumber } from "../../src/train/render-curves.js";
+import { previousSumData, tinyModel } from "../helpers/tiny-training.js";
 
-function data(count: number, seed: number): ArraySequence[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: count }, () => {
-    const T = 5 + rng.int(21);
-    const x = Array.from({ length: T * 2 }, () => rng.uniform(-1, 1));
-    const y = Array.from({ length: T }, (_, t) => ((x[2 * t] as number) + (x[2 * t - 1] ?? 0) > 0 ? 1 : 0));
-    return new ArraySequence(x, y, 2);
-  });
-}
-
-const train = data(10, 1);
-const valid = data(4, 2);
+const train = previousSumData(10, 1, 21);
+const valid = previousSumData(4, 2, 21);
 
 function runner() {
   return trainerRunner({
-    makeModel: () => {
-      const m = new SequenceModel(
-        {
-          cell: "rnn",
-          inputSize: 2,
-          hiddenSize: 5,
-          layers: 1,
-          bidirectional: false,
-          peepholes: false,
-          outputSize: 2,
-        },
-        createPlainBackend("float64"),
-      );
-      initializeModel(m, new Rng(3));
-      return m;
-    },
+    makeModel: () => tinyModel("rnn", 5),
     train,
     valid,
     options: { streams: 1, optimizer: { type: "adam", lr: 0.01 }, shuffle: true, seed: 5 },
@@ -84,7 +55,9 @@ test("schedule specs, budgets and cadences parse, and bad ones say what is expec
   );
   assert.throws(() => parseBudget("minutes=3"), /--budget: expected/);
   assert.deepEqual(parseEvery("updates=7"), { updates: 7 });
-  assert.throws(() => parseEvery("epochs=1"), /--every: expected updates=N, steps=N/);
+  assert.deepEqual(parseEvery("epochs=0.25"), { epochs: 0.25 });
+  assert.throws(() => parseEvery("updates=2.5"), /--every: expected updates=N, steps=N, epochs=N/);
+  assert.throws(() => parseEvery("seconds=5"), /--every: expected updates=N, steps=N, epochs=N/);
   assert.deepEqual(budgetSettings({ unit: "steps", value: 95 }), {
     validateAtStart: true,
     epochs: 1_000_000,

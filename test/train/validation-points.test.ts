@@ -4,43 +4,14 @@
 // and a resumed run continues the counters and the points as if it had never stopped.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createPlainBackend } from "../../src/core/plain.js";
-import { Rng } from "../../src/core/random.js";
-import { ArraySequence } from "../../src/engine/array-sequence.js";
 import { makeSchedule } from "../../src/engine/schedule.js";
-import { initializeModel } from "../../src/nn/initialize.js";
-import { SequenceModel } from "../../src/nn/model.js";
 import { evaluate } from "../../src/train/evaluate.js";
 import { type Checkpoint, Trainer, type TrainerOptions } from "../../src/train/trainer.js";
 import { crossedCadence, type ValidationPoint } from "../../src/train/validation-points.js";
+import { previousSumData, tinyModel } from "../helpers/tiny-training.js";
 
-function data(count: number, seed: number): ArraySequence[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: count }, () => {
-    const T = 5 + rng.int(10);
-    const x = Array.from({ length: T * 2 }, () => rng.uniform(-1, 1));
-    // The label needs the previous input: a recurrent net has something to learn.
-    const y = Array.from({ length: T }, (_, t) => ((x[2 * t] as number) + (x[2 * t - 1] ?? 0) > 0 ? 1 : 0));
-    return new ArraySequence(x, y, 2);
-  });
-}
-
-function model(): SequenceModel {
-  const m = new SequenceModel(
-    {
-      cell: "lstm",
-      inputSize: 2,
-      hiddenSize: 6,
-      layers: 1,
-      bidirectional: false,
-      peepholes: false,
-      outputSize: 2,
-    },
-    createPlainBackend("float64"),
-  );
-  initializeModel(m, new Rng(3));
-  return m;
-}
+const data = (count: number, seed: number) => previousSumData(count, seed);
+const model = () => tinyModel("lstm", 6);
 
 const options: TrainerOptions = {
   schedule: makeSchedule({ k1: 3, k2: 5 }),
@@ -56,18 +27,24 @@ const strip = (p: ValidationPoint) => {
   return rest;
 };
 
-test("crossedCadence fires once per multiple of N updates or N forward + backward steps", () => {
-  const at = (updates: number, forwardSteps: number, backwardSteps: number) => ({
+test("crossedCadence fires once per multiple of N updates, N forward + backward steps or N epochs", () => {
+  const at = (updates: number, forwardSteps: number, backwardSteps: number, epochs = 0) => ({
     updates,
     forwardSteps,
     backwardSteps,
     trainSeconds: 0,
+    epochs,
   });
   assert.equal(crossedCadence({ updates: 3 }, at(2, 0, 0), at(3, 0, 0)), true);
   assert.equal(crossedCadence({ updates: 3 }, at(3, 0, 0), at(4, 0, 0)), false);
   assert.equal(crossedCadence({ steps: 100 }, at(0, 40, 50), at(1, 60, 50)), true); // 90 → 110
   assert.equal(crossedCadence({ steps: 100 }, at(0, 60, 50), at(1, 80, 60)), false); // 110 → 140
   assert.equal(crossedCadence(undefined, at(0, 0, 0), at(9, 9, 9)), false);
+  assert.equal(crossedCadence({ epochs: 0.25 }, at(0, 0, 0, 0.2), at(0, 0, 0, 0.3)), true);
+  assert.equal(crossedCadence({ epochs: 0.25 }, at(0, 0, 0, 0.3), at(0, 0, 0, 0.45)), false);
+  // 3/10 of an epoch is 3 × 0.1, although (3/10)/0.1 is a hair below 3 in floating point.
+  assert.ok(Math.floor(3 / 10 / 0.1) === 2);
+  assert.equal(crossedCadence({ epochs: 0.1 }, at(0, 0, 0, 0.25), at(0, 0, 0, 3 / 10)), true);
 });
 
 test("validating every N updates leaves the weights bit-identical, and each point is the model of that moment", async () => {
@@ -152,13 +129,23 @@ test("training seconds exclude validation, and maxSeconds counts them", async ()
     epochs: 50,
     maxSeconds: 9,
     validateEvery: { updates: 2 },
-  }).run(hooks);
+    validateAtStart: true,
+  }).run({
+    ...hooks,
+    // Setting up costs time too, but it is not training: the curve starts at 0 s.
+    now: () => {
+      ms += 1;
+      return ms;
+    },
+  });
   assert.equal(result.reason, "max-seconds");
   assert.equal(result.state.updates, 9);
-  assert.equal(result.state.trainSeconds, 9);
+  assert.ok(Math.abs(result.state.trainSeconds - 9) < 0.5);
+  assert.equal(result.points[0]?.trainSeconds, 0, "the initial weights: no training time, setup excluded");
   assert.deepEqual(
-    result.points.map((p) => [p.updates, p.trainSeconds]),
+    result.points.map((p) => [p.updates, Math.round(p.trainSeconds)]),
     [
+      [0, 0],
       [2, 2],
       [4, 4],
       [6, 6],
