@@ -63,9 +63,8 @@ export class LiveTimeline {
   /** Adds the updates of a progress message; `animate` makes the last one play its sweeps. */
   add(updates: readonly UpdateInfo[], animate: boolean): void {
     for (const u of updates) {
-      if (u.windowStart < 0 && u.sequenceStart < 0) continue; // stream 0 had no step
-      // stream 0 masked at the update's last step (a shorter sequence in an aligned batch): same sequence
-      const origin = u.sequenceStart >= 0 ? u.sequenceStart : this.origin;
+      if (u.sequenceStart < 0) continue; // stream 0 had no step in this update
+      const origin = u.sequenceStart;
       if (origin !== this.origin) {
         if (this.rows.length > 0) this.done = this.rows;
         this.rows = [];
@@ -125,7 +124,7 @@ export class LiveTimeline {
       out.push(svg("line", { x1: x(s), y1: axisY - 4, x2: x(s), y2: axisY, stroke: COLOURS.text }));
       out.push(svg("text", { x: x(s), y: axisY - 7, "font-size": 10, "text-anchor": "middle" }, String(s)));
     }
-    out.push(svg("text", { x: LEFT - 8, y: axisY - 7, "font-size": 10, "text-anchor": "end" }, "step"));
+    out.push(svg("text", { x: 4, y: axisY - 7, "font-size": 10 }, "step"));
     const now = performance.now() - this.animationStart;
     rows.forEach((row, i) => {
       const y = top + i * pitch;

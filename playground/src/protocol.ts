@@ -40,7 +40,7 @@ export interface UpdateInfo {
   previousTime: number;
   /** Stream 0: the first step its backward pass reached (−1: no step). */
   windowStart: number;
-  /** Stream 0: where its current sequence began (−1: masked). */
+  /** Stream 0: where the last sequence it had a step of in this update began (−1: none). */
   sequenceStart: number;
   backwardSteps: number;
   forwardSteps: number;
@@ -50,6 +50,9 @@ export interface UpdateInfo {
 
 export interface ValidationInfo {
   updates: number;
+  /** The run's totals there: forward steps (per stream) and training seconds (validations excluded). */
+  forwardSteps: number;
+  trainSeconds: number;
   epochs: number;
   loss: number;
   /** Frame error (classes) or RMSE (real values), when the task has it. */

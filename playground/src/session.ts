@@ -211,6 +211,8 @@ export class Session {
     const summary = point.valid as unknown as Record<string, number>;
     this.pendingValidation.push({
       updates: point.updates,
+      forwardSteps: point.forwardSteps,
+      trainSeconds: point.trainSeconds,
       epochs: point.epochs,
       loss: point.valid.lossPerFrame,
       metric: metricName ? (summary[metricName] ?? null) : null,

@@ -162,6 +162,13 @@ describe("the playground in Chromium", { skip: chromiumSkip }, () => {
     // the curves' numbers are in a table
     assert.ok((await page.$$("#curves-table tbody tr")).length >= 2);
     await page.screenshot({ path: join(SHOTS, "text.png"), fullPage: true });
+    // the README's picture (docs/playground.png is a copy): the plan, the controls, the live timeline and the curves
+    const top = await page.$eval("#plan", (e) => (e as unknown as { offsetTop: number }).offsetTop);
+    await page.screenshot({
+      path: join(SHOTS, "readme.png"),
+      fullPage: true,
+      clip: { x: 0, y: top - 8, width: 1280, height: 1150 },
+    });
   });
 
   const schedules: [string, string][] = [
