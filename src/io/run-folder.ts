@@ -72,7 +72,7 @@ export function describeRun(dir: string): string {
     try {
       const e = JSON.parse(line) as { event?: string; epoch?: number; updates?: number; reason?: string };
       if (e.event === "epoch") {
-        epochs = (e.epoch ?? 0) + 1;
+        epochs = e.epoch ?? epochs; // epochs are counted from 1 in the log
         updates = e.updates ?? updates;
       } else if (e.event === "end") end = e.reason ?? "done";
       else if (e.event === "start" || e.event === "resume") end = null;

@@ -70,6 +70,7 @@ export type ValidationMetric = "loss" | "frameError" | "rmse" | "mae";
  * whether it is the best.
  */
 export interface EpochSummary extends RunTotals {
+  /** The epoch's number, counted from 1 (as the console, log.jsonl and every hook count them). */
   epoch: number;
   trainLossPerFrame: number;
   trainFrames: number;
@@ -118,7 +119,7 @@ export interface Checkpoint {
  */
 export interface TrainerHooks {
   /**
-   * After each update: its record, the epoch, updates so far, learning rate, gradient norm. It
+   * After each update: its record, the epoch (from 1), updates so far, learning rate, gradient norm. It
    * may return a promise: the loop then waits for it, between two updates of any schedule, and
    * the wait is not counted as training time (a page's pause and step buttons: the playground).
    */
@@ -384,7 +385,7 @@ export class Trainer {
           s.badInARow++;
           s.skippedUpdates++;
           hooks.onBadUpdate?.({
-            epoch: s.epoch,
+            epoch: s.epoch + 1,
             update: s.updates,
             inARow: s.badInARow,
             lossSum: record.lossSum,
@@ -403,7 +404,7 @@ export class Trainer {
         s.updates++;
         sinceCheckpoint++;
         const waiting = hooks.onUpdate?.(record, {
-          epoch: s.epoch,
+          epoch: s.epoch + 1,
           updates: s.updates,
           lr,
           gradNorm,
@@ -461,7 +462,7 @@ export class Trainer {
         s.epochsSinceBest = 0;
       } else s.epochsSinceBest++;
       const summary: EpochSummary = {
-        epoch: s.epoch,
+        epoch: s.epoch + 1,
         ...this.totals(),
         peakStoredSteps: s.peakStoredSteps,
         trainLossPerFrame: s.epochFrames > 0 ? s.epochLossSum / s.epochFrames : Number.NaN,
