@@ -23,6 +23,8 @@ export interface BundledFile {
 export interface BundleOptions {
   entryPoints: string[] | Record<string, string>;
   outdir: string;
+  /** Import specifiers to replace, e.g. { tbptt: "src/index.ts" } (the playground builds on the sources). */
+  alias?: Record<string, string>;
   /** Write the files to outdir (default false: only return them). */
   write?: boolean;
   minify?: boolean;
@@ -33,10 +35,12 @@ export async function bundleForBrowser({
   outdir,
   write = false,
   minify = true,
+  alias = {},
 }: BundleOptions): Promise<{ files: BundledFile[] }> {
   const result = await build({
     entryPoints,
     outdir,
+    alias,
     bundle: true,
     format: "esm",
     splitting: true,

@@ -60,9 +60,9 @@ export interface UpdateRecord {
   /** Per stream: the first step its backward pass reached, −1 where the stream had no step. */
   windowStart: number[];
   /**
-   * Per stream: the step at which the sequence it is on at this update's last step began (that
-   * sequence's position 0), −1 where the stream is masked there. Lets a caller place an update
-   * within its sequence, as `tbptt schedule` does (the playground's live timeline).
+   * Per stream: the step at which the last sequence it had a step of in this update began (that
+   * sequence's position 0), −1 where the stream had no step in this update. Lets a caller place
+   * an update within its sequence, as `tbptt schedule` does (the playground's live timeline).
    */
   sequenceStart: number[];
   /** Losses (labelled, active steps) this update used, and their sum. */
@@ -250,9 +250,7 @@ export class Engine {
         time: plan.time,
         previousTime: plan.previousTime,
         windowStart: plan.windowStart,
-        sequenceStart: (plan.ticks[plan.ticks.length - 1] as UpdatePlan["ticks"][number]).steps.map((step) =>
-          step ? plan.time - step.position : -1,
-        ),
+        sequenceStart: sequenceStarts(plan, B),
         losses,
         lossSum,
         forwardSteps: plan.ticks.length,
@@ -409,4 +407,20 @@ export class Engine {
     model.backward(sweep, lossRuns, scale, injected);
     clearStops();
   }
+}
+
+/** UpdateRecord.sequenceStart: per stream, where its last sequence in this update began. */
+function sequenceStarts(plan: UpdatePlan, streams: number): number[] {
+  const starts: number[] = new Array(streams).fill(-1);
+  for (let b = 0; b < streams; b++) {
+    for (let k = plan.ticks.length - 1; k >= 0; k--) {
+      const tick = plan.ticks[k] as UpdatePlan["ticks"][number];
+      const step = tick.steps[b];
+      if (step) {
+        starts[b] = tick.time - step.position;
+        break;
+      }
+    }
+  }
+  return starts;
 }

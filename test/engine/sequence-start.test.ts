@@ -1,7 +1,8 @@
-// UpdateRecord.sequenceStart: per stream, the step at which its current sequence began, or −1
-// where the stream is masked at the update's last step. Aligned layout, B = 2, sequences of
-// lengths 5, 3, 4, 2: the first batch (sequences 0 and 1) starts at step 0, the second at step 5
-// (after the longest of the first), and stream 1 is masked at steps 3-4 and 7-8.
+// UpdateRecord.sequenceStart: per stream, the step at which the last sequence it had a step of in
+// the update began, or −1 where it had none. Aligned layout, B = 2, sequences of lengths 5, 3,
+// 4, 2: the first batch (sequences 0 and 1) starts at step 0, the second at step 5 (after the
+// longest of the first), and stream 1 is masked at steps 3-4 and 7-8: an update of one step there
+// has no step of stream 1, an update of the whole batch has.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createPlainBackend } from "../../src/core/plain.js";
@@ -37,4 +38,32 @@ test("each update says where each stream's sequence began", () => {
     return true;
   });
   assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
+test("a stream masked at the update's last step still names the sequence it had in the update", () => {
+  const model = new SequenceModel(
+    {
+      cell: "gru",
+      inputSize: 1,
+      hiddenSize: 3,
+      layers: 1,
+      bidirectional: false,
+      peepholes: false,
+      outputSize: 2,
+    },
+    createPlainBackend("float64"),
+  );
+  initializeModel(model, new Rng(1));
+  const sequences = [5, 3, 4, 2].map(
+    (n) => new ArraySequence(new Array(n).fill(0.5), new Array(n).fill(1), 1),
+  );
+  const seen: [number, number[]][] = [];
+  new Engine(model, makeSchedule({}), 2).run(sequences, (_, record) => {
+    seen.push([record.time, record.sequenceStart]);
+    return true;
+  });
+  assert.deepEqual(seen, [
+    [4, [0, 0]],
+    [8, [5, 5]],
+  ]);
 });
