@@ -15,6 +15,10 @@
  */
 import type { DType, FloatArray } from "./types.js";
 
+/**
+ * The numeric kernels a model runs on (plain TypeScript, WebAssembly SIMD, native); see the file
+ * comment and docs/backends.md.
+ */
 export interface Backend {
   /** Short name, for logs and for the fallback report ("plain", "wasm-simd"). */
   readonly name: string;
@@ -22,6 +26,20 @@ export interface Backend {
 
   /** A zeroed array of `length` elements that this backend's kernels accept. */
   alloc(length: number): FloatArray;
+
+  /**
+   * Returns an array from `alloc` for reuse (the wasm and native arenas; plain lets the garbage
+   * collector do it). The array must not be used afterwards. Models and trainers free theirs in
+   * `dispose()`.
+   */
+  free(array: FloatArray): void;
+
+  /**
+   * Ends the backend: stops its worker threads and forgets its arena, so any later call throws.
+   * The arena's memory itself goes when the backend object is garbage collected (a WebAssembly
+   * memory cannot shrink). Nothing allocated from it may be used afterwards.
+   */
+  dispose(): Promise<void>;
 
   /**
    * C = alpha · op(A) · op(B) + beta · C, with op(X) = X or Xᵀ.

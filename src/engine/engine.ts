@@ -1,6 +1,6 @@
 /**
  * The TBPTT(k1, k2) engine: drives a SequenceModel over B streams of sequences by the
- * planner's updates (../shared/TBPTT.md). For each update it
+ * planner's updates (docs/schedule.md). For each update it
  *   1. writes the update's forward steps (t', t] into the model's ring of slots,
  *   2. runs the model forward over them (carrying each stream's state),
  *   3. runs one backward sweep from t down to the earliest step any stream needs,
@@ -49,12 +49,22 @@ export function checkTargets(model: SequenceModel, sequences: readonly SequenceL
   });
 }
 
+/**
+ * What one update did: its index and last step, the losses it used, the steps it went forward, back
+ * and kept.
+ */
 export interface UpdateRecord {
   index: number;
   time: number;
   previousTime: number;
   /** Per stream: the first step its backward pass reached, −1 where the stream had no step. */
   windowStart: number[];
+  /**
+   * Per stream: the step at which the sequence it is on at this update's last step began (that
+   * sequence's position 0), −1 where the stream is masked there. Lets a caller place an update
+   * within its sequence, as `tbptt schedule` does (the playground's live timeline).
+   */
+  sequenceStart: number[];
   /** Losses (labelled, active steps) this update used, and their sum. */
   losses: number;
   lossSum: number;
@@ -66,6 +76,7 @@ export interface UpdateRecord {
 /** The optimizer's side: called with the gradient of each update; return false to stop the run. */
 export type UpdateFn = (grads: FloatArray, record: UpdateRecord) => boolean | undefined;
 
+/** Options of `Engine.run`: resume point and state, forward-only evaluation, hooks around each update. */
 export interface RunOptions {
   /** Continue from a planner position (engine.position()) ... */
   start?: PlannerPosition;
@@ -86,6 +97,7 @@ export interface RunOptions {
   onOutputStep?: (grads: FloatArray, step: OutputStepRecord) => void;
 }
 
+/** One step's losses when the output layer is updated after every step (outputUpdate "step"). */
 export interface OutputStepRecord {
   time: number;
   /** Losses at this step (labelled, active streams) and their sum. */
@@ -100,6 +112,7 @@ export interface OutputStepRecord {
   count: number;
 }
 
+/** Totals of an `Engine.run`: updates, steps, losses and their sum, and whether `onUpdate` stopped it. */
 export interface RunSummary {
   updates: number;
   steps: number;
@@ -108,6 +121,10 @@ export interface RunSummary {
   stopped: boolean;
 }
 
+/**
+ * Runs a TBPTT(k1, k2) schedule with a model over sequences on B streams: forward steps, backward
+ * windows, one gradient per update (docs/schedule.md).
+ */
 export class Engine {
   readonly lanes: number;
   private planner: Planner | null = null;
@@ -135,7 +152,7 @@ export class Engine {
         schedule.outputUpdate === "k1";
       if (!ok) {
         throw new Error(
-          'a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on, outputUpdate "k1" (TBPTT.md)',
+          'a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on, outputUpdate "k1" (docs/schedule.md)',
         );
       }
     }
@@ -159,6 +176,10 @@ export class Engine {
     return this.planner?.resumable() ?? true;
   }
 
+  /**
+   * Runs the schedule over `sequences`, calling `onUpdate` with each update's gradient (return
+   * false to stop).
+   */
   run(sequences: readonly SequenceLike[], onUpdate: UpdateFn, options: RunOptions = {}): RunSummary {
     const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
     for (const { grads, record } of this.updates(sequences, options)) {
@@ -205,7 +226,7 @@ export class Engine {
     if (train) model.zeroGrads(); // gradients accumulate: start from zero even after a stopped run
     if (perStep) {
       const n = this.capacity * model.tape.lanes * B * model.top.outputSize;
-      if (!this.stepErrors || this.stepErrors.length < n) this.stepErrors = model.backend.alloc(n);
+      this.stepErrors = model.scratch("engine.stepErrors", n);
     }
     for (let plan = planner.next(); plan; plan = planner.next()) {
       const first = (plan.ticks[0] as { time: number }).time;
@@ -229,6 +250,9 @@ export class Engine {
         time: plan.time,
         previousTime: plan.previousTime,
         windowStart: plan.windowStart,
+        sequenceStart: (plan.ticks[plan.ticks.length - 1] as UpdatePlan["ticks"][number]).steps.map((step) =>
+          step ? plan.time - step.position : -1,
+        ),
         losses,
         lossSum,
         forwardSteps: plan.ticks.length,

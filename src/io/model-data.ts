@@ -7,13 +7,15 @@
 import { statSync } from "node:fs";
 import { applyNormalisation, toEngineSequences } from "../data/labelled.js";
 import type { SequenceLike } from "../engine/engine.js";
-import { makeSchedule, type ResetPolicy, type Schedule } from "../engine/schedule.js";
 import type { FrontEndSpec } from "../tasks/speech/fbank.js";
 import { speechReport, speechSequences } from "../tasks/speech/task.js";
 import type { FrameMetrics } from "../train/metrics.js";
-import type { LoadedModel, ModelMeta } from "../train/model-format.js";
+import type { LoadedModel } from "../train/model-format.js";
+
+export { modelSchedule } from "../train/model-format.js";
+
 import { readLabelledFile } from "./dataset-files.js";
-import { loadSpeechSplits } from "./speech-task.js";
+import { featureCacheFor, loadSpeechSplits } from "./speech-task.js";
 import { loadTextForModel } from "./text-files.js";
 
 /** Options of `loadDataForModel`. */
@@ -24,6 +26,8 @@ export interface ModelDataOptions {
   split?: "test" | "validation";
   /** Names the model in errors (its folder). */
   where?: string;
+  /** A speech corpus: the feature cache folder (default: featureCacheFor the model). */
+  cache?: string;
   /** Accept sequences without labels (JSON Lines rows without "y"), as predict does. Default false. */
   labelsOptional?: boolean;
 }
@@ -33,13 +37,8 @@ export interface ModelData {
   sequences: SequenceLike[];
   ids: string[];
   source: string;
+  /** The task's own figures from the metrics (bits per character, 39-phone error…). */
   report?(metrics: FrameMetrics): Record<string, number>;
-}
-
-/** The streams' layout and resets the model was trained with (model.json meta.schedule). */
-export function modelSchedule(meta: ModelMeta): Schedule {
-  const saved = meta.schedule as { reset?: ResetPolicy; layout?: "aligned" | "packed" } | undefined;
-  return makeSchedule({ reset: saved?.reset ?? "sequence", layout: saved?.layout ?? "aligned" });
 }
 
 /** Reads `path` for `loaded`'s task (see the file comment). */
@@ -68,6 +67,7 @@ export async function loadDataForModel(
       delay: meta.delay as number | undefined,
       seed: meta.seed as number | undefined,
       normalisation: meta.normalisation ?? null,
+      cache: featureCacheFor(meta, options.cache),
       includeValidation: split === "validation",
       frontEnd: meta.frontEnd as FrontEndSpec | undefined,
     });

@@ -33,6 +33,7 @@ export interface TargetNormalisation {
   std: number[];
 }
 
+/** A model's output: its kind, where its targets sit, and (mse) the targets' statistics. */
 export interface OutputConfig {
   kind: OutputKind;
   per: LossPlacement;
@@ -44,8 +45,10 @@ export interface OutputConfig {
   bias?: boolean;
 }
 
+/** The default output: softmax classes at every frame. */
 export const DEFAULT_OUTPUT: OutputConfig = { kind: "softmax", per: "frame" };
 
+/** The output layer and its loss over the top layer's features (see the file comment). */
 export interface OutputHead {
   readonly config: OutputConfig;
   /** C: values per row in `output`. */

@@ -29,7 +29,9 @@ export interface ScheduleSpec {
   name: string;
 }
 
+/** What a comparison's budget counts: epochs, updates, forward + backward steps, or seconds. */
 export type BudgetUnit = "epochs" | "updates" | "steps" | "seconds";
+/** How much training every schedule gets: a value in a unit. */
 export interface Budget {
   unit: BudgetUnit;
   value: number;
@@ -53,11 +55,16 @@ export interface MetricSpec {
   lowerIsBetter?: boolean;
 }
 
+/** One point of a run's learning curve: where it was taken and the compared metric's value. */
 export interface CurvePoint extends RunTotals {
   epochs: number;
   value: number;
 }
 
+/**
+ * One schedule's run in a comparison: its spec, why it stopped, its totals, its curve, final and
+ * best points.
+ */
 export interface ComparedRun {
   spec: ScheduleSpec;
   reason: string;
@@ -67,6 +74,7 @@ export interface ComparedRun {
   best: CurvePoint | null;
 }
 
+/** Every schedule's run under one budget and metric (`compareSchedules`). */
 export interface Comparison {
   metric: MetricSpec;
   budget: Budget;
@@ -204,6 +212,10 @@ export function summariseRun(spec: ScheduleSpec, record: RunRecord, metric: Metr
   };
 }
 
+/**
+ * Options of `compareSchedules`: the schedules, the budget, the validation cadence, the metric, how
+ * to train one run.
+ */
 export interface CompareOptions {
   schedules: readonly ScheduleSpec[];
   budget: Budget;
@@ -242,6 +254,7 @@ export async function compareSchedules(options: CompareOptions): Promise<Compari
   return comparison;
 }
 
+/** Options of `trainerRunner`: a model factory, the data, the trainer's other options, task metrics. */
 export interface TrainerRunnerOptions {
   /** A fresh model with the initial weights, the same for every call. */
   makeModel(): SequenceModel;
@@ -260,13 +273,18 @@ export function trainerRunner(r: TrainerRunnerOptions): CompareOptions["train"] 
   return async (spec, settings) => {
     const { schedule: base, ...options } = r.options;
     const schedule = makeSchedule({ ...base, k1: spec.k1, k2: spec.k2, truncation: spec.truncation });
-    const trainer = new Trainer(r.makeModel(), r.train, r.valid, {
+    const model = r.makeModel();
+    const trainer = new Trainer(model, r.train, r.valid, {
       ...options,
       ...settings,
       schedule,
       earlyStopping: undefined,
     });
-    const result = await trainer.run();
+    // each schedule's model and optimizer state go back to the backend for the next one
+    const result = await trainer.run().finally(() => {
+      trainer.dispose();
+      model.dispose();
+    });
     const { updates, forwardSteps, backwardSteps, trainSeconds, peakStoredSteps } = result.state;
     return {
       reason: result.reason,

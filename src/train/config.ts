@@ -4,6 +4,7 @@
  * names the closest valid key. docs/config.md documents every key.
  */
 import { z } from "zod";
+import { TbpttError } from "../core/errors.js";
 
 const steps = z.union([
   z.number().int().min(1),
@@ -150,6 +151,10 @@ export const dataSchema = z
   })
   .strict();
 
+/**
+ * The zod schema of a training config (docs/config.md); `parseConfig` validates with it and names
+ * each problem's key.
+ */
 export const configSchema = z
   .object({
     task: z.enum(["sequences", "text", "speech"]).default("sequences"),
@@ -203,7 +208,9 @@ export const configSchema = z
   })
   .strict();
 
+/** A validated training config, defaults filled in. */
 export type TrainConfig = z.output<typeof configSchema>;
+/** A training config as written: every key with a default may be left out. */
 export type TrainConfigInput = z.input<typeof configSchema>;
 
 /** Levenshtein distance, for "did you mean" suggestions. */
@@ -277,7 +284,7 @@ export function parseConfig(raw: unknown, source = "config"): TrainConfig {
     }
     return `${where}: ${issue.message}`;
   });
-  throw new Error(`${source}: invalid configuration:\n  ${lines.join("\n  ")}`);
+  throw new TbpttError(`${source}: invalid configuration:\n  ${lines.join("\n  ")}`);
 }
 
 /**

@@ -6,6 +6,7 @@
  *
  * Pure: files, signals and terminals reach it through hooks (src/cli wires them).
  */
+import { OwnedAllocations } from "../core/allocations.js";
 import { Rng } from "../core/random.js";
 import type { FloatArray } from "../core/types.js";
 import { Engine, type SequenceLike, type UpdateRecord } from "../engine/engine.js";
@@ -26,6 +27,10 @@ import {
   type ValidationPoint,
 } from "./validation-points.js";
 
+/**
+ * How the Trainer runs: the schedule, streams, optimizer, epochs, budgets, validation and
+ * checkpoints (docs/training.md).
+ */
 export interface TrainerOptions {
   schedule: Schedule;
   streams: number;
@@ -60,7 +65,12 @@ export interface TrainerOptions {
 /** The validation figures a run can be judged by (lower is better). */
 export type ValidationMetric = "loss" | "frameError" | "rmse" | "mae";
 
+/**
+ * One epoch's figures: updates so far, training loss, validation metrics, learning rate, time,
+ * whether it is the best.
+ */
 export interface EpochSummary extends RunTotals {
+  /** The epoch's number, counted from 1 (as the console, log.jsonl and every hook count them). */
   epoch: number;
   trainLossPerFrame: number;
   trainFrames: number;
@@ -95,6 +105,7 @@ export interface TrainerState extends RunTotals {
   epochLabelled: number;
 }
 
+/** What resumes a run bit for bit: the trainer's state, parameters, optimizer arrays and carried state. */
 export interface Checkpoint {
   state: TrainerState;
   params: FloatArray;
@@ -102,14 +113,25 @@ export interface Checkpoint {
   carried: Float64Array;
 }
 
+/**
+ * Where the Trainer reports and asks: each update, each epoch, bad updates, checkpoints, the best
+ * model, stop requests, the clock.
+ */
 export interface TrainerHooks {
+  /**
+   * After each update: its record, the epoch (from 1), updates so far, learning rate, gradient norm. It
+   * may return a promise: the loop then waits for it, between two updates of any schedule, and
+   * the wait is not counted as training time (a page's pause and step buttons: the playground).
+   */
   onUpdate?(
     record: UpdateRecord,
     info: { epoch: number; updates: number; lr: number; gradNorm: number; stepsInEpoch: number },
-  ): void;
+  ): void | Promise<void>;
+  /** After each epoch's validation. */
   onEpoch?(summary: EpochSummary): void;
   /** Every validation: at each epoch's end (before onEpoch), on the validateEvery cadence, and once when a budget stops the run inside an epoch. */
   onValidation?(point: ValidationPoint): void;
+  /** An update with a non-finite loss or gradient, skipped. */
   onBadUpdate?(info: {
     epoch: number;
     update: number;
@@ -117,13 +139,17 @@ export interface TrainerHooks {
     lossSum: number;
     gradNorm: number;
   }): void;
+  /** A checkpoint to keep (at a point where a resumed run continues exactly). */
   saveCheckpoint?(checkpoint: Checkpoint): void;
+  /** The model just reached its best validation figure: save it now if wanted. */
   saveBest?(summary: EpochSummary): void;
   /** Polled after each update: true asks the loop to checkpoint and stop (Ctrl-C). */
   stopRequested?(): boolean;
+  /** The clock in milliseconds (default Date.now), for budgets and timings. */
   now?(): number;
 }
 
+/** Why a run ended. */
 export type StopReason =
   | "epochs"
   | "early-stopping"
@@ -133,6 +159,7 @@ export type StopReason =
   | "interrupted"
   | "bad-updates";
 
+/** How a run ended: the reason, each epoch's summary, the final state. */
 export interface TrainResult {
   reason: StopReason;
   epochs: EpochSummary[];
@@ -141,12 +168,18 @@ export interface TrainResult {
   state: TrainerState;
 }
 
+/**
+ * The training loop: epochs of TBPTT updates through the engine, optimizer steps, validation, early
+ * stopping, budgets and checkpoints (see the file comment).
+ */
 export class Trainer {
   readonly optimizer: Optimizer;
   private state: TrainerState;
   private shuffleRng: Rng;
   private noiseRng: Rng;
   private cleanWeights: FloatArray | null = null;
+  /** The optimizer's state and the trainer's own buffers, freed by dispose(). */
+  private readonly memory: OwnedAllocations;
 
   constructor(
     readonly model: SequenceModel,
@@ -155,6 +188,7 @@ export class Trainer {
     readonly options: TrainerOptions,
   ) {
     if (train.length === 0) throw new Error("training data: no sequences");
+    this.memory = new OwnedAllocations(model.backend);
     const asked = options.earlyStopping?.metric;
     if (asked && !metricApplies(asked, model))
       throw new Error(
@@ -164,7 +198,7 @@ export class Trainer {
       throw new Error(
         'noise.weight: weight noise is drawn per update, but with schedule.outputUpdate "step" the output layer changes within an update; use one or the other',
       );
-    const alloc = (n: number) => model.backend.alloc(n);
+    const alloc = (n: number) => this.memory.backend.alloc(n);
     // outputUpdate "step" (rnnlm): the output layer has its own optimizer, stepped after every step.
     this.optimizer =
       options.schedule.outputUpdate === "step"
@@ -224,6 +258,7 @@ export class Trainer {
 
   private pendingCarried: Float64Array | null = null;
 
+  /** A checkpoint of the run as it stands (taken where the engine can resume). */
   checkpoint(): Checkpoint {
     const opt = this.optimizer.state();
     this.state.optimizerSteps = opt.steps;
@@ -237,7 +272,12 @@ export class Trainer {
     };
   }
 
+  /**
+   * Trains until the epochs, a budget, early stopping or a stop request end the run; `hooks` see it
+   * happen.
+   */
   async run(hooks: TrainerHooks = {}): Promise<TrainResult> {
+    if (this.memory.disposed) throw new Error("trainer: run after dispose()");
     const o = this.options;
     const now = hooks.now ?? (() => Date.now());
     const epochs: EpochSummary[] = [];
@@ -318,7 +358,7 @@ export class Trainer {
           weightNoise > 0
             ? () => {
                 // Gaussian weight noise (Graves 2011; RNNLIB's weightNoise): forward and backward see noisy weights.
-                this.cleanWeights ??= this.model.backend.alloc(this.model.params.length);
+                this.cleanWeights ??= this.memory.backend.alloc(this.model.params.length);
                 this.cleanWeights.set(this.model.params);
                 for (let i = 0; i < this.model.params.length; i++)
                   this.model.params[i] += weightNoise * this.noiseRng.normal();
@@ -345,7 +385,7 @@ export class Trainer {
           s.badInARow++;
           s.skippedUpdates++;
           hooks.onBadUpdate?.({
-            epoch: s.epoch,
+            epoch: s.epoch + 1,
             update: s.updates,
             inARow: s.badInARow,
             lossSum: record.lossSum,
@@ -363,7 +403,18 @@ export class Trainer {
         }
         s.updates++;
         sinceCheckpoint++;
-        hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
+        const waiting = hooks.onUpdate?.(record, {
+          epoch: s.epoch + 1,
+          updates: s.updates,
+          lr,
+          gradNorm,
+          stepsInEpoch,
+        });
+        if (waiting) {
+          lap();
+          await waiting;
+          lapStart = now();
+        }
         if (now() - lastYield > 100) await breathe();
         lap();
         const crossed = crossedCadence(o.validateEvery, before, s);
@@ -411,7 +462,7 @@ export class Trainer {
         s.epochsSinceBest = 0;
       } else s.epochsSinceBest++;
       const summary: EpochSummary = {
-        epoch: s.epoch,
+        epoch: s.epoch + 1,
         ...this.totals(),
         peakStoredSteps: s.peakStoredSteps,
         trainLossPerFrame: s.epochFrames > 0 ? s.epochLossSum / s.epochFrames : Number.NaN,
@@ -456,6 +507,18 @@ export class Trainer {
   }
 
   private evalModel: SequenceModel | null = null;
+
+  /**
+   * Frees what the trainer allocated on the model's backend (the optimizer's state, the copy of
+   * the weights for validations inside an epoch), so the next trainer on the same backend reuses
+   * it. The model stays usable (dispose it on its own); the trainer does not.
+   */
+  dispose(): void {
+    this.memory.freeAll();
+    this.evalModel?.dispose();
+    this.evalModel = null;
+    this.cleanWeights = null;
+  }
 
   /** A second model for validations inside an epoch, so the training model's tape and carried state stay untouched. */
   private validationModel(): SequenceModel {

@@ -23,6 +23,7 @@ import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from "./
 import { CTL, JOB } from "./control.js";
 import { workerSource } from "./worker.js";
 
+/** Options of the WebAssembly backend with a worker pool: its memory options and the thread count. */
 export interface ThreadOptions extends WasmBackendOptions {
   /** Threads including the caller's (default: the number of cores). 1 means no workers. */
   threads?: number;
@@ -32,7 +33,7 @@ export interface ThreadOptions extends WasmBackendOptions {
 
 export interface ThreadedWasmBackend extends WasmBackend {
   readonly threads: number;
-  /** Stops the workers; the backend then runs every gemm on the calling thread. */
+  /** Stops the workers and ends the arena (Backend.dispose). */
   dispose(): Promise<void>;
 }
 
@@ -124,7 +125,7 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
   const minFlops = options.minFlops ?? 2 ** 21;
   const base = await createWasmBackend({ ...options, shared: threads > 1 ? true : options.shared });
   const workers: PoolWorker[] = [];
-  if (threads === 1) return Object.assign(base, { threads: 1, dispose: async () => {} });
+  if (threads === 1) return Object.assign(base, { threads: 1 });
 
   const { arena, kernels } = base;
   const controlAddress = arena.allocBytes(4 * (CTL.jobs + JOB * threads));
@@ -151,6 +152,7 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
   let canBlock = true;
   let disposed = false;
   const singleGemm = base.gemm;
+  const endArena = base.dispose;
 
   base.gemm = (transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) => {
     // Split by columns when C is wider than tall (each thread then packs only its part of B, the
@@ -239,6 +241,7 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
       Atomics.add(ctl, CTL.generation, 1);
       Atomics.notify(ctl, CTL.generation);
       await Promise.all(workers.map((w) => w.terminate()));
+      await endArena();
     },
   });
 }
