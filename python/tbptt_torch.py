@@ -12,6 +12,7 @@ torchrun it runs DistributedDataParallel, the B streams sharded across the worke
 
     python3 python/tbptt_torch.py train CONFIG.json [--key.path VALUE ...] [--out DIR]
     torchrun --nproc_per_node 2 python/tbptt_torch.py train CONFIG.json --out DIR
+    (PyTorch 1.13's torchrun on Python 3.11 also needs --redirects 1 --tee 1: docs/scale.md)
 
 How an update is computed. tbptt back-propagates each update through stored activations
 with the current parameters (docs/schedule.md, decision 9): when k2 > k1 a window reaches
@@ -29,8 +30,8 @@ one forward and one backward, which is what DistributedDataParallel expects.
 The cell equations are torch.nn's (the LSTM's gates i, f, g, o and proj_size, the GRU's
 r, z, n with the reset gate after the recurrent product, the tanh RNN); they are written
 out per step, over the module's own parameters, because resets, masks and cuts fall
-between steps and differ per stream. tbptt_torch.run_layer checks them against the
-module's fused forward in the tests.
+between steps and differ per stream; test/python checks run_layer against the modules'
+fused forward.
 """
 from __future__ import annotations
 
@@ -284,8 +285,6 @@ def load_config(source, overrides=()):
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (valid: {', '.join(sorted(_TOP_KEYS))})")
-    if "data" not in raw or "train" not in raw["data"]:
-        raise ConfigError(f"{where}: data.train: required (the training data)")
     config = _merge(_DEFAULTS, raw)
     s = config["schedule"]
     s["k1"], s["k2"] = _steps(s["k1"], "schedule.k1"), _steps(s["k2"], "schedule.k2")
@@ -307,7 +306,7 @@ def refuse_unsupported(config, where="config"):
     if config["task"] != "sequences":
         problems.append(f"task \"{config['task']}\": the companion reads the sequences task's files (JSON Lines "
                         "or binary); write the task's sequences to one (docs/scale.md) or hand tensors to train()")
-    train = config["data"]["train"]
+    train = config["data"].get("train")
     if isinstance(train, str) and train.split(":")[0] in ("memory", "synthetic"):
         problems.append(f"data.train \"{train}\": tbptt generates this set; write it to a file with tbptt's "
                         "writeLabelledBinary and name that file")
@@ -495,6 +494,8 @@ def _mean_std(rows):
 def load_data(config):
     """The config's training data as tbptt's sequences task prepares it (labelledTaskData)."""
     m = config["model"]
+    if not config["data"].get("train"):
+        raise ConfigError("config: data.train: required (the training data), unless you hand train() the sequences")
     asked = m.get("output") or {}
     form = (asked["kind"], asked["per"]) if asked.get("kind") and asked.get("per") else None
     sequences, dim, classes, (kind, per), target_size = read_labelled_file(config["data"]["train"], form)
@@ -1233,13 +1234,14 @@ USAGE = """usage: tbptt_torch.py train CONFIG.json [--KEY.PATH VALUE ...] [--out
 Trains a tbptt config's model with its exact schedule on PyTorch and writes the model
 folder DIR/model (model.safetensors + model.json, as tbptt train; DIR defaults to the
 config's "out"). Under torchrun, the streams are sharded over the workers (docs/scale.md):
-  torchrun --nproc_per_node 2 python/tbptt_torch.py train CONFIG.json --out DIR"""
+  torchrun --nproc_per_node 2 [--redirects 1 --tee 1] python/tbptt_torch.py train CONFIG.json --out DIR
+(the flags in brackets: PyTorch 1.13's torchrun on Python 3.11 fails without them)"""
 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
-        print(USAGE)
+        print(USAGE, file=sys.stdout if argv else sys.stderr)
         return 0 if argv else 2
     if argv[0] != "train" or len(argv) < 2 or argv[1].startswith("--"):
         print(f"tbptt_torch: expected `train CONFIG.json`, got {' '.join(argv)}\n{USAGE}", file=sys.stderr)

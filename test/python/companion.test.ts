@@ -16,6 +16,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
@@ -195,6 +196,18 @@ function merge(a: Json, b: Json): Json {
   return out;
 }
 
+/** A TCP port no one listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
 
 /** `tbptt train`'s own pieces (src/cli/train.ts), in process: the initial and final weights by name. */
@@ -340,7 +353,7 @@ describe("the PyTorch companion", { skip }, () => {
     assert.match(r.stderr, /model\.peepholes: torch\.nn\.LSTM has no peephole connections/);
   });
 
-  test("two DDP workers (torchrun, gloo) × 2 streams give tbptt train's weights with 4 streams", () => {
+  test("two DDP workers (torchrun, gloo) × 2 streams give tbptt train's weights with 4 streams", async () => {
     const config = join(dir, "ddp.json");
     writeFileSync(
       config,
@@ -359,6 +372,8 @@ describe("the PyTorch companion", { skip }, () => {
     const torchrun = [
       "-m",
       "torch.distributed.run",
+      "--master_port",
+      String(await freePort()), // not the default 29500: another test run may be using it
       "--nproc_per_node",
       "2",
       "--redirects",
