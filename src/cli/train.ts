@@ -9,7 +9,7 @@
  *   OUT/log.jsonl         one JSON object per epoch and every logEvery updates
  * Ctrl-C or SIGTERM writes a checkpoint at the next point a resumed run continues exactly, then exits.
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TbpttError, UsageError } from "../core/errors.js";
 import { makeSchedule } from "../engine/schedule.js";
@@ -20,10 +20,12 @@ import {
 } from "../io/atomic-write.js";
 import { readConfigFile } from "../io/config-file.js";
 import { saveModelDir } from "../io/model-files.js";
-import { openRunFolder, type RunFolder } from "../io/run-folder.js";
+import { missingConfigMessage, openRunFolder, type RunFolder, runFolderPaths } from "../io/run-folder.js";
+import { prepareResume, startRunData } from "../io/run-resume.js";
 import { loadTaskData } from "../io/task-files.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js";
 import type { TrainConfig } from "../train/config.js";
+import { showValue } from "../train/config-diff.js";
 import { metricPhrases } from "../train/evaluate.js";
 import { figurePhrases } from "../train/figures.js";
 import { FrameMetrics } from "../train/metrics.js";
@@ -119,9 +121,26 @@ export function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The config of `tbptt train ARG`: ARG a config file (or a recipe's name), or with
+ * --resume a run folder, whose own config.json is then the config (and `out` the folder).
+ */
+function configFor(args: TrainArgs): { config: TrainConfig; runFolder: string | null } {
+  const path = args.configPath;
+  if (!existsSync(path) || !statSync(path).isDirectory())
+    return { config: readConfig(path, args.overrides), runFolder: null };
+  if (!args.resume)
+    throw new UsageError(
+      `${path} is a folder; to continue the run in it: tbptt train --resume ${shellWord(path)}; to start one, give a config file (CONFIG.json)`,
+    );
+  const saved = runFolderPaths(path).config;
+  if (!existsSync(saved)) throw new TbpttError(missingConfigMessage(saved));
+  return { config: readConfig(saved, [...args.overrides, ["out", path]]), runFolder: path };
+}
+
 export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   const args = parseTrainArgs(argv);
-  const config = readConfig(args.configPath, args.overrides);
+  const { config } = configFor(args);
   const progress = createProgress({ quiet: args.quiet });
   makeSchedule(config.schedule); // a bad schedule fails before any data is read
   const out = config.out;
@@ -133,12 +152,13 @@ export async function trainCommand(argv: string[]): Promise<TrainOutcome> {
   const folder = openRunFolder(out, {
     mode: args.resume ? "resume" : args.overwrite ? "overwrite" : "start",
     command,
-    resumeHint: `${again} --resume`,
+    resumeHint: `tbptt train --resume ${shellWord(out)}`,
     overwriteHint: `${again} --overwrite`,
     onNote: (line) => progress.message(line),
   });
   try {
-    return await trainInFolder(args, config, folder, progress, `${again} --resume`);
+    // The run folder's own config carries every override: resuming needs nothing else.
+    return await trainInFolder(args, config, folder, progress, `tbptt train --resume ${shellWord(out)}`);
   } finally {
     folder.close();
   }
@@ -151,6 +171,9 @@ async function trainInFolder(
   progress: Progress,
   resumeCommand: string,
 ): Promise<TrainOutcome> {
+  // Before the data is loaded: what resuming must match (config keys, the data's fingerprint).
+  const resume = args.resume ? prepareResume(folder.paths, config) : null;
+  const runData = resume?.data ?? startRunData(folder.paths, config);
   const data = await loadTaskData(config);
   for (const line of data.warnings ?? []) progress.message(line);
   const architecture = modelConfigFor(config, data, args.configPath);
@@ -188,18 +211,17 @@ async function trainInFolder(
     data.valid,
     trainerOptionsFromConfig(config, config.task === "text" ? "loss" : "frameError"),
   );
-  if (args.resume) {
-    const saved = readFileSync(configFile, "utf8");
-    if (saved.trim() !== resolved.trim()) {
-      throw new TbpttError(
-        `--resume: the configuration differs from the one the run started with (${configFile}); resume with the same config and overrides`,
-      );
-    }
-    trainer.restore(decodeCheckpoint(model, readSafetensorsFileSync(checkpointFile), checkpointFile));
-    progress.message(`resuming from ${checkpointFile}`);
-  } else {
-    writeFileAtomicSync(configFile, new TextEncoder().encode(`${resolved}\n`));
+  if (resume) {
+    trainer.restore(decodeCheckpoint(model, resume.checkpoint, checkpointFile), checkpointFile);
+    const changed = resume.changes.map((d) => `${d.key} ${showValue(d.run)} → ${showValue(d.now)}`);
+    progress.message(
+      `resuming from ${checkpointFile}${changed.length > 0 ? `; changed: ${changed.join(", ")}` : ""}`,
+    );
   }
+  // config.json is what `--resume OUT` continues with: the new limits, when resuming changed them.
+  if (!resume || resume.changes.length > 0)
+    writeFileAtomicSync(configFile, new TextEncoder().encode(`${resolved}\n`));
+  runData.save();
   // Ctrl-C (SIGINT) and SIGTERM (what schedulers and containers send) are ours from here
   // on, and mean the same: checkpoint at the next resumable update, then exit. The run's
   // first log line means they are handled. A second one quits at once.
@@ -216,7 +238,8 @@ async function trainInFolder(
   const log = (entry: Record<string, unknown>) =>
     appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
   log({
-    event: args.resume ? "resume" : "start",
+    event: resume ? "resume" : "start",
+    ...(resume && resume.changes.length > 0 ? { changes: resume.changes } : {}),
     backend: backend.name,
     data: data.describe,
     parameters: model.layout.size,
@@ -286,7 +309,7 @@ async function trainInFolder(
       log({ event: "epoch", ...rest, ...extra });
     },
     saveCheckpoint(checkpoint) {
-      const { tensors, metadata } = encodeCheckpoint(model, checkpoint);
+      const { tensors, metadata } = encodeCheckpoint(model, checkpoint, runData.checkpointMetadata);
       writeSafetensorsFileSync(checkpointFile, tensors, metadata);
     },
     saveBest() {

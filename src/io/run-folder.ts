@@ -114,6 +114,14 @@ function rmIfPresent(path: string): void {
   }
 }
 
+/** Why a run whose config.json is gone is not resumed. */
+export function missingConfigMessage(path: string): string {
+  return (
+    `${path}: missing, so the configuration cannot be checked against the run's; ` +
+    "tbptt does not resume without it (restore it, or start over with --overwrite)"
+  );
+}
+
 export interface OpenRunOptions {
   mode: RunMode;
   /** The command line, recorded in the lock so a second process can name the first. */
@@ -176,10 +184,7 @@ export function openRunFolder(dir: string, options: OpenRunOptions): RunFolder {
         );
       }
       if (!existsSync(paths.config)) {
-        throw new TbpttError(
-          `${paths.config}: missing, so the configuration cannot be checked against the run's; ` +
-            "tbptt does not resume without it (restore it, or start over)",
-        );
+        throw new TbpttError(missingConfigMessage(paths.config));
       }
     }
   } catch (e) {

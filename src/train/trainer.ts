@@ -13,6 +13,7 @@ import { Engine, type SequenceLike, type UpdateRecord } from "../engine/engine.j
 import type { PlannerPosition } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
 import { SequenceModel } from "../nn/model.js";
+import { checkRestore } from "./checkpoint-check.js";
 import { type ClipConfig, clipGradients } from "./clip.js";
 import { evaluateModel, type Metrics, type MetricsSummary } from "./evaluate.js";
 import { type LrSchedule, learningRate } from "./lr-schedule.js";
@@ -238,8 +239,13 @@ export class Trainer {
     return this.model.head.targetSize > 0 ? "rmse" : "frameError";
   }
 
-  /** Continues from a checkpoint (parameters, optimizer, RNGs, position, carried state). */
-  restore(checkpoint: Checkpoint): void {
+  /**
+   * Continues from a checkpoint (parameters, optimizer, RNGs, position, carried state), after
+   * checking it belongs to this run: the optimizer's arrays, the streams, the number of
+   * training sequences. Errors name `source` and what differs.
+   */
+  restore(checkpoint: Checkpoint, source = "checkpoint"): void {
+    checkRestore(checkpoint, this.optimizer, this.options, this.train.length, source);
     this.model.params.set(checkpoint.params);
     this.optimizer.loadState(checkpoint.optimizer, checkpoint.state.optimizerSteps);
     // Counters added after a checkpoint was written start from zero.
@@ -286,7 +292,11 @@ export class Trainer {
     const weightNoise = o.noise?.weight ?? 0;
     const inputNoise = o.noise?.input ?? 0;
     let reason: StopReason = "epochs";
-    if (s.finished) return { reason, epochs, points, state: s };
+    // A run that has reached its limits has nothing to do; one resumed with wider limits
+    // (more epochs, a bigger budget, more patience: docs/training.md) goes on.
+    const done = this.limitReached();
+    s.finished = done !== null;
+    if (done !== null) return { reason: done, epochs, points, state: s };
     // Training time: laps between validations (which are not counted), summed into the state.
     let lapStart = now();
     const lap = () => {
@@ -494,6 +504,20 @@ export class Trainer {
     }
     lap();
     return { reason, epochs, points, state: s };
+  }
+
+  /** Why the run cannot go on as configured, or null. */
+  private limitReached(): StopReason | null {
+    const o = this.options;
+    const s = this.state;
+    const patience = o.earlyStopping?.patience;
+    if (patience !== undefined && this.valid !== null && s.epoch > 0 && s.epochsSinceBest >= patience)
+      return "early-stopping";
+    if (s.epoch >= o.epochs) return "epochs";
+    if (o.maxUpdates !== undefined && s.updates >= o.maxUpdates) return "max-updates";
+    if (o.maxSteps !== undefined && s.forwardSteps + s.backwardSteps >= o.maxSteps) return "max-steps";
+    if (o.maxSeconds !== undefined && s.trainSeconds >= o.maxSeconds) return "max-seconds";
+    return null;
   }
 
   private totals(): RunTotals {

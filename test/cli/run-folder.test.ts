@@ -37,7 +37,7 @@ test("train into a folder holding a run refuses, leaves it intact, and names --r
   );
   assert.match(again.stderr, /tbptt does not overwrite a run/);
   // Each way forward is spelled out in full, with the same overrides.
-  assert.ok(again.stderr.includes(`tbptt train ${cfg} --quiet --epochs 1 --resume`), again.stderr);
+  assert.ok(again.stderr.includes(`tbptt train --resume ${join(dir, "run")}.`), again.stderr);
   assert.ok(again.stderr.includes(`tbptt train ${cfg} --quiet --epochs 1 --overwrite`), again.stderr);
   assert.deepEqual(snapshot(join(dir, "run")), before);
   assert.ok(!existsSync(join(dir, "run", "run.lock")), "the refused process released its lock");
