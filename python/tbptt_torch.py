@@ -418,8 +418,10 @@ def _read_jsonl(path, form):
     classes = None
     if strings:
         names = set()
-        for _, r in rows:
+        for at, r in rows:
             names.update([r["y"]] if per == "sequence" else r["y"])
+            if not all(isinstance(n, str) for n in names):
+                raise ConfigError(f"{at}: labels must be all strings or all class indices")
         classes = sorted(names, key=_utf16_key)
     index = {c: i for i, c in enumerate(classes or [])}
     sequences, target_size = [], 0
@@ -448,12 +450,16 @@ def _read_jsonl(path, form):
                 targets[t] = torch.tensor(v, dtype=torch.float64).float()
                 labels[t] = 0
             elif strings:
+                if v not in index:
+                    raise ConfigError(f"{at}: label {json.dumps(v)}: labels must be all strings or all class indices")
                 labels[t] = index[v]
             elif isinstance(v, int) and not isinstance(v, bool) and v >= 0:
                 labels[t] = v
             else:
                 raise ConfigError(f"{at}: label {json.dumps(v)}: expected a class index (integer ≥ 0) or a string")
         features = torch.tensor(x, dtype=torch.float64).float()
+        if not torch.isfinite(features).all():
+            raise ConfigError(f"{at}: features must be finite numbers (NaN and Infinity are not JSON)")
         sequences.append(Sequence(features, labels, targets, r.get("id", at)))
     return sequences, dim, classes, (kind, per), target_size
 
