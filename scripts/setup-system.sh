@@ -5,11 +5,12 @@
 #   sox: audio conversion to NIST SPHERE; sptk: the independent MFCC check
 #   chromium: the browser test of the WebAssembly backend
 #   libopenblas-dev: CBLAS for the native backend's addon (built by npm install)
+#   python3-torch: the PyTorch companion's parity and DDP tests (python/tbptt_torch.py, docs/scale.md)
 # Pass package names to install only those.
 set -euo pipefail
 wanted=("$@")
 if [ ${#wanted[@]} -eq 0 ]; then
-  wanted=(festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox sptk chromium libopenblas-dev)
+  wanted=(festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox sptk chromium libopenblas-dev python3-torch)
 fi
 missing=()
 for p in "${wanted[@]}"; do

@@ -311,8 +311,11 @@ export class RecurrentDirection {
             copyRow(false, this.passH!, row, buf.dhNext, row, R);
             if (buf.dcNext) copyRow(false, this.passC!, cRow, buf.dcNext, cRow, H);
           }
-          // No gradient crosses a reset or a window's start.
-          if (fresh || stop[(slot * L + lane) * B + b] === 1) {
+          // No gradient crosses a reset or a window's start. A window's start is a forward
+          // direction's: the reverse one (k1 = k2 = ∞, whole sequences) runs back from the
+          // sequence's end and its adjoint must reach every later step, so it ignores stops.
+          const cut = !this.spec.reverse && stop[(slot * L + lane) * B + b] === 1;
+          if (fresh || cut) {
             buf.dhNext.fill(0, row, row + R);
             buf.dcNext?.fill(0, cRow, cRow + H);
           }
