@@ -28,6 +28,7 @@ export { Planner, type Tick, type UpdatePlan } from "./engine/planner.js";
 export { renderSvg as renderScheduleSvg } from "./engine/render-svg.js";
 export { renderTimeline } from "./engine/render-timeline.js";
 export {
+  type Algorithm,
   makeSchedule,
   parseReset,
   type ResetPolicy,
@@ -56,6 +57,11 @@ export { type InitOptions, initializeModel } from "./nn/initialize.js";
 export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
 export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
+export type { OnlineLearner } from "./online/learner.js";
+export { createTrainingEngine, OnlineEngine } from "./online/online-engine.js";
+export { Rtrl } from "./online/rtrl.js";
+export type { OnlineAlgorithmName } from "./online/stack.js";
+export { Uoro } from "./online/uoro.js";
 export {
   makeOscillatorSeries,
   makeWaveforms,

@@ -22,6 +22,7 @@
 import type { FloatArray } from "../core/types.js";
 import {
   checkTargets,
+  Engine,
   type RunOptions,
   type RunSummary,
   runUpdates,
@@ -117,7 +118,7 @@ export class OnlineEngine {
     const width = B * top.outputSize;
     for (let plan = planner.next(); plan; plan = planner.next()) {
       options.beforeUpdate?.(plan);
-      learner?.beginUpdate(updateSeed(this.seed, plan.index));
+      learner?.beginUpdate(mixSeed(this.seed, plan.index));
       let lossSum = 0;
       let losses = 0;
       for (const tick of plan.ticks) {
@@ -162,7 +163,22 @@ function lossesInSlot(model: SequenceModel): number {
   return n;
 }
 
-/** A seed for update `index` of a run seeded `seed` (SplitMix32 in Rng spreads it). */
-export function updateSeed(seed: number, index: number): number {
+/** A seed for part `index` (an update, an epoch) of something seeded `seed`; Rng's SplitMix32 spreads it. */
+export function mixSeed(seed: number, index: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+}
+
+/**
+ * The engine a training run uses: TBPTT's, or the online one when schedule.algorithm is
+ * "rtrl" or "uoro" (`seed` then drives UORO's signs). Both have the same interface.
+ */
+export function createTrainingEngine(
+  model: SequenceModel,
+  schedule: Schedule,
+  streams: number,
+  seed: number,
+): Engine | OnlineEngine {
+  return (schedule.algorithm ?? "tbptt") === "tbptt"
+    ? new Engine(model, schedule, streams)
+    : new OnlineEngine(model, schedule, streams, seed);
 }

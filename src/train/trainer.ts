@@ -8,10 +8,12 @@
  */
 import { Rng } from "../core/random.js";
 import type { FloatArray } from "../core/types.js";
-import { Engine, type SequenceLike, type UpdateRecord } from "../engine/engine.js";
+import type { SequenceLike, UpdateRecord } from "../engine/engine.js";
 import type { PlannerPosition } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
+import { createTrainingEngine, mixSeed } from "../online/online-engine.js";
+import { checkOnlineModel } from "../online/stack.js";
 import { type ClipConfig, clipGradients } from "./clip.js";
 import { evaluateModel, type Metrics, type MetricsSummary } from "./evaluate.js";
 import { type LrSchedule, learningRate } from "./lr-schedule.js";
@@ -142,6 +144,8 @@ export class Trainer {
       throw new Error(
         'noise.weight: weight noise is drawn per update, but with schedule.outputUpdate "step" the output layer changes within an update; use one or the other',
       );
+    const algorithm = options.schedule.algorithm ?? "tbptt";
+    if (algorithm !== "tbptt") checkOnlineModel(model, algorithm);
     const alloc = (n: number) => model.backend.alloc(n);
     // outputUpdate "step" (rnnlm): the output layer has its own optimizer, stepped after every step.
     this.optimizer =
@@ -232,7 +236,8 @@ export class Trainer {
         inputNoise > 0
           ? ordered.map((q) => new NoisyInputs(q, this.model.config.inputSize, this.noiseRng, inputNoise))
           : ordered;
-      const engine = new Engine(this.model, o.schedule, o.streams);
+      // TBPTT, or RTRL / UORO (schedule.algorithm; UORO's signs drawn from the seed and epoch)
+      const engine = createTrainingEngine(this.model, o.schedule, o.streams, mixSeed(o.seed, s.epoch));
       let stepsInEpoch = 0;
       let sinceCheckpoint = 0;
       let stop: StopReason | null = null;

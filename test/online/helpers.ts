@@ -18,6 +18,7 @@ export interface NetCase {
   peepholes?: boolean;
   projSize?: number;
   layers: number;
+  bidirectional?: boolean;
   hidden: number;
   inputSize: number;
   classes: number;
@@ -33,7 +34,7 @@ export function makeModel(c: NetCase): SequenceModel {
       inputSize: c.inputSize,
       hiddenSize: c.hidden,
       layers: c.layers,
-      bidirectional: false,
+      bidirectional: c.bidirectional ?? false,
       peepholes: c.peepholes ?? false,
       projSize: c.projSize ?? 0,
       outputSize: c.classes,
