@@ -70,8 +70,11 @@ export {
   type WaveformOptions,
 } from "./tasks/examples/index.js";
 export {
+  ADDING_TOLERANCE,
+  type AddingOptions,
   isMemorySpec,
   type LatchOptions,
+  makeAddingSet,
   makeLatchSet,
   makeRecallSet,
   memoryTaskSet,

@@ -10,6 +10,7 @@ import { loadDataForModel, modelSchedule } from "../io/model-data.js";
 import { loadModelDir } from "../io/model-files.js";
 import { persistenceBaseline } from "../train/baselines.js";
 import { evaluateModel, type Metrics, metricPhrases } from "../train/evaluate.js";
+import { MAX_CONFUSION_CLASSES } from "../train/metrics.js";
 import { predict } from "../train/predict.js";
 import { RegressionMetrics } from "../train/regression-metrics.js";
 import { renderConfusionSvg, renderConfusionText } from "../train/render-confusion.js";
@@ -119,6 +120,10 @@ export async function evalCommand(argv: string[]): Promise<Metrics> {
   const names = meta.classes ?? Array.from({ length: model.config.outputSize }, (_, i) => String(i));
   const perClass = metrics.perClassAccuracy();
   const extra: Record<string, number> = report ? report(metrics) : {};
+  if (o.confusion && !metrics.hasConfusion)
+    throw new Error(
+      `--confusion: the model has ${names.length} classes; a confusion matrix is kept for at most ${MAX_CONFUSION_CLASSES}`,
+    );
   if (o.confusion) {
     writeFileAtomicSync(
       o.confusion,
@@ -149,13 +154,15 @@ export async function evalCommand(argv: string[]): Promise<Metrics> {
       ),
     ].join(", "),
   );
-  console.log(
-    `per-class accuracy: ${names
-      .map((n, i) => [n, perClass[i] as number] as const)
-      .filter(([, a]) => !Number.isNaN(a))
-      .map(([n, a]) => `${n} ${(100 * a).toFixed(1)}%`)
-      .join(", ")}`,
-  );
+  // A word vocabulary's thousands of classes: the per-class figures stay in --json.
+  if (names.length <= 80)
+    console.log(
+      `per-class accuracy: ${names
+        .map((n, i) => [n, perClass[i] as number] as const)
+        .filter(([, a]) => !Number.isNaN(a))
+        .map(([n, a]) => `${n} ${(100 * a).toFixed(1)}%`)
+        .join(", ")}`,
+    );
   if (names.length <= 80) console.log(renderConfusionText(metrics, names));
   if (o.confusion) console.log(`confusion matrix picture: ${o.confusion}`);
   return metrics;

@@ -208,16 +208,18 @@ export async function selectBackend(options: SelectOptions): Promise<Selection> 
     .filter((c) => c.wanted?.(options) ?? true)
     .sort((a, b) => b.priority - a.priority);
   let order = byPriority;
+  const fallbackReasons: string[] = [];
   const prefer = options.prefer ?? backendFromEnvironment();
   if (prefer) {
     // "wasm" brings its family ("wasm-threads") forward too, in priority order
     const family = (c: BackendCandidate) => c.name === prefer || c.name.startsWith(`${prefer}-`);
-    if (!byPriority.some(family)) {
+    if (!registry.some(family)) {
       throw new Error(`selectBackend: no backend named ${prefer} (have ${registeredBackends().join(", ")})`);
     }
+    // asked for, but not a candidate in this runtime (native in a browser): say so, then the rest
+    if (!byPriority.some(family)) fallbackReasons.push(`${prefer}: not available in this runtime`);
     order = [...byPriority.filter(family), ...byPriority.filter((c) => !family(c))];
   }
-  const fallbackReasons: string[] = [];
   for (const candidate of order) {
     const why = candidate.unsupported(options);
     if (why !== null) {

@@ -14,6 +14,13 @@ export type { TaskData } from "../tasks/task-data.js";
 
 /** Reads the data `config` names for its task. */
 export async function loadTaskData(config: TrainConfig): Promise<TaskData> {
+  if (
+    config.model.output?.kind === "class-softmax" &&
+    (config.task !== "text" || config.data.unit !== "word")
+  )
+    throw new Error(
+      `model.output.kind "class-softmax" needs task "text" with data.unit "word" (its classes are made from the words' counts, as rnnlm's -class), got task "${config.task}"${config.task === "text" ? ` with unit "${config.data.unit ?? "char"}"` : ""}`,
+    );
   switch (config.task) {
     case "sequences":
       return loadSequencesTask(config);

@@ -6,12 +6,14 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { SequenceLike } from "../engine/engine.js";
+import type { OutputConfig } from "../nn/head.js";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
 import { textModelMeta, textReport, vocabularyFromMeta } from "../tasks/text/meta.js";
 import { cutStreams } from "../tasks/text/streams.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
 import type { TextUnit } from "../tasks/text/units.js";
-import type { TextVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
+import { type ClassBinning, classSizes, rnnlmClasses } from "../tasks/text/word-classes.js";
+import type { TextVocabulary, WordVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -93,6 +95,8 @@ export interface TextTaskConfig {
   };
   streams: number;
   validStreams?: number;
+  /** The output layer asked for: a class-factorised softmax over words (rnnlm's -class). */
+  model?: { output?: { kind?: string; classes?: number; binning?: ClassBinning; bias?: boolean } };
 }
 
 /** char-rnn's split: 5 % of the text held out for validation unless a validation file is given. */
@@ -124,23 +128,43 @@ export async function loadTextTask(config: TextTaskConfig) {
   const valid = corpus.valid ? cutStreams(corpus.valid, validStreams, V, "the validation text") : null;
   const units =
     unit === "char" ? "characters" : unit === "word" ? "words (each text starting with </s>)" : "bytes";
-  // For the synthetic text, the best possible bits per character, to compare with.
   // The source's entropy rate in the unit's bits (per word for words: the chain's own rate).
   const rate = isSyntheticSpec(data.train) ? syntheticText(data.train).entropy : null;
   const entropy = rate === null ? null : unit === "word" ? rate.bitsPerWord : rate.bitsPerChar;
+  const asked = config.model?.output;
+  const output =
+    asked?.kind === "class-softmax" ? wordClassOutput(corpus.vocabulary as WordVocabulary, asked) : null;
   return {
     train: train as SequenceLike[],
     valid: valid as SequenceLike[] | null,
     inputSize: V,
     outputSize: V,
+    ...(output ? { output } : {}),
     meta: textModelMeta(corpus.vocabulary),
-    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}, ${config.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per ${unit === "word" ? "word" : "character"}`}`,
+    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}${output ? `, ${output.classSizes?.length} word classes (rnnlm's -class ${asked?.classes ?? 100})` : ""}, ${config.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per ${unit === "word" ? "word" : "character"}`}`,
     report: (metrics: { lossPerFrame: number }): Record<string, number> => ({
       ...textReport(metrics.lossPerFrame, unit),
       ...(entropy === null ? {} : { entropyRate: entropy }),
     }),
     corpus,
   };
+}
+
+/**
+ * rnnlm's class-factorised output for a word vocabulary: `classes` (default 100, rnnlm's)
+ * frequency bins over the words' training counts (word-classes.ts). A class left empty
+ * (a word heavier than one bin) is dropped: rnnlm keeps its output unit, whose
+ * probability then goes to no word; here P(w) sums to 1 over the words.
+ */
+function wordClassOutput(
+  vocabulary: WordVocabulary,
+  asked: { classes?: number; binning?: ClassBinning; bias?: boolean },
+): OutputConfig {
+  const C = asked.classes ?? 100;
+  const sizes = classSizes(rnnlmClasses(vocabulary.counts, C, asked.binning ?? "sqrt"), C).filter(
+    (n) => n > 0,
+  );
+  return { kind: "class-softmax", per: "frame", classSizes: sizes, bias: asked.bias ?? false };
 }
 
 /**

@@ -64,6 +64,8 @@ export interface CellContext {
   hidden: number;
   /** R: the width of the recurrent state (P with a projection, else H). */
   state: number;
+  /** G: gate pre-activations per stream (gateMultiple · H). */
+  gates: number;
   gradient: GradientMode;
   params: FloatArray;
   grads: FloatArray;

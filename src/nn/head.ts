@@ -18,8 +18,11 @@ import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
 import type { SlotRun, Tape } from "./tape.js";
 
-/** The loss family: softmax cross-entropy over classes, or squared error on real-valued targets. */
-export type OutputKind = "softmax" | "mse";
+/**
+ * The loss family: softmax cross-entropy over classes, squared error on real-valued
+ * targets, or a class-factorised softmax over words (rnnlm's `-class`, class-softmax-head.ts).
+ */
+export type OutputKind = "softmax" | "mse" | "class-softmax";
 
 /** Where targets sit: one per frame, or one per sequence (at its last frame). */
 export type LossPlacement = "frame" | "sequence";
@@ -35,6 +38,10 @@ export interface OutputConfig {
   per: LossPlacement;
   /** mse only: the training targets' mean and standard deviation, stored with the model. */
   normalisation?: TargetNormalisation | null;
+  /** class-softmax only: the words in each class, in id order (each ≥ 1, summing to outputSize). */
+  classSizes?: number[];
+  /** class-softmax only: biases on the class and word logits (rnnlm has none; default false). */
+  bias?: boolean;
 }
 
 export const DEFAULT_OUTPUT: OutputConfig = { kind: "softmax", per: "frame" };

@@ -5,6 +5,7 @@
  */
 import type { ParamLayout } from "../core/params.js";
 import { AffineHead } from "./affine-head.js";
+import { ClassSoftmaxHead } from "./class-softmax-head.js";
 import type { OutputConfig, OutputHead } from "./head.js";
 import { mseRowLoss } from "./mse.js";
 import { softmaxRowLoss } from "./softmax-xent.js";
@@ -15,10 +16,25 @@ export function validateOutputConfig(output: OutputConfig, outputSize: number): 
     throw new Error(`model.output.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
   };
   if (typeof output !== "object" || output === null) bad("", "an object { kind, per }", output);
-  if (output.kind !== "softmax" && output.kind !== "mse") bad("kind", '"softmax" or "mse"', output.kind);
+  if (output.kind !== "softmax" && output.kind !== "mse" && output.kind !== "class-softmax")
+    bad("kind", '"softmax", "mse" or "class-softmax"', output.kind);
   if (output.per !== "frame" && output.per !== "sequence") bad("per", '"frame" or "sequence"', output.per);
   if (output.kind === "softmax" && outputSize < 2)
     throw new Error(`model.outputSize: expected at least 2 classes for a softmax output, got ${outputSize}`);
+  if (output.kind === "class-softmax") {
+    const sizes = output.classSizes;
+    if (!Array.isArray(sizes) || sizes.length < 1)
+      bad("classSizes", "an array with the number of words in each class", sizes);
+    (sizes as number[]).forEach((n, c) => {
+      if (!Number.isInteger(n) || n < 1) bad(`classSizes[${c}]`, "an integer ≥ 1", n);
+    });
+    const total = (sizes as number[]).reduce((a, b) => a + b, 0);
+    if (total !== outputSize)
+      bad("classSizes", `sizes adding up to outputSize ${outputSize} (every word in one class)`, sizes);
+    if (output.bias !== undefined && typeof output.bias !== "boolean")
+      bad("bias", "true or false", output.bias);
+  } else if (output.classSizes !== undefined || output.bias !== undefined)
+    bad("classSizes", `nothing for kind "${output.kind}" (classes are class-softmax's)`, output.classSizes);
   const norm = output.normalisation;
   if (norm === undefined || norm === null) return;
   if (output.kind !== "mse") bad("normalisation", 'null (target statistics belong to kind "mse")', norm);
@@ -41,6 +57,7 @@ export function createHead(
   layout: ParamLayout,
 ): OutputHead {
   validateOutputConfig(output, outputSize);
+  if (output.kind === "class-softmax") return new ClassSoftmaxHead(output, inputSize, outputSize, layout);
   const loss =
     output.kind === "mse" ? mseRowLoss(outputSize, output.normalisation) : softmaxRowLoss(outputSize);
   return new AffineHead(output, inputSize, outputSize, layout, loss);

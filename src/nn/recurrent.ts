@@ -6,14 +6,15 @@
  * X·W_ihᵀ before the recurrence; only the recurrent product stays per step.
  * Backward (BPTT, Werbos 1990; Williams & Peng 1990 for the truncated sweep) runs the
  * recurrence in reverse per step, then the weight gradients of all T steps are one
- * product each: ∂W_ih += ∂Aᵀ·X, ∂W_hh += ∂Aᵀ·H_in, and ∂X += ∂A·W_ih for the layer below.
+ * product each: ∂W_ih += ∂Aᵀ·X, ∂W_hh += ∂Aᵀ·H_in, and ∂X += ∂A·W_ih for the layer below
+ * (weight-gradients.ts).
  *
  * The sweep honours the tape: no gradient crosses a reset (the entering state was
  * the constant s_0) or a stop flag (a window's start); a masked step passes its
  * state, and its adjoint, through unchanged. Lanes are independent adjoints over the
  * same stored activations (per-loss truncation); their weight gradients add up.
  *
- * LSTMP (lstm-cell.ts) adds one more product per run: ∂W_hr += ∂Rᵀ·M.
+ * LSTMP (lstm-cell.ts) adds one more product per run: ∂W_hr += ∂rᵀ·M.
  *
  * Dimension legend: S slots, B streams, L lanes, I inputs, H hidden, G gates,
  * R the recurrent state's width (the projection P for LSTMP, else H).
@@ -27,6 +28,7 @@ import { lstmCell } from "./lstm-cell.js";
 import { rnnCell } from "./rnn-cell.js";
 import { sigmoidRnnCell } from "./rnn-sigmoid-cell.js";
 import type { SlotRun, Tape } from "./tape.js";
+import { accumulateWeightGradients, type LaneSums } from "./weight-gradients.js";
 
 const CELLS: Record<CellType, CellKernel> = { lstm: lstmCell, gru: gruCell, rnn: rnnCell };
 
@@ -76,10 +78,8 @@ export class RecurrentDirection {
   /** L·B·R (L·B·H) scratch: adjoints of masked rows, passed around the cell. */
   private passH: FloatArray | null = null;
   private passC: FloatArray | null = null;
-  /** S·B·G scratch: the lane sum of ∂A, when L > 1. */
-  private dGatesSum: FloatArray | null = null;
-  private dRecurrentSum: FloatArray | null = null;
-  private dProjSum: FloatArray | null = null;
+  /** Scratch for the lane sums of ∂A (and ∂Aₕ, ∂r), when L > 1. */
+  private laneSums: LaneSums = { dGates: null, dRecurrent: null, dProj: null };
   /**
    * When set, called at every step of a backward pass with ∂L/∂h of that step (the
    * output's and the future's, per lane: L·B·R values, lane-major). For measuring, not
@@ -175,6 +175,7 @@ export class RecurrentDirection {
       lanes: L,
       hidden: H,
       state: R,
+      gates: G,
       gradient,
       params,
       grads,
@@ -186,9 +187,10 @@ export class RecurrentDirection {
     this.cCarry = lstm ? grow(this.cCarry, B * H) : null;
     this.passH = grow(this.passH, L * B * R);
     this.passC = lstm ? grow(this.passC, L * B * H) : null;
-    this.dGatesSum = L > 1 ? grow(this.dGatesSum, S * B * G) : this.dGatesSum;
-    this.dRecurrentSum = L > 1 && gru ? grow(this.dRecurrentSum, S * B * G) : this.dRecurrentSum;
-    this.dProjSum = L > 1 && proj ? grow(this.dProjSum, S * B * R) : this.dProjSum;
+    const sums = this.laneSums;
+    if (L > 1) sums.dGates = grow(sums.dGates, S * B * G);
+    if (L > 1 && gru) sums.dRecurrent = grow(sums.dRecurrent, S * B * G);
+    if (L > 1 && proj) sums.dProj = grow(sums.dProj, S * B * R);
   }
 
   /** Values in the carried state: h or r (R), and c (H) for LSTM, per stream. */
@@ -318,98 +320,7 @@ export class RecurrentDirection {
         }
       }
     }
-    this.accumulateWeightGradients(run, x, dX);
-  }
-
-  private accumulateWeightGradients(run: SlotRun, x: FloatArray, dX: FloatArray | null): void {
-    const { backend, streams: B, lanes: L, hidden: H, state: R, params, grads, buf } = this.ctx;
-    const G = this.gates;
-    const I = this.spec.inputSize;
-    const { first, count } = run;
-    const rows = count * B;
-    let dA = buf.dGates;
-    let dR = buf.dRecurrent ?? buf.dGates;
-    const aOff = first * B * G;
-    if (L > 1) {
-      // Weight gradients need Σ over lanes of ∂A; every lane saw the same inputs.
-      sumLanes(buf.dGates, this.dGatesSum!, first, count, L, B * G);
-      dA = this.dGatesSum!;
-      dR = dA;
-      if (buf.dRecurrent) {
-        sumLanes(buf.dRecurrent, this.dRecurrentSum!, first, count, L, B * G);
-        dR = this.dRecurrentSum!;
-      }
-    }
-    // ∂W_ih += ∂Aᵀ X,  ∂b_ih += Σ ∂A
-    backend.gemm(true, false, G, I, rows, 1, dA, aOff, G, x, first * B * I, I, 1, grads, this.p.weightIh, I);
-    backend.sumRows(rows, G, dA, aOff, grads, this.p.biasIh);
-    // ∂W_hh += ∂Rᵀ H_in,  ∂b_hh += Σ ∂R  (R = A for LSTM and RNN; the recurrent part for GRU)
-    backend.gemm(
-      true,
-      false,
-      G,
-      R,
-      rows,
-      1,
-      dR,
-      aOff,
-      G,
-      buf.hIn,
-      first * B * R,
-      R,
-      1,
-      grads,
-      this.p.weightHh,
-      R,
-    );
-    backend.sumRows(rows, G, dR, aOff, grads, this.p.biasHh);
-    // ∂W_hr += ∂Rᵀ M (LSTMP: ∂R = ∂L/∂r per step, M the cell outputs m)
-    if (buf.dProj) {
-      let dP = buf.dProj;
-      if (L > 1) {
-        sumLanes(buf.dProj, this.dProjSum!, first, count, L, B * R);
-        dP = this.dProjSum!;
-      }
-      backend.gemm(
-        true,
-        false,
-        R,
-        H,
-        rows,
-        1,
-        dP,
-        first * B * R,
-        R,
-        buf.m!,
-        first * B * H,
-        H,
-        1,
-        grads,
-        this.p.weightHr,
-        H,
-      );
-    }
-    // ∂X += ∂A W_ih, per lane (the layer below keeps its lanes apart)
-    if (dX) {
-      backend.gemm(
-        false,
-        false,
-        count * L * B,
-        I,
-        G,
-        1,
-        buf.dGates,
-        first * L * B * G,
-        G,
-        params,
-        this.p.weightIh,
-        I,
-        1,
-        dX,
-        first * L * B * I,
-        I,
-      );
-    }
+    accumulateWeightGradients(this.ctx, this.spec.inputSize, this.laneSums, run, x, dX);
   }
 }
 
@@ -424,23 +335,4 @@ export function copyRow(
 ): void {
   if (zero) dst.fill(0, dOff, dOff + n);
   else for (let i = 0; i < n; i++) dst[dOff + i] = src[sOff + i];
-}
-
-/** out[s] = Σ_λ inp[s, λ] for slots [first, first + count), each block `width` long. */
-function sumLanes(
-  inp: FloatArray,
-  out: FloatArray,
-  first: number,
-  count: number,
-  lanes: number,
-  width: number,
-): void {
-  for (let s = first; s < first + count; s++) {
-    const o = s * width;
-    for (let i = 0; i < width; i++) {
-      let sum = 0;
-      for (let lane = 0; lane < lanes; lane++) sum += inp[(s * lanes + lane) * width + i];
-      out[o + i] = sum;
-    }
-  }
 }

@@ -45,8 +45,12 @@ export const modelSchema = z
     /** The output head (src/nn/head.ts): "softmax" classes or "mse" real values, per frame or per sequence; default: what the data holds. */
     output: z
       .object({
-        kind: z.enum(["softmax", "mse"]).optional(),
+        kind: z.enum(["softmax", "mse", "class-softmax"]).optional(),
         per: z.enum(["frame", "sequence"]).optional(),
+        /** class-softmax (text, unit "word"): rnnlm's -class C, its binning ("sqrt", or "frequency" = -old-classes), logit biases. */
+        classes: z.number().int().min(1).optional(),
+        binning: z.enum(["sqrt", "frequency"]).optional(),
+        bias: z.boolean().optional(),
       })
       .strict()
       .optional(),

@@ -68,22 +68,26 @@ export function forEachFrame(
     evaluationSchedule(schedule, model.config.bidirectional),
     streams,
   );
+  // A class-factorised head computes only the label's class in forward: read every word's P(w).
+  const full = model.head.config.kind === "class-softmax" ? new Float64Array(C) : null;
   engine.run(sequences, () => true, {
     train: false,
     onForward: (plan) => {
-      const { probs, tape } = model;
+      const { tape } = model;
+      const probs = full ?? model.probs;
       for (const tick of plan.ticks) {
         const slot = engine.slotOf(tick.time);
         tick.steps.forEach((step, b) => {
           if (!step) return;
           const row = slot * streams + b;
           const label = tape.labels[row] as number;
+          if (full) model.head.read(row, full);
           visit({
             sequence: step.sequence,
             position: step.position,
             label,
             probs,
-            probsOffset: row * C,
+            probsOffset: full ? 0 : row * C,
             row,
           });
         });

@@ -1,22 +1,39 @@
 /**
  * Frame-wise metrics: loss per frame (nats), frame error rate, and the confusion matrix
- * (rows: true class, columns: predicted), accumulated over labelled frames.
+ * (rows: true class, columns: predicted), accumulated over labelled frames. The matrix is
+ * kept for up to MAX_CONFUSION_CLASSES classes (a word vocabulary of 10,000 would need
+ * 800 MB); above that it is empty and only per-class counts are kept.
  */
+export const MAX_CONFUSION_CLASSES = 1024;
+
 export class FrameMetrics {
   lossSum = 0;
   frames = 0;
   errors = 0;
+  /** C·C counts, or empty when classes > MAX_CONFUSION_CLASSES. */
   readonly confusion: Float64Array;
+  /** Per class: labelled frames, and those predicted right. */
+  private readonly perClass: Float64Array;
+  private readonly perClassRight: Float64Array;
 
   constructor(readonly classes: number) {
-    this.confusion = new Float64Array(classes * classes);
+    this.confusion = new Float64Array(classes <= MAX_CONFUSION_CLASSES ? classes * classes : 0);
+    this.perClass = new Float64Array(classes);
+    this.perClassRight = new Float64Array(classes);
+  }
+
+  /** Whether the confusion matrix is kept (classes ≤ MAX_CONFUSION_CLASSES). */
+  get hasConfusion(): boolean {
+    return this.confusion.length > 0;
   }
 
   add(label: number, predicted: number, loss: number): void {
     this.frames++;
     this.lossSum += loss;
     if (label !== predicted) this.errors++;
-    this.confusion[label * this.classes + predicted] += 1;
+    else this.perClassRight[label] += 1;
+    this.perClass[label] += 1;
+    if (this.hasConfusion) this.confusion[label * this.classes + predicted] += 1;
   }
 
   get lossPerFrame(): number {
@@ -29,17 +46,19 @@ export class FrameMetrics {
 
   /** Per-class accuracy (recall): correct / frames of that class, NaN where the class never occurs. */
   perClassAccuracy(): number[] {
-    const C = this.classes;
-    return Array.from({ length: C }, (_, c) => {
-      let row = 0;
-      for (let p = 0; p < C; p++) row += this.confusion[c * C + p] as number;
-      return row > 0 ? (this.confusion[c * C + c] as number) / row : Number.NaN;
+    return Array.from({ length: this.classes }, (_, c) => {
+      const n = this.perClass[c] as number;
+      return n > 0 ? (this.perClassRight[c] as number) / n : Number.NaN;
     });
   }
 
   /** Frame error after mapping classes through `fold` (e.g. 61 → 39 phones); −1 drops a class. */
   foldedError(fold: readonly number[]): { error: number; frames: number } {
     const C = this.classes;
+    if (!this.hasConfusion)
+      throw new Error(
+        `folded error: no confusion matrix is kept for ${C} classes (at most ${MAX_CONFUSION_CLASSES})`,
+      );
     let frames = 0;
     let errors = 0;
     for (let c = 0; c < C; c++) {

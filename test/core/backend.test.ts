@@ -676,6 +676,30 @@ describe("selectBackend", () => {
     );
   });
 
+  test("a preferred backend this runtime does not offer (native in a browser) is reported, then the rest tried", async () => {
+    registerBackend({
+      name: "ghost",
+      priority: 5,
+      wanted: () => false,
+      unsupported: () => null,
+      create: async () => ref,
+    });
+    try {
+      const { backend, fallbackReasons } = await selectBackend({
+        dtype: "float64",
+        prefer: "ghost" as "plain",
+      });
+      assert.equal(backend.name, "plain");
+      assert.equal(fallbackReasons[0], "ghost: not available in this runtime");
+      await assert.rejects(
+        selectBackend({ dtype: "float64", prefer: "nothing" as "plain" }),
+        /selectBackend: no backend named nothing/,
+      );
+    } finally {
+      unregisterBackend("ghost");
+    }
+  });
+
   test("failures of every registered candidate are collected in order", async () => {
     registerBackend({
       name: "broken",

@@ -2,7 +2,8 @@
 // k2 = B + K − 1 and outputUpdate "step" must train a sigmoid RNN language model exactly
 // as the rnnlm toolkit's loop does with -bptt B -bptt-block K, here against a float64
 // transcription of that loop (rnnlm-reference.ts). Weights after one pass over random
-// word streams must agree to a relative error below 1e-9.
+// word streams must agree to a relative error below 1e-9, with rnnlm's class-factorised
+// output layer (-class C) or, for C = 1, tbptt's plain softmax head.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
@@ -16,6 +17,8 @@ import { relativeChange } from "../helpers/compare.js";
 import { type RnnlmNet, rnnlmTrainEpoch } from "./rnnlm-reference.js";
 
 interface Case {
+  /** rnnlm's -class: 1 runs tbptt's plain softmax head (rnnlm's one class is a plain softmax). */
+  classes: number;
   vocabulary: number;
   hidden: number;
   bptt: number;
@@ -32,21 +35,27 @@ function rnnlmSchedule(bptt: number, block: number): Schedule {
   return makeSchedule({ ...window, reset: "never", layout: "packed", outputUpdate: "step" });
 }
 
-/** A random net in rnnlm's layout, and a random text of word ids. */
+/** A random net in rnnlm's layout, random classes (runs of word ids), and a random text of word ids. */
 function draw(c: Case): { net: RnnlmNet; words: number[] } {
   const rng = new Rng(c.seed);
   const V = c.vocabulary;
   const H = c.hidden;
+  const C = Math.min(c.classes, V);
+  // Class boundaries: C − 1 distinct cut points in 1 … V − 1.
+  const cuts = new Set<number>();
+  while (cuts.size < C - 1) cuts.add(1 + rng.int(V - 1));
+  const classOf = new Int32Array(V);
+  for (let w = 0; w < V; w++) classOf[w] = [...cuts].filter((k) => k <= w).length;
   // As rnnlm's initNet: each weight the sum of three uniforms in ±0.1 (here ±0.5, so the
   // sigmoids leave their linear range in a short run).
   const weight = () => rng.uniform(-0.5, 0.5) + rng.uniform(-0.5, 0.5) + rng.uniform(-0.5, 0.5);
   const net: RnnlmNet = {
     vocabulary: V,
     hidden: H,
-    classes: 1,
-    classOf: new Int32Array(V),
+    classes: C,
+    classOf,
     syn0: Float64Array.from({ length: H * (V + H) }, weight),
-    syn1: Float64Array.from({ length: (V + 1) * H }, weight),
+    syn1: Float64Array.from({ length: (V + C) * H }, weight),
   };
   const words = Array.from({ length: c.block * c.blocks }, () => rng.int(V));
   return { net, words };
@@ -56,6 +65,7 @@ function draw(c: Case): { net: RnnlmNet; words: number[] } {
 function modelOf(net: RnnlmNet): SequenceModel {
   const V = net.vocabulary;
   const H = net.hidden;
+  const classSizes = Array.from({ length: net.classes }, (_, k) => net.classOf.filter((c) => c === k).length);
   const model = new SequenceModel(
     {
       cell: "rnn",
@@ -66,6 +76,7 @@ function modelOf(net: RnnlmNet): SequenceModel {
       bidirectional: false,
       peepholes: false,
       outputSize: V,
+      ...(net.classes > 1 ? { output: { kind: "class-softmax", per: "frame", classSizes } } : {}),
     },
     createPlainBackend("float64"),
   );
@@ -73,19 +84,30 @@ function modelOf(net: RnnlmNet): SequenceModel {
   return model;
 }
 
-/** rnnlm's syn0 / syn1 (one class: its class row carries no gradient) as tbptt's flat parameters. */
+/**
+ * rnnlm's syn0 / syn1 as tbptt's flat parameters: syn1's word rows are out.word_weight and
+ * its class rows out.class_weight; with one class, the word rows are the plain head's
+ * out.weight (the class row then carries no gradient).
+ */
 function tbpttWeights(model: SequenceModel, net: RnnlmNet): Float64Array {
   const V = net.vocabulary;
   const H = net.hidden;
+  const C = net.classes;
   const out = new Float64Array(model.params.length);
   const ih = model.layout.get("rnn.weight_ih_l0").offset;
   const hh = model.layout.get("rnn.weight_hh_l0").offset;
-  const ow = model.layout.get("out.weight").offset;
   for (let b = 0; b < H; b++) {
     for (let a = 0; a < V; a++) out[ih + b * V + a] = net.syn0[a + b * (V + H)] as number;
     for (let a = 0; a < H; a++) out[hh + b * H + a] = net.syn0[V + a + b * (V + H)] as number;
   }
-  for (let w = 0; w < V; w++) for (let a = 0; a < H; a++) out[ow + w * H + a] = net.syn1[a + w * H] as number;
+  const words = model.layout.get(C > 1 ? "out.word_weight" : "out.weight").offset;
+  for (let w = 0; w < V; w++)
+    for (let a = 0; a < H; a++) out[words + w * H + a] = net.syn1[a + w * H] as number;
+  if (C > 1) {
+    const classes = model.layout.get("out.class_weight").offset;
+    for (let k = 0; k < C; k++)
+      for (let a = 0; a < H; a++) out[classes + k * H + a] = net.syn1[a + (V + k) * H] as number;
+  }
   return out;
 }
 
@@ -132,17 +154,31 @@ function compare(c: Case, schedule = rnnlmSchedule(c.bptt, c.block)) {
   };
 }
 
-const base: Case = { vocabulary: 7, hidden: 5, bptt: 4, block: 3, blocks: 6, seed: 11, alpha: 0.3 };
+const base: Case = {
+  classes: 3,
+  vocabulary: 7,
+  hidden: 5,
+  bptt: 4,
+  block: 3,
+  blocks: 6,
+  seed: 11,
+  alpha: 0.3,
+};
 
-test("rnnlm -bptt 4 -bptt-block 3 = window k1 = 3, k2 = 6 with the output layer updated every word", () => {
+test("rnnlm -class 3 -bptt 4 -bptt-block 3 = window k1 = 3, k2 = 6, the class-factorised output updated every word", () => {
   const r = compare(base);
   assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
   // The log-probability of the training words as each model saw them, step by step.
   assert.ok(Math.abs(r.logp[0] - r.logp[1]) < 1e-9 * Math.abs(r.logp[1]), `${r.logp}`);
 });
 
-test("rnnlm's defaults as in its examples: -bptt 4 -bptt-block 10", () => {
-  const r = compare({ ...base, bptt: 4, block: 10, blocks: 4 });
+test("rnnlm's defaults as in its examples: -bptt 4 -bptt-block 10, over 20 words in 4 classes", () => {
+  const r = compare({ ...base, classes: 4, vocabulary: 20, bptt: 4, block: 10, blocks: 4 });
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("rnnlm -class 1 is a plain softmax: tbptt's softmax head follows it", () => {
+  const r = compare({ ...base, classes: 1 });
   assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
 });
 
@@ -159,10 +195,11 @@ test("the comparison is sharp: one step less of history, or the output layer upd
   assert.ok(compare(base, perBlock).relative > 1e-4);
 });
 
-test("the engine follows rnnlm on 40 random vocabularies, sizes, -bptt and -bptt-block values", () => {
+test("the engine follows rnnlm on 40 random vocabularies, classes, sizes, -bptt and -bptt-block values", () => {
   fc.assert(
     fc.property(
       fc.record({
+        classes: fc.integer({ min: 1, max: 5 }),
         vocabulary: fc.integer({ min: 2, max: 9 }),
         hidden: fc.integer({ min: 1, max: 6 }),
         bptt: fc.integer({ min: 0, max: 7 }),

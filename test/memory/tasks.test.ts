@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { encodeLabelledSet } from "../../src/data/binary.js";
 import type { LabelledSequence } from "../../src/data/labelled.js";
 import { readLabelledFile } from "../../src/io/dataset-files.js";
+import { makeAddingSet } from "../../src/tasks/memory/adding.js";
 import { makeLatchSet } from "../../src/tasks/memory/latch.js";
 import { makeRecallSet } from "../../src/tasks/memory/recall.js";
 import { memoryTaskSet, parseMemorySpec } from "../../src/tasks/memory/spec.js";
@@ -113,9 +114,52 @@ test("latch noise: N(0, σ²) on every input value", () => {
   assert.ok(Math.abs(std - sigma) < 0.01, `std ${std}`);
 });
 
+test("the adding problem as Hochreiter & Schmidhuber 1997 define it (T = 100)", () => {
+  const T = 100;
+  const set = makeAddingSet({ length: T, sequences: 500, seed: 9 });
+  assert.equal(set.inputSize, 2);
+  assert.equal(set.targetSize, 1);
+  assert.equal(set.per, "sequence");
+  const lengths = new Set<number>();
+  let latest = 0;
+  let firstPairMarked = 0;
+  for (const s of set.sequences) {
+    const L = s.labels.length;
+    lengths.add(L);
+    assert.ok(L >= T && L <= T + T / 10, `length ${L}`);
+    const marked: number[] = [];
+    for (let t = 0; t < L; t++) {
+      const value = s.features[t * 2] as number;
+      const marker = s.features[t * 2 + 1] as number;
+      assert.ok(value >= -1 && value <= 1, `value ${value}`);
+      if (marker === 1) marked.push(t);
+      else assert.equal(marker, t === 0 || t === L - 1 ? -1 : 0, `marker at ${t}`);
+      assert.equal(s.labels[t], t === L - 1 ? 0 : -1, "one target, at the end");
+    }
+    assert.equal(marked.length, 2, "exactly two pairs marked");
+    const [p, q] = marked as [number, number];
+    // One of the first ten pairs, and one of the first T/2 − 1 = 49.
+    assert.ok(p < 10 && q < 49, `marked ${p}, ${q}`);
+    latest = Math.max(latest, q);
+    if (p === 0) {
+      firstPairMarked++;
+      assert.equal(s.features[0], 0, "a marked first pair has value 0");
+    }
+    const sum = (s.features[p * 2] as number) + (s.features[q * 2] as number);
+    assert.ok(Math.abs((s.targets?.[L - 1] as number) - (0.5 + sum / 4)) < 1e-6, "target 0.5 + (X1 + X2)/4");
+  }
+  assert.deepEqual([...lengths].sort(), [100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110]);
+  assert.equal(latest, 48, "the second marker reaches the 49th pair, never beyond");
+  assert.ok(firstPairMarked > 0 && firstPairMarked < 500 / 5, `first pair marked ${firstPairMarked} times`);
+});
+
 test("the same spec gives the same set byte for byte; another seed another set", () => {
   const bytes = (spec: string) => Buffer.from(encodeLabelledSet(memoryTaskSet(spec)));
-  for (const spec of ["memory:recall?lag=9&before=3&seed=4", "memory:latch?gap=3&noise=0.1&seed=4"]) {
+  for (const spec of [
+    "memory:recall?lag=9&before=3&seed=4",
+    "memory:latch?gap=3&noise=0.1&seed=4",
+    "memory:adding?length=20&sequences=50&seed=4",
+  ]) {
     assert.ok(bytes(spec).equals(bytes(spec)), spec);
     assert.ok(!bytes(spec).equals(bytes(spec.replace("seed=4", "seed=5"))), spec);
   }
@@ -149,6 +193,8 @@ test("specs: defaults, every parameter, and errors that name the spec and the pa
     ["memory:latch?noise=-1", /noise must be a number ≥ 0, got -1/],
     ["memory:latch?noise=x", /noise must be a number, got "x"/],
     ["memory:latch?gap=0", /gap must be an integer ≥ 1/],
+    ["memory:adding?length=5", /memory:adding\?length=5: length must be an integer ≥ 6, got 5/],
+    ["memory:adding?gap=5", /unknown parameter "gap" of memory:adding; expected length, sequences, seed/],
   ];
   for (const [spec, message] of bad) assert.throws(() => memoryTaskSet(spec), message, spec);
 });

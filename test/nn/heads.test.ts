@@ -240,7 +240,7 @@ for (const [name, sizes] of [
 test("bad output configs and missing targets are refused, naming the field", () => {
   assert.throws(
     () => makeModel({ ...base, output: { kind: "gaussian" as "mse", per: "frame" } }),
-    /model\.output\.kind: expected "softmax" or "mse", got "gaussian"/,
+    /model\.output\.kind: expected "softmax", "mse" or "class-softmax", got "gaussian"/,
   );
   assert.throws(
     () => makeModel({ ...base, output: { kind: "mse", per: "end" as "frame" } }),

@@ -25,12 +25,15 @@ const config = {
   epochs: 8,
   out: join(dir, "run"),
 };
-writeFileSync(join(dir, "words.json"), JSON.stringify(config));
 
-test("a sigmoid RNN trained by rnnlm's rule learns a word chain, samples its words, evaluates other text", () => {
-  const trained = runCli(["train", join(dir, "words.json")]);
+/** Trains `config` (with `model.output` when given) into dir/NAME; checks learning, sampling and eval. */
+function trainSampleEval(name: string, output?: object): string {
+  const run = join(dir, name);
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ ...config, model: { ...config.model, output }, out: run }));
+  const trained = runCli(["train", path]);
   assert.equal(trained.status, 0, trained.stderr);
-  const last = readFileSync(join(dir, "run", "log.jsonl"), "utf8")
+  const last = readFileSync(join(run, "log.jsonl"), "utf8")
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line))
@@ -47,7 +50,7 @@ test("a sigmoid RNN trained by rnnlm's rule learns a word chain, samples its wor
   assert.ok(bpw < 1.35, line);
   assert.ok(bpw < unigram - 1, line);
 
-  const sample = runCli(["sample", "--model", join(dir, "run", "best"), "--length", "40", "--seed", "4"]);
+  const sample = runCli(["sample", "--model", join(run, "best"), "--length", "40", "--seed", "4"]);
   assert.equal(sample.status, 0, sample.stderr);
   const words = sample.stdout.split(/\s+/).filter((w) => w.length > 0);
   assert.ok(words.length >= 30, sample.stdout);
@@ -55,7 +58,39 @@ test("a sigmoid RNN trained by rnnlm's rule learns a word chain, samples its wor
   assert.equal(known, words.length, sample.stdout);
 
   writeFileSync(join(dir, "other.txt"), `${source.words.slice(0, 6).join(" ")} qwerty\n`);
-  const evaluated = runCli(["eval", "--model", join(dir, "run", "best"), "--data", join(dir, "other.txt")]);
+  const evaluated = runCli(["eval", "--model", join(run, "best"), "--data", join(dir, "other.txt")]);
   assert.equal(evaluated.status, 0, evaluated.stderr);
   assert.match(evaluated.stdout, /perplexity/);
+  return readFileSync(join(run, "log.jsonl"), "utf8");
+}
+
+test("a sigmoid RNN trained by rnnlm's rule learns a word chain, samples its words, evaluates other text", () => {
+  trainSampleEval("plain");
+});
+
+test("the same with rnnlm's class-factorised output layer (-class 4): P(w) = P(c)·P(w | c)", () => {
+  const log = trainSampleEval("classes", { kind: "class-softmax", classes: 4 });
+  assert.match(log, /4 word classes \(rnnlm's -class 4\)/);
+  const saved = JSON.parse(readFileSync(join(dir, "classes", "best", "model.json"), "utf8"));
+  assert.equal(saved.model.output.kind, "class-softmax");
+  assert.equal(saved.model.output.classSizes.length, 4);
+  assert.equal(
+    saved.model.output.classSizes.reduce((a: number, b: number) => a + b, 0),
+    saved.meta.vocabulary.words.length,
+  );
+});
+
+test("a class-factorised output is refused for characters, by name", () => {
+  const path = join(dir, "chars.json");
+  const chars = { ...config, model: { ...config.model, output: { kind: "class-softmax" } } };
+  writeFileSync(
+    path,
+    JSON.stringify({ ...chars, data: { train: spec, unit: "char" }, out: join(dir, "chars") }),
+  );
+  const r = runCli(["train", path]);
+  assert.notEqual(r.status, 0);
+  assert.match(
+    r.stderr,
+    /model\.output\.kind "class-softmax" needs task "text" with data\.unit "word".*unit "char"/,
+  );
 });

@@ -12,10 +12,11 @@
  *   arguments throw.
  * - Threads: threads.ts wraps this backend with a worker pool for large products.
  * - Relaxed SIMD (a fused multiply-add in the gemm kernels) by default wherever the runtime
- *   validates it: Chromium does, Node 20 only with --experimental-wasm-relaxed-simd (V8 ships it from
- *   11.4, Node 21 on). Its results differ from the exact build's in the last bits (and
- *   relaxed_madd may fuse or not, as the engine decides, the same way every call);
- *   `relaxedSimd: false` asks for the exact build, for results that do not depend on the runtime.
+ *   validates it: Chromium does, Node 20 only with --experimental-wasm-relaxed-simd (V8 ships it
+ *   from 11.4; Node 20 is on 11.3, later Node releases were not tried). Its results differ from
+ *   the exact build's in the last bits (relaxed_madd may fuse or not, as the engine decides, the
+ *   same way every call); `relaxedSimd: false` asks for the exact build, for results that do not
+ *   depend on the runtime.
  *
  * Results match the plain backend to float32 rounding, not bit for bit: sums run in another
  * order and exp/tanh are float32 polynomials (test/core/backend.test.ts sets the tolerances).

@@ -3,12 +3,14 @@
  *
  *   "memory:recall?lag=20&symbols=4&distractors=4&sequences=1000&seed=1"
  *   "memory:latch?gap=20&length=100&sequences=200&seed=1"
+ *   "memory:adding?length=100&sequences=1000&seed=1"
  *
  * `data.train` and `data.valid` of a `"task": "sequences"` config may be such a spec
  * (give the validation set another seed); the set is generated in memory, the same for
  * the same spec on every machine. docs/memory-tasks.md describes each task.
  */
 import type { LabelledSet } from "../../data/labelled.js";
+import { type AddingOptions, DEFAULT_ADDING, makeAddingSet } from "./adding.js";
 import { DEFAULT_LATCH, type LatchOptions, makeLatchSet } from "./latch.js";
 import { DEFAULT_RECALL, makeRecallSet, type RecallOptions } from "./recall.js";
 
@@ -18,7 +20,10 @@ export function isMemorySpec(path: string): boolean {
   return path.startsWith(MEMORY_PREFIX);
 }
 
-export type MemorySpec = ({ kind: "recall" } & RecallOptions) | ({ kind: "latch" } & LatchOptions);
+export type MemorySpec =
+  | ({ kind: "recall" } & RecallOptions)
+  | ({ kind: "latch" } & LatchOptions)
+  | ({ kind: "adding" } & AddingOptions);
 
 /** Each task's parameters and their defaults; `real` marks the one parameter that is not an integer. */
 const TASKS = {
@@ -28,6 +33,7 @@ const TASKS = {
     example: "lag=20&symbols=4&sequences=1000&seed=1",
   },
   latch: { defaults: DEFAULT_LATCH, real: ["noise"], example: "gap=20&length=100&sequences=200&seed=1" },
+  adding: { defaults: DEFAULT_ADDING, real: [] as string[], example: "length=100&sequences=1000&seed=1" },
 } as const;
 
 /** Parses "memory:KIND?key=value&…"; every error names the spec and what was expected. */
@@ -60,5 +66,7 @@ export function parseMemorySpec(spec: string): MemorySpec {
 /** The labelled set a spec names (its `source` is the spec, so messages name it). */
 export function memoryTaskSet(spec: string): LabelledSet {
   const parsed = parseMemorySpec(spec);
-  return parsed.kind === "recall" ? makeRecallSet(parsed, spec) : makeLatchSet(parsed, spec);
+  if (parsed.kind === "recall") return makeRecallSet(parsed, spec);
+  if (parsed.kind === "latch") return makeLatchSet(parsed, spec);
+  return makeAddingSet(parsed, spec);
 }
