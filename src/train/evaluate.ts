@@ -51,7 +51,8 @@ export function metricPhrases(summary: MetricsSummary, per: "frame" | "sequence"
 /** A schedule with the same streams and resets as training, in chunks of `chunk` steps. */
 export function evaluationSchedule(training: Schedule, bidirectional: boolean, chunk = 256): Schedule {
   const k = bidirectional || !Number.isFinite(training.k1) ? Number.POSITIVE_INFINITY : chunk;
-  return makeSchedule({ ...training, k1: k, k2: k, truncation: "window", flush: true });
+  // Forward only, so the same for every algorithm: the TBPTT engine runs it.
+  return makeSchedule({ ...training, k1: k, k2: k, truncation: "window", flush: true, algorithm: "tbptt" });
 }
 
 /** Runs the model forward over the sequences and calls `visit` for every active frame. */

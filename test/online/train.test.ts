@@ -66,6 +66,18 @@ test("frame-wise RTRL and TBPTT differ once the weights move: RTRL keeps the Jac
   assert.ok(r > 1e-6 && r < 0.5, `relative difference ${r}`);
 });
 
+test("online training validates after each epoch, as TBPTT does", async () => {
+  const model = makeModel(net);
+  const result = await new Trainer(
+    model,
+    data(12, 1),
+    data(4, 2),
+    options(makeSchedule({ k1: 3, algorithm: "uoro" })),
+  ).run();
+  assert.equal(result.epochs.length, 3);
+  assert.ok(result.epochs.every((e) => Number.isFinite(e.valid?.lossPerFrame)));
+});
+
 test("UORO: the same seed gives the same weights bit for bit; another seed does not", async () => {
   const schedule = makeSchedule({ k1: 3, algorithm: "uoro" });
   const a = await trained(schedule);
