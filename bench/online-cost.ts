@@ -1,7 +1,8 @@
 // What one step of RTRL and UORO costs beside TBPTT's, by network size (docs/online.md):
 // each algorithm computes its gradients (no optimizer step) over random one-hot sequences,
 // TBPTT(15, 15), UORO and RTRL with k1 = 15, until `--seconds` have passed; it prints the
-// time per stream-step, the ratio to TBPTT, and RTRL's sensitivity memory.
+// CPU time (user + system of this process: on a shared machine wall time measures the
+// neighbours too) per stream-step, the ratio to TBPTT, and RTRL's sensitivity memory.
 //   node --import tsx bench/online-cost.ts [--cells rnn,lstm] [--hidden 8,16,32,64]
 //        [--inputs 10] [--streams 1] [--seconds 2] [--backend plain|wasm|native] [--dtype float32]
 import { Rng } from "../src/core/random.js";
@@ -50,7 +51,9 @@ const { backend } = await selectBackend({ dtype, prefer });
 console.log(
   `backend ${backend.name}, ${dtype}, ${inputs} one-hot inputs and classes, ${streams} stream(s), ${seconds} s per row`,
 );
-console.log("cell  H  parameters  TBPTT µs/step  UORO µs/step (×)  RTRL µs/step (×)  RTRL sensitivities");
+console.log(
+  "cell  H  parameters  TBPTT CPU µs/step  UORO CPU µs/step (×)  RTRL CPU µs/step (×)  RTRL sensitivities",
+);
 const rng = new Rng(1);
 const data = Array.from(
   { length: 64 },
@@ -91,12 +94,14 @@ for (const cell of cells) {
       );
       const engine = createTrainingEngine(model, schedule, streams, 1);
       const start = performance.now();
+      const cpu = process.cpuUsage();
       let steps = 0;
       for (const { record } of engine.updates(data)) {
         steps += record.forwardSteps * streams;
         if (performance.now() - start > seconds * 1000) break;
       }
-      perStep[algorithm] = ((performance.now() - start) * 1000) / steps;
+      const used = process.cpuUsage(cpu);
+      perStep[algorithm] = (used.user + used.system) / steps;
     }
     warm = true;
     const recurrent = model.outputParams.offset;

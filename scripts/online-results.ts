@@ -6,7 +6,10 @@
 //
 //   node --import tsx scripts/online-results.ts run CONFIG.json --seconds 600 [--eval-factor 1.3]
 //        [--variance 200] --out FILE.json [--schedule.algorithm uoro --key.path value …]
-//   node --import tsx scripts/online-results.ts plot --svg FILE.svg --title TEXT A.json B.json …
+//   node --import tsx scripts/online-results.ts plot --svg FILE.svg --title TEXT [--bits] [--error] [--hline Y:LABEL] A.json B.json …
+//   node --import tsx scripts/online-results.ts table --target LOSS [--bits] A.json B.json …
+//   node --import tsx scripts/online-results.ts ladder [--bits] --steps 1000,10000 --cpu 1,10 A.json …
+//   node --import tsx scripts/online-results.ts variance A.json …
 //
 // The variance: on the first B validation sequences (at most 60 steps of each, each from
 // its start), the exact gradient of their summed loss (the engine with k1 = k2 = ∞),
@@ -236,21 +239,28 @@ const COLOURS = ["#1f4e9c", "#d35400", "#2e8b57", "#888888", "#8e44ad"];
 
 interface RunFile {
   label: string;
-  points: { steps: number; seconds: number; validLoss: number; frameError?: number }[];
+  points: { steps: number; seconds: number; cpuSeconds: number; validLoss: number; frameError?: number }[];
 }
+type Point = RunFile["points"][number];
 
-/** Validation loss against steps and against training seconds, one line per run; frame error too where there is one. */
+/**
+ * Validation loss against steps, wall time and CPU time, one line per run (--bits: in bits,
+ * the loss divided by ln 2); with --error, the validation error against CPU time too.
+ */
 function plot(): void {
   const svg = flag("--svg");
   const title = flag("--title") ?? "";
-  const yLabel = flag("--loss-label") ?? "validation loss per labelled step";
-  const files = args.slice(1).filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
+  const bits = args.includes("--bits");
+  const yLabel = bits ? "validation bits per character" : "validation loss per labelled step (nats)";
+  const files = args
+    .slice(1)
+    .filter(
+      (a, i, all) => a.endsWith(".json") && !["--svg", "--title", "--hline"].includes(all[i - 1] as string),
+    );
   if (!svg || files.length === 0) throw new Error("usage: online-results.ts plot --svg FILE.svg A.json …");
   const runs = files.map((f) => JSON.parse(readFileSync(f, "utf8")) as RunFile);
-  const series = (
-    x: (p: RunFile["points"][number]) => number,
-    y: (p: RunFile["points"][number]) => number | undefined,
-  ) =>
+  const loss = (p: Point) => (bits ? p.validLoss / Math.LN2 : p.validLoss);
+  const series = (x: (p: Point) => number, y: (p: Point) => number | undefined) =>
     runs.map(
       (r, i): Series => ({
         points: r.points.filter((p) => x(p) > 0 && y(p) !== undefined).map((p) => [x(p), y(p) as number]),
@@ -264,31 +274,32 @@ function plot(): void {
       xLabel: "steps",
       xLog: true,
       yLog: false,
-      series: series(
-        (p) => p.steps,
-        (p) => p.validLoss,
-      ),
+      series: series((p) => p.steps, loss),
     },
     {
-      title: `${yLabel}, against training time`,
-      xLabel: "seconds (wall, evaluation excluded)",
+      title: `${yLabel}, against wall time`,
+      xLabel: "seconds of training (wall; validation excluded)",
       xLog: true,
       yLog: false,
-      series: series(
-        (p) => p.seconds,
-        (p) => p.validLoss,
-      ),
+      series: series((p) => p.seconds, loss),
+    },
+    {
+      title: `${yLabel}, against CPU time`,
+      xLabel: "CPU seconds of training (user + system)",
+      xLog: true,
+      yLog: false,
+      series: series((p) => p.cpuSeconds, loss),
     },
   ];
-  if (runs.every((r) => r.points.every((p) => p.frameError !== undefined)))
+  if (args.includes("--error"))
     panels.push({
-      title: "validation error, against training time",
-      xLabel: "seconds (wall, evaluation excluded)",
+      title: "validation error, against CPU time",
+      xLabel: "CPU seconds of training (user + system)",
       xLog: true,
       yLog: false,
       yInclude: [0],
       series: series(
-        (p) => p.seconds,
+        (p) => p.cpuSeconds,
         (p) => p.frameError,
       ),
     });
@@ -308,6 +319,77 @@ function plot(): void {
   );
 }
 
+/**
+ * One markdown row per run: what it did in its budget, its last validation figures, and
+ * the first validation point at or below --target (loss, or bits with --bits): steps, wall
+ * and CPU seconds to get there.
+ */
+function table(): void {
+  const bits = args.includes("--bits");
+  const target = Number(flag("--target"));
+  const files = args.slice(1).filter((a) => a.endsWith(".json"));
+  const unit = bits ? "bits/char" : "nats";
+  console.log(
+    `| run | steps | updates | wall s | CPU s | last valid loss (${unit}) | last error | first ≤ ${target}: steps | wall s | CPU s |`,
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const f of files) {
+    const r = JSON.parse(readFileSync(f, "utf8")) as RunFile & { points: (Point & { updates: number })[] };
+    const loss = (p: Point) => (bits ? p.validLoss / Math.LN2 : p.validLoss);
+    const last = r.points[r.points.length - 1] as Point & { updates: number };
+    const hit = r.points.find((p) => loss(p) <= target);
+    const pct = (e: number | undefined) => (e === undefined ? "—" : `${(100 * e).toFixed(1)} %`);
+    console.log(
+      `| ${r.label} | ${last.steps} | ${last.updates} | ${last.seconds.toFixed(0)} | ${last.cpuSeconds.toFixed(1)} | ${loss(last).toFixed(4)} | ${pct(last.frameError)} | ${hit ? hit.steps : "not reached"} | ${hit ? hit.seconds.toFixed(1) : "—"} | ${hit ? hit.cpuSeconds.toFixed(1) : "—"} |`,
+    );
+  }
+}
+
+/**
+ * The validation loss (or bits, --bits) of each run at the last validation point at or
+ * before each step count of --steps and each CPU time of --cpu (a dash where the run had
+ * not got there).
+ */
+function ladder(): void {
+  const bits = args.includes("--bits");
+  const steps = (flag("--steps") ?? "").split(",").filter(Boolean).map(Number);
+  const cpu = (flag("--cpu") ?? "").split(",").filter(Boolean).map(Number);
+  const files = args.slice(1).filter((a) => a.endsWith(".json"));
+  const runs = files.map((f) => JSON.parse(readFileSync(f, "utf8")) as RunFile);
+  const loss = (p: Point) => (bits ? p.validLoss / Math.LN2 : p.validLoss);
+  const at = (r: RunFile, x: (p: Point) => number, limit: number) => {
+    const last = r.points[r.points.length - 1] as Point;
+    const before = r.points.filter((p) => x(p) <= limit);
+    return x(last) < limit || before.length === 0 ? "—" : loss(before[before.length - 1] as Point).toFixed(3);
+  };
+  const columns = [...steps.map((n) => `${n} steps`), ...cpu.map((c) => `${c} CPU s`)];
+  console.log(`| run | ${columns.join(" | ")} |`);
+  console.log(`| --- |${columns.map(() => " ---: |").join("")}`);
+  for (const r of runs)
+    console.log(
+      `| ${r.label} | ${[...steps.map((n) => at(r, (p) => p.steps, n)), ...cpu.map((c) => at(r, (p) => p.cpuSeconds, c))].join(" | ")} |`,
+    );
+}
+
+/** The variance rows of the runs that measured them (run --variance M), as a markdown table. */
+function varianceTable(): void {
+  const files = args.slice(1).filter((a) => a.endsWith(".json"));
+  console.log(
+    "| run | at (s, steps) | UORO E‖g̃ − g‖² / ‖g‖² | UORO mean cos(g̃, g) | ‖mean of M − g‖ / ‖g‖ | TBPTT(15, 15) ‖g_T − g‖ / ‖g‖ | TBPTT(15, 15) cos |",
+  );
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const f of files) {
+    const r = JSON.parse(readFileSync(f, "utf8")) as { label: string; variance: VarianceRow[] };
+    for (const v of r.variance)
+      console.log(
+        `| ${f.split("/").pop()} | ${v.seconds.toFixed(0)} s, ${v.steps} | ${v.uoroRelativeVariance.toPrecision(3)} | ${v.uoroCosine.toFixed(3)} | ${v.uoroMeanError.toFixed(2)} | ${v.tbpttRelativeError.toFixed(3)} | ${v.tbpttCosine.toFixed(3)} |`,
+      );
+  }
+}
+
 if (args[0] === "run") await run();
+else if (args[0] === "variance") varianceTable();
 else if (args[0] === "plot") plot();
-else throw new Error("usage: online-results.ts run|plot …");
+else if (args[0] === "table") table();
+else if (args[0] === "ladder") ladder();
+else throw new Error("usage: online-results.ts run|plot|table|ladder|variance …");

@@ -193,8 +193,11 @@ export class Uoro implements OnlineLearner {
         cotangentStep(c);
       }
       this.mix(b, fresh);
-      // Carried ‖θ̃‖ drifts by rounding: take it afresh now and then.
-      if (++(this.stepsSinceRefresh as Int32Array)[b]! >= NORM_REFRESH) {
+      // Carried ‖θ̃‖ drifts by rounding: take it afresh every NORM_REFRESH steps after a reset
+      // (counted from the reset, so a run resumed at one refreshes where the whole run did).
+      const since = fresh ? 1 : (this.stepsSinceRefresh[b] as number) + 1;
+      this.stepsSinceRefresh[b] = since;
+      if (since >= NORM_REFRESH) {
         this.stepsSinceRefresh[b] = 0;
         let n = 0;
         for (let i = 0; i < this.parameters; i++) n += (theta[i] as number) ** 2;
