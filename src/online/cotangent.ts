@@ -17,19 +17,11 @@
  *
  * Dimension legend: I inputs, H hidden, R recurrent state (P for LSTMP, else H), G gates.
  */
-import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
 import type { RecurrentDirection } from "../nn/recurrent.js";
+import type { StepAt } from "./stack.js";
 
-export interface StepCotangent {
-  backend: Backend;
-  params: FloatArray;
-  dir: RecurrentDirection;
-  /** slot · B + stream: where the step's values sit in the direction's buffers. */
-  row: number;
-  /** The step's input x_t (I values) at x[xOff…]. */
-  x: FloatArray;
-  xOff: number;
+export interface StepCotangent extends StepAt {
   /** ν on h_t (or r_t), R values, and on c_t (H values, LSTM; null elsewhere). Read only. */
   adjH: FloatArray;
   adjC: FloatArray | null;

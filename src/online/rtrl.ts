@@ -25,7 +25,7 @@ import type { FloatArray } from "../core/types.js";
 import type { SequenceModel } from "../nn/model.js";
 import { takeArray } from "./array-pool.js";
 import type { OnlineLearner } from "./learner.js";
-import { layerInput, type OnlineLayer, onlineStack } from "./stack.js";
+import { type OnlineLayer, onlineStack, placeStep, stepAt } from "./stack.js";
 import { type StepTangent, scratchSize } from "./step-tangent.js";
 import { tangentStep } from "./tangent.js";
 
@@ -61,12 +61,7 @@ export class Rtrl implements OnlineLearner {
     this.current = make("a");
     this.next = make("b");
     this.tangents = this.layers.map(({ dir, cols }, l) => ({
-      backend: model.backend,
-      params: model.params,
-      dir,
-      row: 0,
-      x: model.inputs,
-      xOff: 0,
+      ...stepAt(model, dir),
       cols,
       immediate: true,
       prevH: null,
@@ -88,13 +83,11 @@ export class Rtrl implements OnlineLearner {
       const row = slot * B + b;
       if (tape.active[row] === 0) continue;
       const fresh = tape.reset[row] === 1;
-      this.layers.forEach(({ dir }, l) => {
+      this.layers.forEach((_, l) => {
         const t = this.tangents[l] as StepTangent;
         const prev = (this.current[l] as Sensitivity[])[b] as Sensitivity;
         const out = (this.next[l] as Sensitivity[])[b] as Sensitivity;
-        t.row = row;
-        t.x = layerInput(this.model, l);
-        t.xOff = row * dir.spec.inputSize;
+        placeStep(t, this.model, l, row);
         t.prevH = fresh ? null : prev.h;
         t.prevC = fresh ? null : prev.c;
         t.dx = l > 0 ? ((this.next[l - 1] as Sensitivity[])[b] as Sensitivity).h : null;

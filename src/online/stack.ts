@@ -6,6 +6,7 @@
  * output head's last (model.ts), so layer l's state depends on parameters [0, cols_l)
  * only: RTRL's sensitivity matrix of layer l needs cols_l columns, not all of them.
  */
+import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
 import type { SequenceModel } from "../nn/model.js";
 import type { RecurrentDirection } from "../nn/recurrent.js";
@@ -62,4 +63,28 @@ export function onlineStack(model: SequenceModel, algorithm: OnlineAlgorithmName
 /** Layer l's input, slot-indexed: the model's inputs, or the layer below's output. */
 export function layerInput(model: SequenceModel, l: number): FloatArray {
   return l === 0 ? model.inputs : (model.layers[l - 1] as SequenceModel["layers"][number]).output;
+}
+
+/** Where one stream's step sits: its direction, its row in the direction's buffers, its input. */
+export interface StepAt {
+  backend: Backend;
+  params: FloatArray;
+  dir: RecurrentDirection;
+  /** slot · B + stream: where the step's values sit in the direction's buffers. */
+  row: number;
+  /** The step's input x_t (I values) at x[xOff…]. */
+  x: FloatArray;
+  xOff: number;
+}
+
+/** A StepAt for a direction of the model, to be placed with placeStep. */
+export function stepAt(model: SequenceModel, dir: RecurrentDirection): StepAt {
+  return { backend: model.backend, params: model.params, dir, row: 0, x: model.inputs, xOff: 0 };
+}
+
+/** Points `at` (layer l's) at row `row` of the step just forwarded. */
+export function placeStep(at: StepAt, model: SequenceModel, l: number, row: number): void {
+  at.row = row;
+  at.x = layerInput(model, l);
+  at.xOff = row * at.dir.spec.inputSize;
 }

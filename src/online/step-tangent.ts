@@ -23,19 +23,11 @@
  * Dimension legend: I inputs, H hidden, R recurrent state (P for LSTMP, else H), G gates,
  * K tangent columns, Kx the columns of Ẋ (the layer below has fewer parameters).
  */
-import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
 import type { RecurrentDirection } from "../nn/recurrent.js";
+import type { StepAt } from "./stack.js";
 
-export interface StepTangent {
-  backend: Backend;
-  params: FloatArray;
-  dir: RecurrentDirection;
-  /** slot · B + stream: where the step's values sit in the direction's buffers. */
-  row: number;
-  /** The step's input x_t (I values) at x[xOff…]. */
-  x: FloatArray;
-  xOff: number;
+export interface StepTangent extends StepAt {
   /** K: tangent columns of Ṡ (for RTRL, the parameters up to this layer's last). */
   cols: number;
   /** Add ∂F/∂θ, column k for parameter k (RTRL); false for UORO's ∂F/∂s · s̃. */

@@ -38,7 +38,7 @@ import {
   visitStepGradient,
 } from "./cotangent.js";
 import type { OnlineLearner } from "./learner.js";
-import { layerInput, type OnlineLayer, onlineStack } from "./stack.js";
+import { type OnlineLayer, onlineStack, placeStep, stepAt } from "./stack.js";
 import { type StepTangent, scratchSize } from "./step-tangent.js";
 import { tangentStep } from "./tangent.js";
 
@@ -123,12 +123,7 @@ export class Uoro implements OnlineLearner {
       ),
     );
     this.tangents = this.layers.map(({ dir }, l) => ({
-      backend: model.backend,
-      params: model.params,
-      dir,
-      row: 0,
-      x: model.inputs,
-      xOff: 0,
+      ...stepAt(model, dir),
       cols: 1,
       immediate: false,
       prevH: null,
@@ -140,12 +135,7 @@ export class Uoro implements OnlineLearner {
       scratch: takeArray(model, `uoro.tangentScratch.${l}`, scratchSize(dir, 1)),
     }));
     this.cotangents = this.layers.map(({ dir }, l) => ({
-      backend: model.backend,
-      params: model.params,
-      dir,
-      row: 0,
-      x: model.inputs,
-      xOff: 0,
+      ...stepAt(model, dir),
       adjH: this.adjH[l] as FloatArray,
       adjC: (this.nu[l] as StateVector).c,
       xBar: l > 0 ? this.xBar : null,
@@ -170,9 +160,7 @@ export class Uoro implements OnlineLearner {
       // s̃' = ∂F/∂s · s̃, layer by layer upwards (a layer's input is the new state below)
       for (let l = 0; l < L; l++) {
         const t = this.tangents[l] as StepTangent;
-        t.row = row;
-        t.x = layerInput(this.model, l);
-        t.xOff = row * (this.layers[l] as OnlineLayer).dir.spec.inputSize;
+        placeStep(t, this.model, l, row);
         t.prevH = fresh ? null : (s[l] as StateVector).h;
         t.prevC = fresh ? null : (s[l] as StateVector).c;
         t.dx = l > 0 ? (this.sNext[l - 1] as StateVector).h : null;
@@ -187,9 +175,7 @@ export class Uoro implements OnlineLearner {
         for (let k = 0; k < dir.stateWidth; k++)
           adj[k] = (nuH[k] as number) + (l < L - 1 ? (this.xBar[k] as number) : 0);
         const c = this.cotangents[l] as StepCotangent;
-        c.row = row;
-        c.x = layerInput(this.model, l);
-        c.xOff = row * dir.spec.inputSize;
+        placeStep(c, this.model, l, row);
         cotangentStep(c);
       }
       this.mix(b, fresh);
