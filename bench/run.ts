@@ -63,6 +63,12 @@ class Server {
     });
   }
 
+  /** Closes the server's stdin and ends it if it has not exited within a second. */
+  close(): void {
+    this.child.stdin.end();
+    setTimeout(() => this.child.kill(), 1000).unref();
+  }
+
   /** Sends a line (none: just wait) and resolves with the next JSON line the server prints. */
   async ask(line?: string): Promise<Reply> {
     if (this.exited) throw new Error(this.exited);
@@ -161,6 +167,7 @@ for (const workload of workloads) {
     } catch (error) {
       m.note = `no peak memory: ${(error as Error).message}`;
     }
+    server.close();
   }
 }
 notes.push(load("after:"));

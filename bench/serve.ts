@@ -84,3 +84,5 @@ for await (const line of createInterface({ input: process.stdin })) {
 }
 say({ peak_rss_bytes: process.resourceUsage().maxRSS * 1024 });
 await backend.dispose?.();
+// stdin (and, with tsx, its loader thread) would keep the process alive: leave now
+process.exit(0);

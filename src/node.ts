@@ -35,4 +35,5 @@ export {
   type TextDataOptions,
   type TextTaskConfig,
 } from "./io/text-files.js";
+export type { TimitEntry, TimitIndex, TimitIndexOptions } from "./io/timit.js";
 export { indexTimit } from "./io/timit.js";

@@ -41,6 +41,7 @@ trained weights, from best/ (else model/); RUN/best or RUN/model that model.
   --json           print the whole report as JSON
   --svg FILE       also write the four plots as one SVG picture
   --no-state       skip ‖∂L_s/∂h_{s−τ}‖ (one backward sweep per loss's whole history)
+  --profile-steps N  the lag profile's budget: the sample's first sequences with Σ length² ≤ N (default 1048576)
   --KEY.PATH VALUE override a config key, as tbptt train does (e.g. --streams 4)`;
 
 interface GradientArgs {
@@ -53,6 +54,7 @@ interface GradientArgs {
   json: boolean;
   svg?: string;
   state: boolean;
+  profileSteps?: number;
   overrides: [string, string][];
 }
 
@@ -82,6 +84,7 @@ export function parseGradientArgs(argv: readonly string[]): GradientArgs {
         .split(",")
         .map((v) => integer("--k2", v.trim(), 1));
     else if (flag === "--updates") args.updates = integer("--updates", takeValue(), 1);
+    else if (flag === "--profile-steps") args.profileSteps = integer("--profile-steps", takeValue(), 1);
     else if (flag === "--seed") args.seed = integer("--seed", takeValue(), Number.MIN_SAFE_INTEGER);
     else if (flag === "--tolerance") {
       const text = takeValue();
@@ -167,6 +170,7 @@ export async function gradientCommand(argv: string[]): Promise<void> {
     ...(args.tolerance ? { tolerance: args.tolerance } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
     stateProfile: args.state,
+    ...(args.profileSteps ? { profileSteps: args.profileSteps } : {}),
     onProgress: args.json ? undefined : (stage) => console.error(`  ${stage}`),
   });
   const heading = `tbptt gradient: ${what}; ${data.describe}; ${backend.name}, ${(Date.now() - started) / 1000} s`;

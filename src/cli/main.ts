@@ -17,6 +17,7 @@ Commands:
   gradient CONFIG|RUN   how far back the gradient reaches; which k2 is enough (truncation bias)
   sample                generate text from a character model
   corpus synth          make a TIMIT-layout corpus with Festival
+  compare CONFIG.json   train under several schedules for the same budget, side by side
 
 Run tbptt COMMAND --help for a command's options; tbptt --version prints the version.`;
 
@@ -30,6 +31,7 @@ const HELP: Record<string, () => Promise<string>> = {
   sample: async () => (await import("./sample.js")).SAMPLE_USAGE,
   corpus: async () => (await import("./corpus.js")).CORPUS_USAGE,
   recipes: async () => (await import("./recipes.js")).RECIPES_USAGE,
+  compare: async () => (await import("./compare.js")).COMPARE_USAGE,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -67,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
     case "corpus":
       await (await import("./corpus.js")).corpusCommand(rest);
       return 0;
+    case "compare":
+      return (await import("./compare.js")).compareCommand(rest);
     case "--version":
     case "-v":
     case "version":

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { explainSchedule } from "../engine/explain.js";
 import { renderSvg } from "../engine/render-svg.js";
 import { renderTimeline, renderTotals } from "../engine/render-timeline.js";
-import { makeSchedule, parseReset } from "../engine/schedule.js";
+import { makeSchedule, parseReset, stepsFromText } from "../engine/schedule.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { docsLine } from "./help.js";
 
@@ -49,14 +49,6 @@ class UsageError extends Error {}
 
 /** renderSvg's default row limit. */
 const SVG_ROWS = 100;
-
-/** k1/k2 as typed: Infinity spelled any usual way, numbers as numbers, anything else left for makeSchedule to reject. */
-function stepsValue(text: string): unknown {
-  const t = text.trim();
-  if (/^(inf|infinity|∞)$/i.test(t)) return Number.POSITIVE_INFINITY;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
-  return t;
-}
 
 function integerOption(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined) return fallback;
@@ -114,8 +106,8 @@ async function run(argv: string[], io: ScheduleIo): Promise<void> {
   if (str("length") === undefined) throw new UsageError(`--length T is required\n\n${SCHEDULE_USAGE}`);
   const length = integerOption("length", str("length"), 0, 1);
   const partial: Record<string, unknown> = {};
-  if (str("k1") !== undefined) partial.k1 = stepsValue(str("k1") as string);
-  if (str("k2") !== undefined) partial.k2 = stepsValue(str("k2") as string);
+  if (str("k1") !== undefined) partial.k1 = stepsFromText(str("k1") as string);
+  if (str("k2") !== undefined) partial.k2 = stepsFromText(str("k2") as string);
   if (str("truncation") !== undefined) partial.truncation = str("truncation");
   if (str("output-update") !== undefined) partial.outputUpdate = str("output-update");
   let schedule: ReturnType<typeof makeSchedule>;

@@ -34,6 +34,7 @@ import {
   trainerOptionsFromConfig,
 } from "../train/setup.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
+import type { ValidationPoint } from "../train/validation-points.js";
 import { docsLine } from "./help.js";
 import { createProgress, type Progress } from "./progress.js";
 
@@ -104,6 +105,7 @@ export function readConfig(path: string, overrides: TrainArgs["overrides"] = [])
 
 export interface TrainOutcome {
   epochs: EpochSummary[];
+  points: ValidationPoint[];
   reason: string;
   out: string;
 }
@@ -234,6 +236,11 @@ async function trainInFolder(
       );
       log({ event: "bad-update", ...info });
     },
+    onValidation(point) {
+      const { validMetrics, ...rest } = point;
+      const extra = validMetrics instanceof FrameMetrics && data.report ? data.report(validMetrics) : {};
+      log({ event: "validation", ...rest, ...extra });
+    },
     onEpoch(summary) {
       epochShown = -1;
       const extra =
@@ -262,7 +269,16 @@ async function trainInFolder(
   });
   process.off("SIGINT", onSigint);
   saveModelDir(join(out, "model"), model, meta);
-  log({ event: "end", reason: result.reason, updates: result.state.updates });
+  const { updates, forwardSteps, backwardSteps, trainSeconds, peakStoredSteps } = result.state;
+  log({
+    event: "end",
+    reason: result.reason,
+    updates,
+    forwardSteps,
+    backwardSteps,
+    trainSeconds,
+    peakStoredSteps,
+  });
   if (result.reason === "bad-updates") {
     throw new TbpttError(
       `stopped after ${config.maxBadUpdates} updates in a row with a non-finite loss or gradient; the last good checkpoint is ${checkpointFile} (try a smaller optimizer.lr or clip.norm)`,
@@ -271,8 +287,9 @@ async function trainInFolder(
   if (result.reason === "interrupted") {
     progress.message(`interrupted; checkpoint written to ${checkpointFile}. Resume with: ${resumeCommand}`);
   }
-  const last = result.epochs[result.epochs.length - 1];
-  if (last?.valid) {
+  // The last validation: an epoch's end, or the one a budget made inside an epoch.
+  const last = result.points[result.points.length - 1];
+  if (last) {
     const extra =
       last.validMetrics instanceof FrameMetrics && data.report ? data.report(last.validMetrics) : {};
     const metrics = [
@@ -283,5 +300,5 @@ async function trainInFolder(
       `done (${result.reason}): validation ${metrics.join(", ")}; model in ${join(out, "model")}, best in ${join(out, "best")}`,
     );
   } else progress.message(`done (${result.reason}); model in ${join(out, "model")}`);
-  return { epochs: result.epochs, reason: result.reason, out };
+  return { epochs: result.epochs, points: result.points, reason: result.reason, out };
 }

@@ -15,6 +15,10 @@
  */
 import type { DType, FloatArray } from "./types.js";
 
+/**
+ * The numeric kernels a model runs on (plain TypeScript, WebAssembly SIMD, native); see the file
+ * comment and docs/backends.md.
+ */
 export interface Backend {
   /** Short name, for logs and for the fallback report ("plain", "wasm-simd"). */
   readonly name: string;

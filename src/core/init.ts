@@ -19,8 +19,8 @@ export function xavierRange(fanIn: number, fanOut: number): number {
 
 /**
  * Writes a rows×cols matrix (row-major) at `offset` whose rows (rows ≤ cols) or columns
- * (rows > cols) are orthonormal; square: an orthogonal matrix. As torch.nn.init.orthogonal_,
- * Gram-Schmidt runs over the shorter side's vectors, drawn row by row.
+ * (rows > cols) are orthonormal, as torch.nn.init.orthogonal_ makes them; square: an
+ * orthogonal matrix. Gram-Schmidt runs over the shorter side's vectors, drawn row by row.
  */
 export function fillOrthogonal(rng: Rng, out: FloatArray, offset: number, rows: number, cols = rows): void {
   const count = Math.min(rows, cols);

@@ -11,6 +11,10 @@ export interface ParamEntry {
   readonly size: number;
 }
 
+/**
+ * The layout table of a flat parameter array: entries in order, looked up by name (gradients and
+ * optimizer state share it).
+ */
 export class ParamLayout {
   readonly entries: ParamEntry[] = [];
   private byName = new Map<string, ParamEntry>();
@@ -35,12 +39,14 @@ export class ParamLayout {
     return this.total;
   }
 
+  /** The entry named `name`; throws, listing the names, when there is none. */
   get(name: string): ParamEntry {
     const entry = this.byName.get(name);
     if (!entry) throw new Error(`unknown parameter ${name}; known: ${[...this.byName.keys()].join(", ")}`);
     return entry;
   }
 
+  /** True when a tensor of this name is in the layout. */
   has(name: string): boolean {
     return this.byName.has(name);
   }

@@ -7,6 +7,7 @@ import { allocFloat, type DType, type FloatArray } from "./types.js";
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
+/** The plain TypeScript backend in float32 (default) or float64: slow, exact, the specification. */
 export function createPlainBackend(dtype: DType = "float32"): Backend {
   return {
     name: "plain",

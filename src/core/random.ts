@@ -79,10 +79,12 @@ export class Rng {
     return items;
   }
 
+  /** The generator's state (four 32-bit integers), for a checkpoint. */
   getState(): number[] {
     return [...this.s, this.spareNormal ?? Number.NaN];
   }
 
+  /** Restores a state from `getState`: the sequence continues exactly. */
   setState(state: readonly number[]): void {
     if (state.length !== 5) throw new Error(`Rng.setState: expected 5 numbers, got ${state.length}`);
     for (let i = 0; i < 4; i++) this.s[i] = (state[i] as number) >>> 0;

@@ -22,6 +22,7 @@ import type { DType } from "./types.js";
 import { wasmApi } from "./wasm/api.js";
 import type { ThreadOptions } from "./wasm/threads.js";
 
+/** What `selectBackend` should find: the dtype, an optional preferred family, wasm options. */
 export interface SelectOptions {
   dtype: DType;
   /**
@@ -40,6 +41,7 @@ export interface SelectOptions {
   wasm?: ThreadOptions;
 }
 
+/** A backend family: a name `prefer` takes. */
 export type BackendFamily = "native" | "wasm" | "plain";
 const FAMILIES: readonly BackendFamily[] = ["native", "wasm", "plain"];
 
@@ -54,6 +56,7 @@ export function backendFromEnvironment(): BackendFamily | undefined {
   return value as BackendFamily;
 }
 
+/** The backend `selectBackend` chose and why faster ones were passed over. */
 export interface Selection {
   backend: Backend;
   /** One line per backend tried before the chosen one: "name: why it was not used". */
@@ -200,6 +203,10 @@ registerBackend({
   create: async (options) => createPlainBackend(options.dtype),
 });
 
+/**
+ * The fastest backend that works here for `options` (native, then wasm threads, wasm, plain), with
+ * each skipped one's reason.
+ */
 export async function selectBackend(options: SelectOptions): Promise<Selection> {
   if (options.dtype !== "float32" && options.dtype !== "float64") {
     throw new Error(`selectBackend: dtype must be "float32" or "float64", got ${String(options.dtype)}`);

@@ -5,6 +5,7 @@
  * finite differences and the TBPTT oracle to 1e-9 (see test/nn, test/engine).
  */
 export type DType = "float32" | "float64";
+/** A model's flat arrays (parameters, gradients, activations): float32 or float64. */
 export type FloatArray = Float32Array | Float64Array;
 
 /** Allocates a zeroed typed array of the given dtype. */

@@ -9,6 +9,7 @@
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import type { LabelledSet } from "./labelled.js";
 
+/** The compact binary form of a labelled set (a safetensors file; docs/data.md). */
 export function encodeLabelledSet(set: LabelledSet): Uint8Array {
   const frames = set.sequences.reduce((n, s) => n + s.labels.length, 0);
   const features = new Float32Array(frames * set.inputSize);
@@ -41,6 +42,7 @@ export function encodeLabelledSet(set: LabelledSet): Uint8Array {
   );
 }
 
+/** A labelled set from its binary form; `source` names it in errors. */
 export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSet {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   const get = (name: string, dtype: string) => {

@@ -97,6 +97,10 @@ function checkRow(at: string, value: unknown, expectedDim: number | null, labels
   };
 }
 
+/**
+ * How to read labelled sequences: against a model's (or the training set's) classes, sizes and
+ * output form.
+ */
 export interface ParseOptions {
   /** Class names to map string labels to (validation data uses the training vocabulary). */
   classes?: string[] | null;

@@ -9,6 +9,10 @@
  */
 import { ArraySequence } from "../engine/array-sequence.js";
 
+/**
+ * One sequence: T × I features (float32, row-major), a label per step (−1: no loss), targets for
+ * real-valued outputs.
+ */
 export interface LabelledSequence {
   id: string;
   features: Float32Array;
@@ -17,6 +21,7 @@ export interface LabelledSequence {
   targets?: Float32Array;
 }
 
+/** Labelled sequences with their feature count, class names and target form: the generic training data. */
 export interface LabelledSet {
   /** Where the set came from (a file name), for messages. */
   source: string;
@@ -114,4 +119,9 @@ export function applyNormalisation(set: LabelledSet, norm: Normalisation): void 
       s.features[k] = ((s.features[k] as number) - (norm.mean[i] as number)) / (norm.std[i] as number);
     }
   }
+}
+
+/** A copy whose features can be normalised without touching `set`'s (labels and targets are shared). */
+export function copyLabelledSet(set: LabelledSet): LabelledSet {
+  return { ...set, sequences: set.sequences.map((s) => ({ ...s, features: Float32Array.from(s.features) })) };
 }

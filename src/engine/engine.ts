@@ -1,6 +1,6 @@
 /**
  * The TBPTT(k1, k2) engine: drives a SequenceModel over B streams of sequences by the
- * planner's updates (../shared/TBPTT.md). For each update it
+ * planner's updates (docs/schedule.md). For each update it
  *   1. writes the update's forward steps (t', t] into the model's ring of slots,
  *   2. runs the model forward over them (carrying each stream's state),
  *   3. runs one backward sweep from t down to the earliest step any stream needs,
@@ -49,6 +49,10 @@ export function checkTargets(model: SequenceModel, sequences: readonly SequenceL
   });
 }
 
+/**
+ * What one update did: its index and last step, the losses it used, the steps it went forward, back
+ * and kept.
+ */
 export interface UpdateRecord {
   index: number;
   time: number;
@@ -66,6 +70,7 @@ export interface UpdateRecord {
 /** The optimizer's side: called with the gradient of each update; return false to stop the run. */
 export type UpdateFn = (grads: FloatArray, record: UpdateRecord) => boolean | undefined;
 
+/** Options of `Engine.run`: resume point and state, forward-only evaluation, hooks around each update. */
 export interface RunOptions {
   /** Continue from a planner position (engine.position()) ... */
   start?: PlannerPosition;
@@ -86,13 +91,22 @@ export interface RunOptions {
   onOutputStep?: (grads: FloatArray, step: OutputStepRecord) => void;
 }
 
+/** One step's losses when the output layer is updated after every step (outputUpdate "step"). */
 export interface OutputStepRecord {
   time: number;
   /** Losses at this step (labelled, active streams) and their sum. */
   losses: number;
   lossSum: number;
+  /**
+   * The parts of `grads` that may be non-zero: `count` ranges [from, to) of parameter
+   * offsets as pairs in `ranges` (a class-factorised output touches only the target's
+   * class; otherwise one range, the whole output layer). Valid during the call.
+   */
+  ranges: Int32Array;
+  count: number;
 }
 
+/** Totals of an `Engine.run`: updates, steps, losses and their sum, and whether `onUpdate` stopped it. */
 export interface RunSummary {
   updates: number;
   steps: number;
@@ -101,11 +115,17 @@ export interface RunSummary {
   stopped: boolean;
 }
 
+/**
+ * Runs a TBPTT(k1, k2) schedule with a model over sequences on B streams: forward steps, backward
+ * windows, one gradient per update (docs/schedule.md).
+ */
 export class Engine {
   readonly lanes: number;
   private planner: Planner | null = null;
   /** S·L·B·F, outputUpdate "step": each slot's error into the top layer, from when it was forwarded. */
   private stepErrors: FloatArray | null = null;
+  /** outputUpdate "step": the ranges of the output layer's gradient one step touches (pairs). */
+  private touched = new Int32Array(2);
   private base = 0;
   private capacity = 0;
 
@@ -126,7 +146,7 @@ export class Engine {
         schedule.outputUpdate === "k1";
       if (!ok) {
         throw new Error(
-          'a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on, outputUpdate "k1" (TBPTT.md)',
+          'a bidirectional model needs the whole sequence before its first output: it trains with k1 = k2 = Infinity, truncation window, reset sequence, layout aligned, flush on, outputUpdate "k1" (docs/schedule.md)',
         );
       }
     }
@@ -150,6 +170,10 @@ export class Engine {
     return this.planner?.resumable() ?? true;
   }
 
+  /**
+   * Runs the schedule over `sequences`, calling `onUpdate` with each update's gradient (return
+   * false to stop).
+   */
   run(sequences: readonly SequenceLike[], onUpdate: UpdateFn, options: RunOptions = {}): RunSummary {
     return runUpdates(this.updates(sequences, options), onUpdate);
   }
@@ -286,8 +310,12 @@ export class Engine {
    */
   private forwardStepwise(plan: UpdatePlan, onOutputStep: NonNullable<RunOptions["onOutputStep"]>): number {
     const { model, lanes: L } = this;
+    const { head, grads } = model;
     const { offset, length } = model.outputParams;
     const errors = this.stepErrors as FloatArray;
+    const size = 2 * (head.touched ? (head.maxTouched ?? 1) : 1);
+    if (this.touched.length < size) this.touched = new Int32Array(size);
+    const ranges = this.touched;
     let lossSum = 0;
     for (const tick of plan.ticks) {
       const slot = this.slotOf(tick.time);
@@ -296,14 +324,21 @@ export class Engine {
       const stepLoss = model.forward({ first: slot, count: 1 });
       lossSum += stepLoss;
       model.outputStep(slot, errors);
+      let count = 1;
+      if (head.touched) count = head.touched(slot, ranges);
+      else {
+        ranges[0] = offset;
+        ranges[1] = offset + length;
+      }
       const losses = this.lossesAt(slot);
       if (losses > 0) {
         if (this.schedule.reduction === "mean" && losses > 1) {
-          for (let i = offset; i < offset + length; i++) model.grads[i] /= losses;
+          for (let r = 0; r < count; r++)
+            for (let i = ranges[2 * r] as number; i < (ranges[2 * r + 1] as number); i++) grads[i] /= losses;
         }
-        onOutputStep(model.grads, { time: tick.time, losses, lossSum: stepLoss });
+        onOutputStep(grads, { time: tick.time, losses, lossSum: stepLoss, ranges, count });
       }
-      model.grads.fill(0, offset, offset + length);
+      for (let r = 0; r < count; r++) grads.fill(0, ranges[2 * r] as number, ranges[2 * r + 1] as number);
     }
     return lossSum;
   }

@@ -3,7 +3,7 @@
  * steps (one stream, every step labelled), computed by the engine's own Planner with
  * no model. It answers the seed's question — when do we back-propagate, and when do
  * we update? — per update (t', t, the steps its backward pass covers, the losses it
- * uses and how far back each flows) and in total (../shared/TBPTT.md, "What every
+ * uses and how far back each flows) and in total (docs/schedule.md, "What every
  * update reports"). `tbptt schedule` prints it; docs/schedule.md shows it.
  *
  * Totals:
@@ -19,6 +19,7 @@
 import { Planner } from "./planner.js";
 import type { Schedule } from "./schedule.js";
 
+/** A schedule's totals over a sequence: updates, forward and backward steps, the most steps stored. */
 export interface ScheduleTotals {
   updates: number;
   forwardSteps: number;
@@ -44,6 +45,7 @@ export interface UpdateRow {
   lossStart: Int32Array;
 }
 
+/** What `explainSchedule` returns: the schedule, one row per update, the totals. */
 export interface Explanation {
   schedule: Schedule;
   /** T: the sequence's length. */
@@ -60,6 +62,7 @@ export interface Explanation {
   omittedAt: number;
 }
 
+/** Options of `explainSchedule`. */
 export interface ExplainOptions {
   /**
    * Keep at most this many update rows, the first ceil(n/2) and the last floor(n/2), so a

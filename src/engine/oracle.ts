@@ -1,5 +1,5 @@
 /**
- * The TBPTT oracle: a slow reference written straight from ../shared/TBPTT.md,
+ * The TBPTT oracle: a slow reference written straight from the contract (docs/schedule.md),
  * sharing nothing with the engine and its planner but the model's layers (whose
  * exact BPTT the finite-difference checks prove). It stores every step, and for
  * every update, for every loss in it, runs an independent backward pass through
@@ -95,6 +95,7 @@ function updateTimes(schedule: Schedule, rows: (Step | null)[][]): number[] {
   return times;
 }
 
+/** Options of `trainWithOracle`. */
 export interface OracleOptions {
   /** Plain SGD step size between updates. */
   learningRate: number;

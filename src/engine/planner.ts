@@ -2,7 +2,7 @@
  * The planner: what a TBPTT(k1, k2) schedule does to a set of sequences, without a
  * model. It lays the sequences onto B streams (aligned or packed), marks reset points,
  * decides when updates happen, and for each update which steps every stream's backward
- * pass covers (../shared/TBPTT.md, "The schedule" and "Minibatches of streams").
+ * pass covers (docs/schedule.md).
  * The engine executes these plans with a model; `tbptt schedule` prints them.
  *
  * Time: one clock for all streams, steps 0, 1, 2, …; t is an update's last step and
@@ -10,6 +10,7 @@
  */
 import type { Schedule } from "./schedule.js";
 
+/** A stream's step at one tick: which sequence, which position, and whether the state resets there. */
 export interface StreamStep {
   sequence: number;
   position: number;
@@ -17,12 +18,17 @@ export interface StreamStep {
   reset: boolean;
 }
 
+/** One time step of the B streams. */
 export interface Tick {
   time: number;
   /** Per stream: its step, or null where the stream is masked (no data). */
   steps: (StreamStep | null)[];
 }
 
+/**
+ * One update of a schedule: its forward steps and, per stream and loss, how far its backward pass
+ * reaches.
+ */
 export interface UpdatePlan {
   index: number;
   /** t: the last step of this update. */
@@ -58,6 +64,10 @@ export interface PlannerPosition {
   batchLength: number;
 }
 
+/**
+ * Turns a schedule and sequences on B streams into update plans: which steps, which resets, which
+ * backward windows (the engine executes them).
+ */
 export class Planner {
   private readonly streams: number;
   private readonly lengths: readonly number[];
@@ -98,7 +108,7 @@ export class Planner {
   capacity(): number {
     const { k1, k2, truncation, reset, layout, flush } = this.schedule;
     const longest = this.lengths.reduce((a, b) => Math.max(a, b), 1);
-    const clock = layout === "aligned" ? this.alignedTotal() : this.lengths.reduce((a, b) => a + b, 0);
+    const clock = layout === "aligned" ? this.alignedTotal() : this.packedTotal();
     // The span back to the last reset, in ticks: a sequence, a segment of N active steps, or everything.
     // Aligned streams are masked between their sequences without counting toward N, so there a
     // segment can outlast N ticks; packed streams are never masked before their data ends.
@@ -155,6 +165,20 @@ export class Planner {
       time += batch;
     }
     return longest;
+  }
+
+  /**
+   * Ticks of the packed layout: each sequence goes, in order, to the stream that frees
+   * first (the lowest index on a tie), as next() hands them out.
+   */
+  private packedTotal(): number {
+    const ends = new Array<number>(this.streams).fill(0);
+    for (const length of this.lengths) {
+      let first = 0;
+      for (let b = 1; b < this.streams; b++) if ((ends[b] as number) < (ends[first] as number)) first = b;
+      ends[first] = (ends[first] as number) + length;
+    }
+    return Math.max(...ends);
   }
 
   private alignedTotal(): number {

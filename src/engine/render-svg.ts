@@ -9,6 +9,7 @@
 import { describeSchedule, type Explanation, type UpdateRow } from "./explain.js";
 import { visibleRows } from "./render-timeline.js";
 
+/** Options of `renderScheduleSvg`. */
 export interface SvgOptions {
   /** Width of the time axis in px (default 720). */
   plotWidth?: number;

@@ -11,6 +11,7 @@
  */
 import { describeSchedule, type Explanation, type UpdateRow } from "./explain.js";
 
+/** Options of `renderTimeline`: how wide and how many rows. */
 export interface TimelineOptions {
   /** Most columns for the steps; longer sequences are bucketed (default 120). */
   width?: number;

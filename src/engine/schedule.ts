@@ -1,5 +1,5 @@
 /**
- * The TBPTT(k1, k2) schedule: the contract of ../shared/TBPTT.md.
+ * The TBPTT(k1, k2) schedule: the contract docs/schedule.md states.
  *   k1 (`updateEvery`): update after every k1 forward steps (Infinity: once per sequence);
  *   k2 (`stepsBack`): gradients flow at most k2 steps back (Infinity: to the last reset);
  *   truncation "window" (Williams & Peng 1990: BPTT(h; h') with h = k2, h' = k1) or
@@ -10,8 +10,14 @@
  *   (rnnlm, Mikolov 2012: the output layer changes after every step, see docs/rnnlm.md).
  */
 export type Truncation = "window" | "per-loss";
+/** When the carried state returns to zero: at each sequence's start, never, or every N steps. */
 export type ResetPolicy = "sequence" | "never" | { every: number };
+/** How an update's losses combine: summed, or averaged over them. */
 export type Reduction = "sum" | "mean";
+/**
+ * "aligned": each stream starts a new sequence in step with the others; "packed": each runs on
+ * through its own sequences (char-rnn).
+ */
 export type StreamLayout = "aligned" | "packed";
 /**
  * When the output layer's parameters change. "k1": at each update, with the rest, from the
@@ -29,6 +35,7 @@ export type OutputUpdate = "k1" | "step";
  */
 export type Algorithm = "tbptt" | "rtrl" | "uoro";
 
+/** A complete TBPTT(k1, k2) schedule (docs/schedule.md); `makeSchedule` fills in and checks one. */
 export interface Schedule {
   k1: number;
   k2: number;
@@ -142,6 +149,14 @@ export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>):
     outputUpdate: s.outputUpdate,
     algorithm,
   };
+}
+
+/** k1 or k2 as typed: Infinity spelled any usual way (inf, ∞), numbers as numbers, anything else left for makeSchedule to reject. */
+export function stepsFromText(text: string): unknown {
+  const t = text.trim();
+  if (/^(inf|infinity|∞)$/i.test(t)) return Number.POSITIVE_INFINITY;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
+  return t;
 }
 
 /** Parses a CLI reset value: "sequence", "never", "every:N" or "N". */

@@ -5,7 +5,8 @@
  *
  * Over a sample of the schedule's updates (sample.ts), with the parameters fixed:
  *   - the lag profile: mean ‖∂L_s/∂h_{s−τ}‖ per τ (lag-profile.ts) and the share of the
- *     summed weight gradient from lags ≥ τ (bias.ts), at τ = each k2;
+ *     summed weight gradient from lags ≥ τ (weight-shares.ts), at τ = each k2, over the
+ *     sample's first sequences within a budget (sample.ts, profileSample);
  *   - per k2, with the configured k1: cosine and relative error of each update's
  *     truncated gradient against its full-BPTT gradient (bias.ts), with their spread;
  *   - the recommendation: the smallest k2 whose mean cosine reaches the tolerance,
@@ -14,13 +15,22 @@
 import type { SequenceLike } from "../engine/engine.js";
 import type { Schedule, Truncation } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
-import { type TruncationRow, truncationBias, truncationFor, type WeightShare } from "./bias.js";
+import { type TruncationRow, truncationBias, truncationFor } from "./bias.js";
 import { type ScheduleCost, scheduleCost } from "./cost.js";
 import { type StateGradientProfile, stateGradientProfile } from "./lag-profile.js";
-import { sampleUpdates } from "./sample.js";
+import { DEFAULT_PROFILE_STEPS, profileSample, sampleUpdates } from "./sample.js";
+import { type WeightShare, weightShares } from "./weight-shares.js";
 
+/**
+ * Options of `analyseGradient`: the schedule measured, streams, the k2 values to compare, the
+ * tolerance, how many updates.
+ */
 export interface GradientOptions {
-  /** The schedule whose updates are measured (its k2 is ignored but joins the k2 list when finite). */
+  /**
+   * The schedule whose updates are measured (its k2 is ignored but joins the k2 list when
+   * finite; outputUpdate "step" is measured as "k1": with the parameters fixed, the
+   * recurrent gradient is the same).
+   */
   schedule: Schedule;
   /** B streams, as in training (default 1). */
   streams?: number;
@@ -34,14 +44,21 @@ export interface GradientOptions {
   seed?: number;
   /** Measure ‖∂L_s/∂h_{s−τ}‖ too (default true): one more backward sweep per loss's history. */
   stateProfile?: boolean;
+  /** The lag profile's budget: the sample's first sequences with Σ length² within it (default 2^20; sample.ts). */
+  profileSteps?: number;
   /** Told what is being measured next (for a progress line). */
   onProgress?: (stage: string) => void;
 }
 
+/** One k2 of the comparison: how close its truncated gradients are to full BPTT's, and what it costs. */
 export interface GradientRow extends TruncationRow {
   cost: ScheduleCost;
 }
 
+/**
+ * What `analyseGradient` measured: the lag profile, one row per k2, and the recommended k2
+ * (docs/gradient.md).
+ */
 export interface GradientReport {
   schedule: Schedule;
   streams: number;
@@ -57,6 +74,10 @@ export interface GradientReport {
     seed: number;
   };
   lagProfile: {
+    /** What the profile is averaged over: the sample's first `sequences` (all, or as many as the budget allows) on `streams`. */
+    sequences: number;
+    streams: number;
+    losses: number;
     stateGradient: StateGradientProfile | null;
     weightShare: WeightShare[];
   };
@@ -95,17 +116,24 @@ export function checkMeasurable(model: SequenceModel): void {
     throw new Error('model.cell "mlp" has no recurrence: no gradient flows through time to measure');
   if (bidirectional)
     throw new Error(
-      "a bidirectional model trains only with k2 = Infinity (its reverse direction needs the whole sequence, TBPTT.md): there is no truncation to measure",
+      "a bidirectional model trains only with k2 = Infinity (its reverse direction needs the whole sequence, docs/schedule.md): there is no truncation to measure",
     );
 }
 
+/**
+ * The gradient horizon and truncation bias of `model` on `sequences` (see the file comment; `tbptt
+ * gradient`).
+ */
 export function analyseGradient(
   model: SequenceModel,
   sequences: readonly SequenceLike[],
   options: GradientOptions,
 ): GradientReport {
   checkMeasurable(model);
-  const { schedule } = options;
+  // rnnlm's output rule (outputUpdate "step") changes the output weights after every step;
+  // here the parameters stay fixed, so the recurrent part of the gradient is the same under
+  // either rule, and the output layer's part (which no k2 changes) joins the update's.
+  const schedule: Schedule = { ...options.schedule, outputUpdate: "k1" };
   const streams = options.streams ?? 1;
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const seed = options.seed ?? 1;
@@ -146,6 +174,11 @@ export function analyseGradient(
     k2s,
     options.onProgress,
   );
+  const profile = profileSample(sample, schedule, streams, options.profileSteps ?? DEFAULT_PROFILE_STEPS);
+  options.onProgress?.(
+    `the weight gradient by lag, over ${profile.sequences.length} of the sample's ${sample.sequences.length} sequences`,
+  );
+  const weightShare = weightShares(model, profile.sequences, schedule, profile.streams, profile.ticks, k2s);
   const lengths = sample.sequences.map((s) => s.length);
   const costOf = (k2: number, truncation: Truncation) =>
     scheduleCost({ ...schedule, k2, truncation }, lengths, sample.ticks);
@@ -156,7 +189,7 @@ export function analyseGradient(
   const stateGradient =
     options.stateProfile === false
       ? null
-      : stateGradientProfile(model, sample.sequences, schedule, streams, sample.ticks);
+      : stateGradientProfile(model, profile.sequences, schedule, profile.streams, profile.ticks);
   return {
     schedule,
     streams,
@@ -170,7 +203,13 @@ export function analyseGradient(
       longestHistory: history,
       seed,
     },
-    lagProfile: { stateGradient, weightShare: bias.shares },
+    lagProfile: {
+      sequences: profile.sequences.length,
+      streams: profile.streams,
+      losses: profile.losses,
+      stateGradient,
+      weightShare,
+    },
     truncation,
     full: { cost: fullCost },
     recommendation: chosen

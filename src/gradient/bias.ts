@@ -7,18 +7,12 @@
  * resets, layout, flush and reduction — with only k2 changed; window truncation needs
  * k2 ≥ k1, so below k1 a row is measured with per-loss truncation (each loss back k2
  * steps) and says so. Per update i with losses: cosine(g_i, f_i) and ‖g_i − f_i‖/‖f_i‖.
- *
- * The same runs give the weight-gradient side of the lag profile. Over the sample's
- * losses, with G = Σ_s ∇L_s (full) and G_{<τ} = Σ_s ∇L_s through its last τ steps only
- * (per-loss truncation at k2 = τ: lags 0 … τ − 1), the part from lags ≥ τ is G − G_{<τ}:
- *   share(τ)     = ⟨G − G_{<τ}, G⟩ / ⟨G, G⟩   (additive over lags: Σ_τ of each lag's part = 1)
- *   normShare(τ) = ‖G − G_{<τ}‖ / ‖G‖
  */
 import type { SequenceLike } from "../engine/engine.js";
 import type { Schedule, Truncation } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
 import { eachUpdateGradient, perLossGradients } from "./runs.js";
-import { cosine, dot, relativeError, type Spread, spread } from "./spread.js";
+import { cosine, relativeError, type Spread, spread } from "./spread.js";
 
 export interface TruncationRow {
   k2: number;
@@ -30,16 +24,8 @@ export interface TruncationRow {
   perUpdate: { cosine: number[]; relativeError: number[] };
 }
 
-export interface WeightShare {
-  lag: number;
-  share: number;
-  normShare: number;
-}
-
 export interface BiasResult {
   rows: TruncationRow[];
-  /** The share of the sample's summed weight gradient from lags ≥ each k2. */
-  shares: WeightShare[];
   /** Updates in the sample, and how many had losses (the others have no gradient to compare). */
   updates: number;
   updatesWithLoss: number;
@@ -65,7 +51,6 @@ export function truncationBias(
   const full: Float64Array[] = [];
   const times: number[] = [];
   const losses: number[] = [];
-  const fullSum = new Float64Array(P);
   eachUpdateGradient(
     model,
     sequences,
@@ -75,16 +60,11 @@ export function truncationBias(
       full.push(Float64Array.from(g));
       times.push(record.time);
       losses.push(record.losses);
-      // Undo the mean (if any): the lag shares are about the summed losses.
-      const unscale = schedule.reduction === "mean" ? record.losses : 1;
-      for (let i = 0; i < P; i++) fullSum[i] += unscale * (g[i] as number);
     },
   );
   const compared = losses.map((n) => n > 0);
-  const fullNormSq = dot(fullSum, fullSum);
 
   const rows: TruncationRow[] = [];
-  const shares: WeightShare[] = [];
   for (const k2 of k2s) {
     const truncation = truncationFor(schedule, k2);
     onProgress?.(`k2 = ${k2} (${truncation})`);
@@ -95,10 +75,9 @@ export function truncationBias(
       cos.push(cosine(g, full[i] as Float64Array));
       rel.push(relativeError(g, full[i] as Float64Array));
     };
-    let truncatedSum: Float64Array;
     if (truncation === "per-loss") {
       const scaled = new Float64Array(P);
-      truncatedSum = perLossGradients(model, sequences, schedule, streams, k2, ticks, times, (i, sum) => {
+      perLossGradients(model, sequences, schedule, streams, k2, ticks, times, (i, sum) => {
         const scale =
           schedule.reduction === "mean" && (losses[i] as number) > 0 ? 1 / (losses[i] as number) : 1;
         for (let j = 0; j < P; j++) scaled[j] = scale * (sum[j] as number);
@@ -113,7 +92,6 @@ export function truncationBias(
           );
         compare(index++, g);
       });
-      truncatedSum = perLossGradients(model, sequences, schedule, streams, k2, ticks, null);
     }
     rows.push({
       k2,
@@ -122,18 +100,6 @@ export function truncationBias(
       relativeError: spread(rel),
       perUpdate: { cosine: cos, relativeError: rel },
     });
-    let projection = 0;
-    let rest = 0;
-    for (let i = 0; i < P; i++) {
-      const beyond = (fullSum[i] as number) - (truncatedSum[i] as number);
-      projection += beyond * (fullSum[i] as number);
-      rest += beyond * beyond;
-    }
-    shares.push({
-      lag: k2,
-      share: fullNormSq > 0 ? projection / fullNormSq : 0,
-      normShare: fullNormSq > 0 ? Math.sqrt(rest / fullNormSq) : 0,
-    });
   }
-  return { rows, shares, updates: full.length, updatesWithLoss: compared.filter(Boolean).length };
+  return { rows, updates: full.length, updatesWithLoss: compared.filter(Boolean).length };
 }

@@ -8,6 +8,7 @@
 import { explainSchedule } from "../engine/explain.js";
 import type { Schedule } from "../engine/schedule.js";
 
+/** What a schedule costs per update: forward and backward steps, and the steps stored. */
 export interface ScheduleCost {
   updates: number;
   forwardSteps: number;

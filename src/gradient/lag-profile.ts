@@ -22,6 +22,7 @@ import type { Schedule } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
 import { perLossLanes } from "./runs.js";
 
+/** The mean norm of the state gradient ‖∂L_s/∂h_{s−τ}‖ at each lag τ. */
 export interface StateGradientProfile {
   /** meanNorm[τ]: the mean over losses of ‖∂L_s/∂h_{s−τ}‖. */
   meanNorm: number[];

@@ -33,6 +33,7 @@ function byTruncation(
   });
 }
 
+/** A gradient report as an SVG picture: the lag profile and each k2's agreement with full BPTT. */
 export function renderGradientSvg(report: GradientReport, title?: string): string {
   const { lagProfile, truncation, recommendation, tolerance } = report;
   const k2s = truncation.map((r) => r.k2);

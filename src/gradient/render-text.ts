@@ -37,6 +37,7 @@ function table(rows: string[][], align: ("l" | "r")[]): string[] {
   );
 }
 
+/** A gradient report as text: the lag profile, one line per k2, the recommendation. */
 export function renderGradientText(report: GradientReport, heading?: string): string {
   const { sample, lagProfile, truncation, full, recommendation, tolerance } = report;
   const lines: string[] = [];
@@ -46,6 +47,11 @@ export function renderGradientText(report: GradientReport, heading?: string): st
     `sample: the first ${sample.updates} updates (${sample.updatesWithLoss} with losses) over ${sample.sequences} sequences, ${sample.ticks} ticks, ${sample.losses} losses; the longest history is ${sample.longestHistory} steps`,
     "",
   );
+  if (lagProfile.sequences < sample.sequences)
+    lines.push(
+      `(the lag profile is averaged over the sample's first ${lagProfile.sequences} sequences, ${lagProfile.losses} losses)`,
+      "",
+    );
   const state = lagProfile.stateGradient;
   if (state) {
     lines.push("lag profile: mean ‖∂L_s/∂h_{s−τ}‖ over the losses that reach τ steps back");

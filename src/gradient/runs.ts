@@ -1,7 +1,7 @@
 /**
  * The engine runs the measurements are made of. The parameters never change (no update
  * is applied), so every run over a sample sees the same forward pass and the same
- * updates, and the stored activations are exact whatever k2 is (TBPTT.md: with k2 > k1
+ * updates, and the stored activations are exact whatever k2 is (docs/schedule.md: with k2 > k1
  * a window uses stored activations with the current parameters; here they are equal).
  *
  * Per-loss truncation in the engine carries one lane per loss of an update, min(k1, k2)

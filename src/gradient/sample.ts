@@ -96,3 +96,59 @@ export function sampleUpdates(
   });
   return { sequences: cut, updates: made, ticks, losses };
 }
+
+/** The data the lag profile is averaged over: a part of the sample, with its streams, ticks and losses. */
+export interface ProfileSample {
+  sequences: SequenceLike[];
+  streams: number;
+  ticks: number;
+  losses: number;
+}
+
+/** Rows × steps back the lag profile may cost by default: about a million. */
+export const DEFAULT_PROFILE_STEPS = 2 ** 20;
+
+/**
+ * The lag profile costs one backward step per loss and step of its history (and the weight
+ * shares about that again per τ), so it is averaged over the sample's first sequences only,
+ * as many as keep Σ length² within `budget` (at least one). That is exact where each
+ * sequence is its own history: with a reset at every sequence (any streams will do), or with
+ * packed streams that carry their state and hold one sequence each (a text cut into B
+ * streams: the first n are streams 0 … n − 1 of training). Otherwise the whole sample is used.
+ */
+export function profileSample(
+  sample: UpdateSample,
+  schedule: Schedule,
+  streams: number,
+  budget: number,
+): ProfileSample {
+  const { sequences } = sample;
+  const ownHistory =
+    schedule.reset === "sequence" || (schedule.layout === "packed" && sequences.length <= streams);
+  let n = sequences.length;
+  if (ownHistory) {
+    let cost = 0;
+    for (n = 0; n < sequences.length; n++) {
+      cost += (sequences[n] as SequenceLike).length ** 2;
+      if (n > 0 && cost > budget) break;
+    }
+  }
+  if (n === sequences.length)
+    return { sequences: [...sequences], streams, ticks: sample.ticks, losses: sample.losses };
+  const part = sequences.slice(0, n);
+  const used = Math.min(streams, n);
+  const planner = new Planner(
+    schedule,
+    used,
+    part.map((s) => s.length),
+  );
+  let ticks = 0;
+  let losses = 0;
+  for (let plan = planner.next(); plan; plan = planner.next()) {
+    ticks = plan.time + 1;
+    for (const tick of plan.ticks)
+      for (const step of tick.steps)
+        if (step && (part[step.sequence] as SequenceLike).label(step.position) >= 0) losses++;
+  }
+  return { sequences: part, streams: used, ticks, losses };
+}

@@ -11,6 +11,7 @@ import type { LabelledSet } from "../data/labelled.js";
 import { isMemorySpec, memoryTaskSet } from "../tasks/memory/spec.js";
 import { writeFileAtomicSync } from "./atomic-write.js";
 
+/** A labelled set from a JSON Lines or binary file (told apart by content), checked as `options` say. */
 export function readLabelledFile(path: string, options: ParseOptions = {}): LabelledSet {
   if (isMemorySpec(path)) return checkInputSize(memoryTaskSet(path), path, options);
   if (!existsSync(path)) throw new Error(`${path}: no such file`);
@@ -39,6 +40,7 @@ function checkInputSize(set: LabelledSet, path: string, options: ParseOptions): 
   return set;
 }
 
+/** Writes `set` in the binary form, atomically. */
 export function writeLabelledBinary(path: string, set: LabelledSet): void {
   writeFileAtomicSync(path, encodeLabelledSet(set));
 }

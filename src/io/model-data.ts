@@ -7,11 +7,13 @@
 import { statSync } from "node:fs";
 import { applyNormalisation, toEngineSequences } from "../data/labelled.js";
 import type { SequenceLike } from "../engine/engine.js";
-import { makeSchedule, type ResetPolicy, type Schedule } from "../engine/schedule.js";
 import type { FrontEndSpec } from "../tasks/speech/fbank.js";
 import { speechReport, speechSequences } from "../tasks/speech/task.js";
 import type { FrameMetrics } from "../train/metrics.js";
-import type { LoadedModel, ModelMeta } from "../train/model-format.js";
+import type { LoadedModel } from "../train/model-format.js";
+
+export { modelSchedule } from "../train/model-format.js";
+
 import { readLabelledFile } from "./dataset-files.js";
 import { loadSpeechSplits } from "./speech-task.js";
 import { loadTextForModel } from "./text-files.js";
@@ -33,13 +35,8 @@ export interface ModelData {
   sequences: SequenceLike[];
   ids: string[];
   source: string;
+  /** The task's own figures from the metrics (bits per character, 39-phone error…). */
   report?(metrics: FrameMetrics): Record<string, number>;
-}
-
-/** The streams' layout and resets the model was trained with (model.json meta.schedule). */
-export function modelSchedule(meta: ModelMeta): Schedule {
-  const saved = meta.schedule as { reset?: ResetPolicy; layout?: "aligned" | "packed" } | undefined;
-  return makeSchedule({ reset: saved?.reset ?? "sequence", layout: saved?.layout ?? "aligned" });
 }
 
 /** Reads `path` for `loaded`'s task (see the file comment). */

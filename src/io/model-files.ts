@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { TrainedModel } from "../api/trained-model.js";
 import type { Backend } from "../core/backend.js";
 import type { SequenceModel } from "../nn/model.js";
 import {
@@ -19,8 +20,15 @@ import { writeFileAtomicSync } from "./atomic-write.js";
 
 export type { LoadedModel, ModelFile, ModelMeta } from "../train/model-format.js";
 
-/** Writes `dir/model.safetensors` then `dir/model.json` (each atomically), creating `dir`. */
-export function saveModelDir(dir: string, model: SequenceModel, meta: ModelMeta): void {
+/**
+ * Writes `dir/model.safetensors` then `dir/model.json` (each atomically), creating `dir`:
+ * `saveModelDir(dir, trained)` for a TrainedModel, or `saveModelDir(dir, network, meta)`.
+ */
+export function saveModelDir(dir: string, trained: LoadedModel): void;
+export function saveModelDir(dir: string, model: SequenceModel, meta: ModelMeta): void;
+export function saveModelDir(dir: string, first: SequenceModel | LoadedModel, second?: ModelMeta): void {
+  const { model, meta } =
+    second === undefined ? (first as LoadedModel) : { model: first as SequenceModel, meta: second };
   mkdirSync(dir, { recursive: true });
   writeFileAtomicSync(join(dir, "model.safetensors"), modelWeightsBytes(model, meta));
   writeFileAtomicSync(join(dir, "model.json"), new TextEncoder().encode(modelFileText(model, meta)));
@@ -36,15 +44,19 @@ export function readModelFile(dir: string): ModelFile {
   return parseModelFile(readFileSync(path, "utf8"), path);
 }
 
-/** The model in folder `dir` (as `tbptt train` writes OUT/model and OUT/best), on `backend` (default: plain float32). */
-export function loadModelDir(dir: string, backend?: Backend): LoadedModel {
+/**
+ * The model in folder `dir` (as `tbptt train` writes OUT/model and OUT/best), on `backend`
+ * (default: plain float32), ready to predict and evaluate.
+ */
+export function loadModelDir(dir: string, backend?: Backend): TrainedModel {
   const file = readModelFile(dir);
   const weights = join(dir, "model.safetensors");
   if (!existsSync(weights)) throw new Error(`${dir}: model.json is there but model.safetensors is missing`);
   const bytes = readFileSync(weights);
-  return decodeModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+  const { model, meta } = decodeModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
     file,
     source: weights,
     ...(backend ? { backend } : {}),
   });
+  return new TrainedModel(model, meta);
 }

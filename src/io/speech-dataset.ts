@@ -21,6 +21,7 @@ import type { TimitEntry } from "./timit.js";
 
 export type { SpeechUtterance } from "../tasks/speech/task.js";
 
+/** Options of `loadSpeechSet`: skip bad files, target delay, progress. */
 export interface LoadOptions {
   /** Leave out utterances that fail (bad audio, bad .PHN) and report them, instead of throwing. Default false. */
   skipBad?: boolean;
@@ -30,6 +31,7 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Utterances read, files skipped (with their reasons), and how many features came from the cache. */
 export interface SpeechSet {
   utterances: SpeechUtterance[];
   /** One line per skipped utterance, naming the file and the problem. */

@@ -1,8 +1,8 @@
 /**
  * The speech task from disk (Node-only): a TIMIT-layout corpus (the LDC's TIMIT, or one
- * made by `tbptt corpus synth`), MFCC features with training-set normalisation, 61 phone
- * classes at each frame's centre, optional target delay (src/tasks/speech/task.ts is the
- * pure part). config.data.train is the corpus root; validation speakers are held out of
+ * made by `tbptt corpus synth`), MFCC or log mel filterbank features (data.frontEnd) with
+ * training-set normalisation, 61 phone classes at each frame's centre, optional target
+ * delay (src/tasks/speech/task.ts is the pure part). config.data.train is the corpus root; validation speakers are held out of
  * TRAIN; TEST (the core test set, or all of it with coreTest false) is for `tbptt eval`
  * and the quick start.
  */

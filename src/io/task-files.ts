@@ -4,9 +4,7 @@
  * corpus). Each returns a TaskData (src/tasks/task-data.ts): the engine's sequences, the
  * sizes the model needs, and the metadata saved with the model.
  */
-import type { LabelledSet } from "../data/labelled.js";
-import { classCount } from "../data/labelled.js";
-import { labelledTaskData, setForm, type TaskData } from "../tasks/task-data.js";
+import { sequencesTaskData, type TaskData } from "../tasks/task-data.js";
 import type { TrainConfig } from "../train/config.js";
 import { readLabelledFile } from "./dataset-files.js";
 
@@ -33,31 +31,7 @@ export async function loadTaskData(config: TrainConfig): Promise<TaskData> {
 
 /** The generic task: data.train (and data.valid) as labelled-sequence files. */
 export function loadSequencesTask(config: TrainConfig): TaskData {
-  const asked = config.model.output;
-  // Both keys given: read "y" in that form (values per sequence can only be read so).
-  const form = asked?.kind && asked.per ? { kind: asked.kind, per: asked.per } : undefined;
-  const train = readLabelledFile(config.data.train, {
-    inputSize: config.model.inputSize,
-    form,
-    targetSize: form?.kind === "mse" ? config.model.outputSize : undefined,
-  });
-  const values = (train.targetSize ?? 0) > 0;
-  const outputSize = values ? (train.targetSize as number) : (config.model.outputSize ?? classCount(train));
-  let valid: LabelledSet | null = null;
-  if (config.data.valid) {
-    valid = readLabelledFile(config.data.valid, {
-      inputSize: train.inputSize,
-      classes: train.classes,
-      classCount: values ? undefined : outputSize,
-      form: setForm(train),
-      targetSize: values ? outputSize : undefined,
-    });
-  }
-  return labelledTaskData(train, valid, {
-    outputSize: config.model.outputSize ?? outputSize,
-    normalise: config.data.normalise,
-    normaliseTargets: config.data.normaliseTargets,
-    output: asked,
-    source: config.data.train,
-  });
+  return sequencesTaskData(config, (which, options) =>
+    readLabelledFile(which === "train" ? config.data.train : (config.data.valid as string), options),
+  );
 }

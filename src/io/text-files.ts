@@ -5,15 +5,13 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { SequenceLike } from "../engine/engine.js";
-import type { OutputConfig } from "../nn/head.js";
 import { buildCorpus, type TextCorpus, type TextSource } from "../tasks/text/corpus.js";
-import { textModelMeta, textReport, vocabularyFromMeta } from "../tasks/text/meta.js";
-import { cutStreams } from "../tasks/text/streams.js";
+import { vocabularyFromMeta } from "../tasks/text/meta.js";
 import { isSyntheticSpec, syntheticText } from "../tasks/text/synthetic.js";
+import { type TextForModel, type TextTaskData, textDataForModel, textTaskData } from "../tasks/text/task.js";
 import type { TextUnit } from "../tasks/text/units.js";
-import { type ClassBinning, classSizes, rnnlmClasses } from "../tasks/text/word-classes.js";
-import type { TextVocabulary, WordVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
+import type { ClassBinning } from "../tasks/text/word-classes.js";
+import type { TextVocabulary, WordVocabularyOptions } from "../tasks/text/word-vocabulary.js";
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -56,6 +54,10 @@ export async function readTextSources(path: string, what = "data.train"): Promis
   );
 }
 
+/**
+ * What `loadTextCorpus` reads: training (and validation) files or folders, the unit, the validation
+ * share.
+ */
 export interface TextDataOptions {
   /** A file or folder of training text. */
   train: string;
@@ -108,7 +110,7 @@ export const DEFAULT_VALID_FRACTION = 0.05;
  * { every: N }), the one-hot input size and class count (the vocabulary size), the
  * metadata saved with the model, and bits per character from the validation loss.
  */
-export async function loadTextTask(config: TextTaskConfig) {
+export async function loadTextTask(config: TextTaskConfig): Promise<TextTaskData> {
   const { data } = config;
   const unit = data.unit ?? "char";
   const words =
@@ -122,49 +124,18 @@ export async function loadTextTask(config: TextTaskConfig) {
     validFraction: data.validFraction ?? (data.valid ? 0 : DEFAULT_VALID_FRACTION),
     ...(words ? { words } : {}),
   });
-  const V = corpus.vocabulary.size;
-  const validStreams = config.validStreams ?? config.streams;
-  const train = cutStreams(corpus.train, config.streams, V, `${data.train} (training text)`);
-  const valid = corpus.valid ? cutStreams(corpus.valid, validStreams, V, "the validation text") : null;
-  const units =
-    unit === "char" ? "characters" : unit === "word" ? "words (each text starting with </s>)" : "bytes";
+  // For the synthetic text, the best possible bits per character, to compare with.
   // The source's entropy rate in the unit's bits (per word for words: the chain's own rate).
   const rate = isSyntheticSpec(data.train) ? syntheticText(data.train).entropy : null;
   const entropy = rate === null ? null : unit === "word" ? rate.bitsPerWord : rate.bitsPerChar;
   const asked = config.model?.output;
-  const output =
-    asked?.kind === "class-softmax" ? wordClassOutput(corpus.vocabulary as WordVocabulary, asked) : null;
-  return {
-    train: train as SequenceLike[],
-    valid: valid as SequenceLike[] | null,
-    inputSize: V,
-    outputSize: V,
-    ...(output ? { output } : {}),
-    meta: textModelMeta(corpus.vocabulary),
-    describe: `${corpus.files.length} file(s), ${corpus.train.length} training and ${corpus.valid?.length ?? 0} validation ${units}, vocabulary ${V}${output ? `, ${output.classSizes?.length} word classes (rnnlm's -class ${asked?.classes ?? 100})` : ""}, ${config.streams} streams of ${train[0]?.length} steps${entropy === null ? "" : `; the source's entropy rate is ${entropy.toFixed(4)} bits per ${unit === "word" ? "word" : "character"}`}`,
-    report: (metrics: { lossPerFrame: number }): Record<string, number> => ({
-      ...textReport(metrics.lossPerFrame, unit),
-      ...(entropy === null ? {} : { entropyRate: entropy }),
-    }),
-    corpus,
-  };
-}
-
-/**
- * rnnlm's class-factorised output for a word vocabulary: `classes` (default 100, rnnlm's)
- * frequency bins over the words' training counts (word-classes.ts). A class left empty
- * (a word heavier than one bin) is dropped: rnnlm keeps its output unit, whose
- * probability then goes to no word; here P(w) sums to 1 over the words.
- */
-function wordClassOutput(
-  vocabulary: WordVocabulary,
-  asked: { classes?: number; binning?: ClassBinning; bias?: boolean },
-): OutputConfig {
-  const C = asked.classes ?? 100;
-  const sizes = classSizes(rnnlmClasses(vocabulary.counts, C, asked.binning ?? "sqrt"), C).filter(
-    (n) => n > 0,
-  );
-  return { kind: "class-softmax", per: "frame", classSizes: sizes, bias: asked.bias ?? false };
+  return textTaskData(corpus, {
+    streams: config.streams,
+    validStreams: config.validStreams,
+    source: data.train,
+    entropyRate: entropy,
+    ...(asked?.kind === "class-softmax" ? { wordClasses: asked } : {}),
+  });
 }
 
 /**
@@ -173,14 +144,13 @@ function wordClassOutput(
  * outside it are an error listing them), cut into `streams` streams, and the report that
  * turns the loss per symbol into bits per character.
  */
-export async function loadTextForModel(meta: unknown, path: string, streams: number, where = "model") {
+export async function loadTextForModel(
+  meta: unknown,
+  path: string,
+  streams: number,
+  where = "model",
+): Promise<TextForModel & { vocabulary: TextVocabulary }> {
   const vocabulary = vocabularyFromMeta(meta, where);
   const corpus = await loadTextCorpus({ train: path, unit: vocabulary.unit, validFraction: 0, vocabulary });
-  return {
-    sequences: cutStreams(corpus.train, streams, vocabulary.size, path) as SequenceLike[],
-    symbols: corpus.train.length,
-    vocabulary,
-    report: (metrics: { lossPerFrame: number }): Record<string, number> =>
-      textReport(metrics.lossPerFrame, vocabulary.unit),
-  };
+  return { ...textDataForModel(corpus, vocabulary, streams, path), vocabulary };
 }

@@ -71,6 +71,10 @@ export interface TimitEntry {
   audioMtimeMs: number;
 }
 
+/**
+ * Options of `indexTimit`: the core test set or all of TEST, validation speakers held out, skipping
+ * bad files.
+ */
 export interface TimitIndexOptions {
   includeSA?: boolean;
   coreTest?: boolean;
@@ -82,6 +86,10 @@ export interface TimitIndexOptions {
   skipBad?: boolean;
 }
 
+/**
+ * A TIMIT-layout corpus's utterances by split (train, validation, test), and the problems met while
+ * indexing it.
+ */
 export interface TimitIndex {
   train: TimitEntry[];
   validation: TimitEntry[];

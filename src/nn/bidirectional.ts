@@ -7,7 +7,7 @@
  * The reverse direction needs the whole sequence before its first output, so a run
  * given to this layer must hold whole sequences that start (are reset) at the run's
  * first slot; the engine enforces k1 = k2 = Infinity for bidirectional models
- * (TBPTT.md). Masked tails pass the reverse state s_0 through unchanged, so streams
+ * (docs/schedule.md). Masked tails pass the reverse state s_0 through unchanged, so streams
  * of unequal length in one batch are exact.
  */
 import type { Backend } from "../core/backend.js";

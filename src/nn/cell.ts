@@ -10,6 +10,7 @@
 import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
 
+/** The recurrent cell: LSTM (forget gate, optional peepholes), GRU, or a simple RNN. */
 export type CellType = "lstm" | "gru" | "rnn";
 
 /**

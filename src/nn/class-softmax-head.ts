@@ -81,6 +81,12 @@ export class ClassSoftmaxHead implements OutputHead {
     };
   }
 
+  /** The label of a row with a loss, or −1 (no label, or a masked step). */
+  private labelOf(row: number): number {
+    const w = this.tape.labels[row] as number;
+    return w >= 0 && this.tape.active[row] === 1 ? w : -1;
+  }
+
   allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void {
     Object.assign(this, { backend, params, grads, tape });
     const rows = tape.capacity * tape.streams;
@@ -94,7 +100,7 @@ export class ClassSoftmaxHead implements OutputHead {
 
   forward(run: SlotRun, x: FloatArray): number {
     this.features = x;
-    const { streams: B, labels, active } = this.tape;
+    const { streams: B } = this.tape;
     const C = this.classes;
     const F = this.inputSize;
     const rows = run.count * B;
@@ -122,12 +128,11 @@ export class ClassSoftmaxHead implements OutputHead {
       this.backend.addRowBroadcast(rows, C, this.params, this.p.classBias, this.classProbs, first * C);
     let loss = 0;
     for (let row = first; row < first + rows; row++) {
-      const w = labels[row] as number;
-      const labelled = w >= 0 && active[row] === 1;
-      const c = labelled ? (this.classOf[w] as number) : 0;
+      const w = this.labelOf(row);
+      const c = w >= 0 ? (this.classOf[w] as number) : 0;
       const zc = this.classProbs[row * C + c] as number;
       const logZ = softmaxInPlace(this.classProbs, row * C, C);
-      if (!labelled) continue;
+      if (w < 0) continue;
       // L = −ln q_c − ln p_w = (ln Σ e^z − z_c) + (ln Σ_{v ∈ c} e^{z_v} − z_w), from the logits.
       const at = row * this.size + (this.classStart[c] as number);
       this.wordLogits(row, c, x, this.output, at);
@@ -165,16 +170,16 @@ export class ClassSoftmaxHead implements OutputHead {
   }
 
   backward(run: SlotRun, x: FloatArray, scale: number, dX: FloatArray): void {
-    const { streams: B, lanes: L, labels, active } = this.tape;
+    const { streams: B, lanes: L } = this.tape;
     const C = this.classes;
     const F = this.inputSize;
     const rows = run.count * B;
     const first = run.first * B;
     const { params, grads, backend } = this;
     for (let row = first; row < first + rows; row++) {
-      const w = labels[row] as number;
+      const w = this.labelOf(row);
       const d = row * C;
-      if (w < 0 || active[row] === 0) {
+      if (w < 0) {
         this.dClass.fill(0, d, d + C);
         continue;
       }
@@ -224,8 +229,8 @@ export class ClassSoftmaxHead implements OutputHead {
       );
       for (let b = 0; b < B; b++) {
         const row = slot * B + b;
-        const w = labels[row] as number;
-        if (w < 0 || active[row] === 0) continue;
+        const w = this.labelOf(row);
+        if (w < 0) continue;
         // The words of c(w): ∂z_v = scale (p_v − [v = w]); ∂W_c += ∂zᵀ x, ∂b_c += ∂z, ∂x += ∂z W_c.
         const c = this.classOf[w] as number;
         const start = this.classStart[c] as number;
@@ -276,6 +281,35 @@ export class ClassSoftmaxHead implements OutputHead {
     }
   }
 
+  /** The class weights (and biases), and each labelled row's class of words: 2 + 2B ranges. */
+  get maxTouched(): number {
+    return 2 + 2 * (this.tape?.streams ?? 1);
+  }
+
+  touched(slot: number, into: Int32Array): number {
+    const B = this.tape.streams;
+    const F = this.inputSize;
+    const { p } = this;
+    let n = 0;
+    const add = (from: number, to: number) => {
+      into[2 * n] = from;
+      into[2 * n + 1] = to;
+      n++;
+    };
+    add(p.classWeight, p.classWeight + this.classes * F);
+    if (p.classBias >= 0) add(p.classBias, p.classBias + this.classes);
+    for (let b = 0; b < B; b++) {
+      const w = this.labelOf(slot * B + b);
+      if (w < 0) continue;
+      const c = this.classOf[w] as number;
+      const start = this.classStart[c] as number;
+      const size = this.classSize[c] as number;
+      add(p.wordWeight + start * F, p.wordWeight + (start + size) * F);
+      if (p.wordBias >= 0) add(p.wordBias + start, p.wordBias + start + size);
+    }
+    return mergeRanges(into, n);
+  }
+
   /** Every word's P(w) = q_c · P(w | c) for one row of the last forward (all C classes computed). */
   read(row: number, into: number[] | FloatArray, at = 0): void {
     if (!this.features) throw new Error("class-softmax head: read before any forward");
@@ -290,6 +324,35 @@ export class ClassSoftmaxHead implements OutputHead {
       for (let j = 0; j < n; j++) into[at + start + j] = qc * (scratch[j] as number);
     }
   }
+}
+
+/** Sorts n ranges (pairs in `r`) by start and merges overlapping or adjacent ones in place; returns the count. */
+function mergeRanges(r: Int32Array, n: number): number {
+  // Insertion sort: n is at most 2 + 2B.
+  for (let i = 1; i < n; i++) {
+    const from = r[2 * i] as number;
+    const to = r[2 * i + 1] as number;
+    let j = i - 1;
+    while (j >= 0 && (r[2 * j] as number) > from) {
+      r[2 * j + 2] = r[2 * j] as number;
+      r[2 * j + 3] = r[2 * j + 1] as number;
+      j--;
+    }
+    r[2 * j + 2] = from;
+    r[2 * j + 3] = to;
+  }
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const from = r[2 * i] as number;
+    const to = r[2 * i + 1] as number;
+    if (m > 0 && from <= (r[2 * m - 1] as number)) r[2 * m - 1] = Math.max(r[2 * m - 1] as number, to);
+    else {
+      r[2 * m] = from;
+      r[2 * m + 1] = to;
+      m++;
+    }
+  }
+  return m;
 }
 
 /** Softmax of a[off … off + n) in place; returns ln Σ e^a (computed stably). */

@@ -33,6 +33,7 @@ export interface TargetNormalisation {
   std: number[];
 }
 
+/** A model's output: its kind, where its targets sit, and (mse) the targets' statistics. */
 export interface OutputConfig {
   kind: OutputKind;
   per: LossPlacement;
@@ -44,8 +45,10 @@ export interface OutputConfig {
   bias?: boolean;
 }
 
+/** The default output: softmax classes at every frame. */
 export const DEFAULT_OUTPUT: OutputConfig = { kind: "softmax", per: "frame" };
 
+/** The output layer and its loss over the top layer's features (see the file comment). */
 export interface OutputHead {
   readonly config: OutputConfig;
   /** C: values per row in `output`. */
@@ -66,4 +69,13 @@ export interface OutputHead {
   backward(run: SlotRun, x: FloatArray, scale: number, dX: FloatArray): void;
   /** Writes row `row`'s C outputs in the data's units (probabilities, or predictions) at into[at…]. */
   read(row: number, into: number[] | FloatArray, at?: number): void;
+  /**
+   * Optional, for a head whose rows touch few of its parameters (class-softmax): writes the
+   * ranges [from, to) of parameter offsets that backward of `slot` alone may give a
+   * non-zero gradient, as pairs, sorted and disjoint, into `into`; returns how many.
+   * Absent: all of the head's parameters.
+   */
+  touched?(slot: number, into: Int32Array): number;
+  /** With `touched`: the most ranges one slot can give (sizes `into`). */
+  readonly maxTouched?: number;
 }

@@ -14,6 +14,7 @@ import { fillOrthogonal, fillUniform, xavierRange } from "../core/init.js";
 import type { Rng } from "../core/random.js";
 import type { SequenceModel } from "./model.js";
 
+/** How to initialise parameters: the scheme, its range, orthogonal recurrent weights, a forget-gate bias. */
 export interface InitOptions {
   scheme: "pytorch" | "uniform" | "xavier";
   range?: number;
@@ -21,8 +22,10 @@ export interface InitOptions {
   forgetBias?: number;
 }
 
+/** PyTorch's initialisation: uniform in ±1/√H. */
 export const DEFAULT_INIT: InitOptions = { scheme: "pytorch", orthogonal: false, forgetBias: 0 };
 
+/** Initialises `model`'s parameters from `rng` as `options` say (see the file comment). */
 export function initializeModel(model: SequenceModel, rng: Rng, options: InitOptions = DEFAULT_INIT): void {
   const { params, layout } = model;
   const H = model.config.hiddenSize;

@@ -21,6 +21,7 @@ import { SequenceEndReadout } from "./readout.js";
 import { type Nonlinearity, RecurrentDirection } from "./recurrent.js";
 import { createTape, type SlotRun, type Tape } from "./tape.js";
 
+/** A model's architecture: the cell, sizes, layers, direction, peepholes, projection and output. */
 export interface ModelConfig {
   /** A recurrent cell, or "mlp": feed-forward tanh layers applied frame by frame (feedforward.ts). */
   cell: CellType | "mlp";
@@ -42,6 +43,7 @@ export interface ModelConfig {
   nonlinearity?: Nonlinearity;
 }
 
+/** The defaults of the architecture keys other than the sizes. */
 export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
   cell: "lstm",
   hiddenSize: 32,
@@ -50,6 +52,7 @@ export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
   peepholes: false,
 };
 
+/** Throws, naming the field and what it expected, when `config` is not a valid architecture. */
 export function validateModelConfig(config: ModelConfig): void {
   const bad = (field: string, expected: string, got: unknown) => {
     throw new Error(`model.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
@@ -86,13 +89,20 @@ export function validateModelConfig(config: ModelConfig): void {
     bad("gradient", `"full" for cell "${config.cell}" (the 1997 truncation is defined for LSTM)`, gradient);
 }
 
+/**
+ * A stack of recurrent (or feed-forward) layers and an output head over one flat parameter array
+ * with PyTorch names, on a backend.
+ */
 export class SequenceModel {
+  /** Where each parameter tensor sits in `params` (and `grads`), by PyTorch name. */
   readonly layout = new ParamLayout();
+  /** @internal The layers, bottom first (the engine drives them). */
   readonly layers: SequenceLayer[] = [];
+  /** The output layer and its loss. */
   readonly head: OutputHead;
   /** The output head's parameters: the last `length` entries of params, from `offset`. */
   readonly outputParams: { offset: number; length: number };
-  /** Per-sequence outputs of a bidirectional top layer read it as h_n does (readout.ts); else null. */
+  /** @internal Per-sequence outputs of a bidirectional top layer read it as h_n does (readout.ts); else null. */
   readonly readout: SequenceEndReadout | null;
   readonly params: FloatArray;
   readonly grads: FloatArray;
@@ -153,6 +163,7 @@ export class SequenceModel {
     return this.head.output;
   }
 
+  /** @internal The top layer (the output head reads it). */
   get top(): SequenceLayer {
     return this.layers[this.layers.length - 1] as SequenceLayer;
   }
@@ -256,6 +267,7 @@ export class SequenceModel {
     this.head.backward({ first: slot, count: 1 }, this.top.output, 1, errors);
   }
 
+  /** Sets every gradient to zero (gradients accumulate). */
   zeroGrads(): void {
     this.grads.fill(0);
   }
@@ -287,6 +299,7 @@ export class SequenceModel {
     return out;
   }
 
+  /** Restores the carried state saved by `saveState`. */
   loadState(state: ArrayLike<number>): void {
     if (state.length !== this.stateSize())
       throw new Error(`model state: expected ${this.stateSize()} values, got ${state.length}`);

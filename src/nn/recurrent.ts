@@ -25,8 +25,7 @@ import type { FloatArray } from "../core/types.js";
 import type { CellBuffers, CellContext, CellKernel, CellParams, CellType, GradientMode } from "./cell.js";
 import { gruCell } from "./gru-cell.js";
 import { lstmCell } from "./lstm-cell.js";
-import { rnnCell } from "./rnn-cell.js";
-import { sigmoidRnnCell } from "./rnn-sigmoid-cell.js";
+import { rnnCell, sigmoidRnnCell } from "./rnn-cell.js";
 import type { SlotRun, Tape } from "./tape.js";
 import { accumulateWeightGradients, type LaneSums } from "./weight-gradients.js";
 

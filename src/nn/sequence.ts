@@ -7,6 +7,7 @@
 import { assertFinite } from "../core/types.js";
 import type { SequenceModel } from "./model.js";
 
+/** Whole sequences, one per stream, for exact BPTT over each (`sequenceLossAndGradient`). */
 export interface SequenceBatch {
   /** Per stream: T_b × I features, row-major. */
   inputs: ArrayLike<number>[];

@@ -4,6 +4,8 @@
  * `labelledTaskData` builds it for the generic task (labelled sequences already in
  * memory); src/io/task-files.ts reads each task's data from disk into this shape.
  */
+
+import type { ParseOptions } from "../data/jsonl.js";
 import {
   applyNormalisation,
   classCount,
@@ -15,6 +17,7 @@ import {
 import type { TargetForm } from "../data/targets.js";
 import type { SequenceLike } from "../engine/engine.js";
 import type { OutputConfig } from "../nn/head.js";
+import type { TrainConfig } from "../train/config.js";
 import type { FrameMetrics } from "../train/metrics.js";
 import type { ModelMeta } from "../train/model-format.js";
 
@@ -123,4 +126,43 @@ function describeForm(form: TargetForm, targetSize?: number): string {
       ? `real-valued targets${targetSize ? ` (${targetSize} values)` : ""}`
       : "class labels";
   return `${what} ${form.per === "frame" ? "per frame" : "per sequence"}`;
+}
+
+/**
+ * The generic task of a config, whatever holds the data: `read` gives the training set
+ * ("train") or the validation set ("valid", asked only when config.data.valid is set),
+ * parsed with the options given (the form the config's model.output asks for, then the
+ * training set's classes and form for validation). src/io/task-files.ts reads files; the
+ * library's `train` reads rows in memory.
+ */
+export function sequencesTaskData(
+  config: Pick<TrainConfig, "model" | "data">,
+  read: (which: "train" | "valid", options: ParseOptions) => LabelledSet,
+): TaskData {
+  const asked = config.model.output;
+  // Both keys given: read "y" in that form (values per sequence can only be read so).
+  const form = asked?.kind && asked.per ? { kind: asked.kind, per: asked.per } : undefined;
+  const train = read("train", {
+    inputSize: config.model.inputSize,
+    form,
+    targetSize: form?.kind === "mse" ? config.model.outputSize : undefined,
+  });
+  const values = (train.targetSize ?? 0) > 0;
+  const outputSize = values ? (train.targetSize as number) : (config.model.outputSize ?? classCount(train));
+  const valid = config.data.valid
+    ? read("valid", {
+        inputSize: train.inputSize,
+        classes: train.classes,
+        classCount: values ? undefined : outputSize,
+        form: setForm(train),
+        targetSize: values ? outputSize : undefined,
+      })
+    : null;
+  return labelledTaskData(train, valid, {
+    outputSize: config.model.outputSize ?? outputSize,
+    normalise: config.data.normalise,
+    normaliseTargets: config.data.normaliseTargets,
+    output: asked,
+    source: config.data.train,
+  });
 }

@@ -9,6 +9,10 @@
 import type { SequenceLike } from "../engine/engine.js";
 import { RegressionMetrics } from "./regression-metrics.js";
 
+/**
+ * The persistence forecast's metrics (ŷ_t = x_t, "tomorrow as today") on sequences whose targets
+ * are the next inputs, in the data's units.
+ */
 export function persistenceBaseline(
   sequences: readonly SequenceLike[],
   inputSize: number,

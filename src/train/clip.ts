@@ -6,17 +6,20 @@
  */
 import type { FloatArray } from "../core/types.js";
 
+/** Gradient clipping: by the global L2 norm, and/or each value to ±value. */
 export interface ClipConfig {
   norm?: number;
   value?: number;
 }
 
+/** The L2 norm of a gradient array. */
 export function gradientNorm(grads: FloatArray): number {
   let sum = 0;
   for (let i = 0; i < grads.length; i++) sum += (grads[i] as number) * (grads[i] as number);
   return Math.sqrt(sum);
 }
 
+/** Clips `grads` in place as `clip` says and returns the norm before clipping. */
 export function clipGradients(grads: FloatArray, clip: ClipConfig | undefined): number {
   const norm = gradientNorm(grads);
   if (!clip) return norm;

@@ -152,6 +152,10 @@ export const dataSchema = z
   })
   .strict();
 
+/**
+ * The zod schema of a training config (docs/config.md); `parseConfig` validates with it and names
+ * each problem's key.
+ */
 export const configSchema = z
   .object({
     task: z.enum(["sequences", "text", "speech"]).default("sequences"),
@@ -183,18 +187,31 @@ export const configSchema = z
         metric: z.enum(["loss", "frameError", "rmse", "mae"]).optional(),
       })
       .strict()
+      .nullable()
       .optional(),
-    maxUpdates: z.number().int().min(1).optional(),
-    maxSeconds: z.number().positive().optional(),
+    maxUpdates: z.number().int().min(1).nullable().optional(),
+    /** Seconds of training, validation excluded, over all sessions of the run. */
+    maxSeconds: z.number().positive().nullable().optional(),
     checkpointEvery: z.number().int().min(1).optional(),
     logEvery: z.number().int().min(1).default(50),
     maxBadUpdates: z.number().int().min(1).default(10),
     dtype: z.enum(["float32", "float64"]).default("float32"),
     backend: z.enum(["auto", "native", "wasm", "plain"]).default("auto"),
+    /** Budget in forward + backward steps (null: none; `tbptt compare --budget steps=N`). */
+    maxSteps: z.number().int().min(1).nullable().optional(),
+    /** Also validate every N updates and/or N forward + backward steps. */
+    validateEvery: z
+      .object({ updates: z.number().int().min(1).optional(), steps: z.number().int().min(1).optional() })
+      .strict()
+      .optional(),
+    /** Also validate the initial weights, before the first update. */
+    validateAtStart: z.boolean().optional(),
   })
   .strict();
 
+/** A validated training config, defaults filled in. */
 export type TrainConfig = z.output<typeof configSchema>;
+/** A training config as written: every key with a default may be left out. */
 export type TrainConfigInput = z.input<typeof configSchema>;
 
 /** Levenshtein distance, for "did you mean" suggestions. */

@@ -12,6 +12,7 @@ import type { SequenceModel } from "../nn/model.js";
 import { FrameMetrics } from "./metrics.js";
 import { RegressionMetrics } from "./regression-metrics.js";
 
+/** One active frame of a forward pass: where it is, its label, and where its outputs are. */
 export interface FrameOutput {
   sequence: number;
   position: number;
@@ -48,9 +49,15 @@ export function metricPhrases(summary: MetricsSummary, per: "frame" | "sequence"
   return out;
 }
 
-/** A schedule with the same streams and resets as training, in chunks of `chunk` steps. */
+/**
+ * A schedule with the same streams and resets as training, in chunks of `chunk` steps.
+ * Aligned streams trained a sequence at a time (k1 = Infinity) are evaluated a sequence
+ * at a time (memory bounded by the longest sequence); packed streams never meet at a
+ * sequence boundary, so one pass over them would hold all the data: they go in chunks.
+ */
 export function evaluationSchedule(training: Schedule, bidirectional: boolean, chunk = 256): Schedule {
-  const k = bidirectional || !Number.isFinite(training.k1) ? Number.POSITIVE_INFINITY : chunk;
+  const whole = bidirectional || (!Number.isFinite(training.k1) && training.layout === "aligned");
+  const k = whole ? Number.POSITIVE_INFINITY : chunk;
   // Forward only, so the same for every algorithm: the TBPTT engine runs it.
   return makeSchedule({ ...training, k1: k, k2: k, truncation: "window", flush: true, algorithm: "tbptt" });
 }

@@ -10,6 +10,7 @@ export type LrSchedule =
   | { type: "exponential"; gamma: number }
   | { type: "cosine"; epochs: number; min?: number };
 
+/** The learning rate of `epoch` (0-based) for a base rate and a schedule (see the file comment). */
 export function learningRate(base: number, schedule: LrSchedule | undefined, epoch: number): number {
   if (!schedule || schedule.type === "constant") return base;
   switch (schedule.type) {

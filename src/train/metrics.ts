@@ -6,6 +6,10 @@
  */
 export const MAX_CONFUSION_CLASSES = 1024;
 
+/**
+ * Counts of a classifier's labelled frames: loss, errors, per-class counts and the confusion matrix
+ * (see the file comment).
+ */
 export class FrameMetrics {
   lossSum = 0;
   frames = 0;
@@ -27,6 +31,7 @@ export class FrameMetrics {
     return this.confusion.length > 0;
   }
 
+  /** Counts one labelled frame: its true class, the predicted class and its loss. */
   add(label: number, predicted: number, loss: number): void {
     this.frames++;
     this.lossSum += loss;
@@ -72,6 +77,7 @@ export class FrameMetrics {
     return { error: frames > 0 ? errors / frames : Number.NaN, frames };
   }
 
+  /** The headline figures: loss per frame, frame error (a fraction), frames counted. */
   summary(): { lossPerFrame: number; frameError: number; frames: number } {
     return { lossPerFrame: this.lossPerFrame, frameError: this.frameError, frames: this.frames };
   }

@@ -10,6 +10,7 @@
  */
 import type { Backend } from "../core/backend.js";
 import { createPlainBackend } from "../core/plain.js";
+import { makeSchedule, type ResetPolicy, type Schedule, type StreamLayout } from "../engine/schedule.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import { type ModelConfig, SequenceModel } from "../nn/model.js";
 import { loadParameterTensors, parameterTensors } from "../nn/weights.js";
@@ -104,4 +105,10 @@ export function decodeModel(
   const model = new SequenceModel(file.model, options.backend ?? createPlainBackend("float32"));
   loadParameterTensors(model, decoded.tensors, source);
   return { model, meta: file.meta };
+}
+
+/** The streams' layout and resets the model was trained with (meta.schedule), for running it again. */
+export function modelSchedule(meta: ModelMeta): Schedule {
+  const saved = meta.schedule as { reset?: ResetPolicy; layout?: StreamLayout } | undefined;
+  return makeSchedule({ reset: saved?.reset ?? "sequence", layout: saved?.layout ?? "aligned" });
 }

@@ -10,15 +10,18 @@ import { Adam } from "./adam.js";
 import { RmsProp } from "./rmsprop.js";
 import { Sgd } from "./sgd.js";
 
+/** An optimizer over a flat parameter array: one step per update, with state a checkpoint can save. */
 export interface Optimizer {
   readonly type: string;
   /** One update with learning rate `lr` (the schedule's current value). */
   step(params: FloatArray, grads: FloatArray, lr: number): void;
   /** The state to checkpoint: named arrays and the step count. */
   state(): { arrays: Record<string, FloatArray>; steps: number };
+  /** Restores the arrays and step count `state()` returned (resuming a run). */
   loadState(arrays: Record<string, ArrayLike<number>>, steps: number): void;
 }
 
+/** Which optimizer and its settings (docs/config.md, optimizer). */
 export type OptimizerConfig =
   | { type: "sgd"; lr: number; momentum?: number; nesterov?: boolean; weightDecay?: number }
   | { type: "adam"; lr: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number }
@@ -33,6 +36,7 @@ export type OptimizerConfig =
     }
   | { type: "adagrad"; lr: number; eps?: number; weightDecay?: number };
 
+/** The optimizer `config` names, for `size` parameters, its state allocated with `alloc` (the backend's). */
 export function createOptimizer(
   config: OptimizerConfig,
   size: number,

@@ -57,6 +57,7 @@ export interface SequenceClassPrediction {
 export interface ValuesPrediction {
   predictions: number[][];
 }
+/** One sequence's real-valued prediction at its last frame, in the data's units. */
 export interface SequenceValuesPrediction {
   prediction: number[];
 }

@@ -48,6 +48,7 @@ export class RegressionMetrics {
     };
   }
 
+  /** The headline figures: loss per frame, frames counted, RMSE and MAE in the data's units. */
   summary(): { lossPerFrame: number; frames: number; rmse: number; mae: number } {
     return { lossPerFrame: this.lossPerFrame, frames: this.frames, rmse: this.rmse, mae: this.mae };
   }

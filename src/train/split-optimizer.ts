@@ -6,6 +6,9 @@
  * each part's own steps). A checkpoint holds the body's arrays under their names, the
  * output layer's under `output.<name>`, and the output layer's step count as
  * `output.steps` = [⌊n / 2²⁰⌋, n mod 2²⁰], two values a float32 tensor holds exactly.
+ * For plain SGD (no momentum, no weight decay) a parameter whose gradient is zero does not
+ * move, so an output step may update only the ranges the step touched (a class-factorised
+ * output: the classes and the target's class of words, rnnlm's own sparse update).
  */
 import type { FloatArray } from "../core/types.js";
 import { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.js";
@@ -16,6 +19,8 @@ export class SplitOptimizer implements Optimizer {
   readonly type: string;
   private readonly body: Optimizer;
   private readonly output: Optimizer;
+  /** Whether untouched parameters provably stay put (plain SGD). */
+  private readonly sparse: boolean;
 
   constructor(
     config: OptimizerConfig,
@@ -25,6 +30,7 @@ export class SplitOptimizer implements Optimizer {
     this.type = config.type;
     this.body = createOptimizer(config, outputParams.offset, alloc);
     this.output = createOptimizer(config, outputParams.length, alloc);
+    this.sparse = config.type === "sgd" && !config.momentum && !config.weightDecay;
   }
 
   /** The schedule's update: every parameter but the output layer's. */
@@ -33,8 +39,23 @@ export class SplitOptimizer implements Optimizer {
     this.body.step(params.subarray(0, end), grads.subarray(0, end), lr);
   }
 
-  /** After a step: the output layer's parameters only. */
-  stepOutput(params: FloatArray, grads: FloatArray, lr: number): void {
+  /**
+   * After a step: the output layer's parameters only; with `ranges` (pairs of offsets, the
+   * only parts of grads that may be non-zero) plain SGD updates just those.
+   */
+  stepOutput(
+    params: FloatArray,
+    grads: FloatArray,
+    lr: number,
+    ranges?: { ranges: Int32Array; count: number },
+  ): void {
+    if (ranges && this.sparse) {
+      for (let r = 0; r < ranges.count; r++) {
+        const to = ranges.ranges[2 * r + 1] as number;
+        for (let i = ranges.ranges[2 * r] as number; i < to; i++) params[i] -= lr * (grads[i] as number);
+      }
+      return;
+    }
     const { offset, length } = this.outputParams;
     this.output.step(params.subarray(offset, offset + length), grads.subarray(offset, offset + length), lr);
   }

@@ -11,7 +11,7 @@ import type { FloatArray } from "../core/types.js";
 import type { SequenceLike, UpdateRecord } from "../engine/engine.js";
 import type { PlannerPosition } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
-import type { SequenceModel } from "../nn/model.js";
+import { SequenceModel } from "../nn/model.js";
 import { createTrainingEngine, mixSeed } from "../online/online-engine.js";
 import { checkOnlineModel } from "../online/stack.js";
 import { type ClipConfig, clipGradients } from "./clip.js";
@@ -20,7 +20,18 @@ import { type LrSchedule, learningRate } from "./lr-schedule.js";
 import { NoisyInputs } from "./noise.js";
 import { createOptimizer, type Optimizer, type OptimizerConfig } from "./optimizer.js";
 import { SplitOptimizer } from "./split-optimizer.js";
+import {
+  crossedCadence,
+  labelledSteps,
+  type RunTotals,
+  type ValidateEvery,
+  type ValidationPoint,
+} from "./validation-points.js";
 
+/**
+ * How the Trainer runs: the schedule, streams, optimizer, epochs, budgets, validation and
+ * checkpoints (docs/training.md).
+ */
 export interface TrainerOptions {
   schedule: Schedule;
   streams: number;
@@ -36,7 +47,14 @@ export interface TrainerOptions {
   /** The validation metric that picks the best model when earlyStopping does not name one (default frameError; rmse for real-valued outputs). */
   bestMetric?: ValidationMetric;
   maxUpdates?: number;
+  /** Budget in seconds of training (validation excluded), summed over the run's sessions. */
   maxSeconds?: number;
+  /** Budget in forward + backward steps (the engine's counts, summed over updates). */
+  maxSteps?: number;
+  /** Also validate every N updates and/or N forward + backward steps (onValidation), besides each epoch's end. */
+  validateEvery?: ValidateEvery;
+  /** Also validate the initial weights, before the first update (a learning curve's first point). */
+  validateAtStart?: boolean;
   /** Take a checkpoint every N updates (at the next resumable update). */
   checkpointEvery?: number;
   /** Stop after this many NaN/infinite updates in a row (each is skipped). */
@@ -48,9 +66,12 @@ export interface TrainerOptions {
 /** The validation figures a run can be judged by (lower is better). */
 export type ValidationMetric = "loss" | "frameError" | "rmse" | "mae";
 
-export interface EpochSummary {
+/**
+ * One epoch's figures: updates so far, training loss, validation metrics, learning rate, time,
+ * whether it is the best.
+ */
+export interface EpochSummary extends RunTotals {
   epoch: number;
-  updates: number;
   trainLossPerFrame: number;
   trainFrames: number;
   valid: MetricsSummary | null;
@@ -59,12 +80,13 @@ export interface EpochSummary {
   seconds: number;
   skippedUpdates: number;
   best: boolean;
+  /** The most steps one update held in memory so far (the engine's storedSteps). */
+  peakStoredSteps: number;
 }
 
 /** Everything a checkpoint must hold besides the parameters, optimizer arrays and carried state. */
-export interface TrainerState {
+export interface TrainerState extends RunTotals {
   epoch: number;
-  updates: number;
   order: number[] | null;
   position: PlannerPosition | null;
   shuffleRng: number[];
@@ -78,8 +100,12 @@ export interface TrainerState {
   badInARow: number;
   skippedUpdates: number;
   finished: boolean;
+  peakStoredSteps: number;
+  /** Labelled steps of the current epoch already trained on (for a point's fractional epochs). */
+  epochLabelled: number;
 }
 
+/** What resumes a run bit for bit: the trainer's state, parameters, optimizer arrays and carried state. */
 export interface Checkpoint {
   state: TrainerState;
   params: FloatArray;
@@ -87,12 +113,21 @@ export interface Checkpoint {
   carried: Float64Array;
 }
 
+/**
+ * Where the Trainer reports and asks: each update, each epoch, bad updates, checkpoints, the best
+ * model, stop requests, the clock.
+ */
 export interface TrainerHooks {
+  /** After each update: its record, the epoch, updates so far, learning rate, gradient norm. */
   onUpdate?(
     record: UpdateRecord,
     info: { epoch: number; updates: number; lr: number; gradNorm: number; stepsInEpoch: number },
   ): void;
+  /** After each epoch's validation. */
   onEpoch?(summary: EpochSummary): void;
+  /** Every validation: at each epoch's end (before onEpoch), on the validateEvery cadence, and once when a budget stops the run inside an epoch. */
+  onValidation?(point: ValidationPoint): void;
+  /** An update with a non-finite loss or gradient, skipped. */
   onBadUpdate?(info: {
     epoch: number;
     update: number;
@@ -100,27 +135,39 @@ export interface TrainerHooks {
     lossSum: number;
     gradNorm: number;
   }): void;
+  /** A checkpoint to keep (at a point where a resumed run continues exactly). */
   saveCheckpoint?(checkpoint: Checkpoint): void;
+  /** The model just reached its best validation figure: save it now if wanted. */
   saveBest?(summary: EpochSummary): void;
   /** Polled after each update: true asks the loop to checkpoint and stop (Ctrl-C). */
   stopRequested?(): boolean;
+  /** The clock in milliseconds (default Date.now), for budgets and timings. */
   now?(): number;
 }
 
+/** Why a run ended. */
 export type StopReason =
   | "epochs"
   | "early-stopping"
   | "max-updates"
+  | "max-steps"
   | "max-seconds"
   | "interrupted"
   | "bad-updates";
 
+/** How a run ended: the reason, each epoch's summary, the final state. */
 export interface TrainResult {
   reason: StopReason;
   epochs: EpochSummary[];
+  /** Every validation point of this session, epochs' ends included. */
+  points: ValidationPoint[];
   state: TrainerState;
 }
 
+/**
+ * The training loop: epochs of TBPTT updates through the engine, optimizer steps, validation, early
+ * stopping, budgets and checkpoints (see the file comment).
+ */
 export class Trainer {
   readonly optimizer: Optimizer;
   private state: TrainerState;
@@ -170,6 +217,11 @@ export class Trainer {
       badInARow: 0,
       skippedUpdates: 0,
       finished: false,
+      forwardSteps: 0,
+      backwardSteps: 0,
+      trainSeconds: 0,
+      peakStoredSteps: 0,
+      epochLabelled: 0,
     };
   }
 
@@ -185,7 +237,15 @@ export class Trainer {
   restore(checkpoint: Checkpoint): void {
     this.model.params.set(checkpoint.params);
     this.optimizer.loadState(checkpoint.optimizer, checkpoint.state.optimizerSteps);
-    this.state = structuredClone(checkpoint.state);
+    // Counters added after a checkpoint was written start from zero.
+    const counters = {
+      forwardSteps: 0,
+      backwardSteps: 0,
+      trainSeconds: 0,
+      peakStoredSteps: 0,
+      epochLabelled: 0,
+    };
+    this.state = { ...counters, ...structuredClone(checkpoint.state) };
     this.shuffleRng.setState(this.state.shuffleRng);
     this.noiseRng.setState(this.state.noiseRng);
     this.pendingCarried = checkpoint.carried;
@@ -193,6 +253,7 @@ export class Trainer {
 
   private pendingCarried: Float64Array | null = null;
 
+  /** A checkpoint of the run as it stands (taken where the engine can resume). */
   checkpoint(): Checkpoint {
     const opt = this.optimizer.state();
     this.state.optimizerSteps = opt.steps;
@@ -206,22 +267,53 @@ export class Trainer {
     };
   }
 
+  /**
+   * Trains until the epochs, a budget, early stopping or a stop request end the run; `hooks` see it
+   * happen.
+   */
   async run(hooks: TrainerHooks = {}): Promise<TrainResult> {
     const o = this.options;
     const now = hooks.now ?? (() => Date.now());
-    const started = now();
     const epochs: EpochSummary[] = [];
+    const points: ValidationPoint[] = [];
     const s = this.state;
     const weightNoise = o.noise?.weight ?? 0;
     const inputNoise = o.noise?.input ?? 0;
     let reason: StopReason = "epochs";
-    if (s.finished) return { reason, epochs, state: s };
+    if (s.finished) return { reason, epochs, points, state: s };
+    // Training time: laps between validations (which are not counted), summed into the state.
+    let lapStart = now();
+    const lap = () => {
+      const t = now();
+      s.trainSeconds += (t - lapStart) / 1000;
+      lapStart = t;
+    };
+    const perEpoch = labelledSteps(this.train);
+    /** Where the run stands now: its totals and the epochs of data it has seen. */
+    const here = (at: ValidationPoint["at"]) => {
+      lap();
+      const epochsSeen =
+        at === "epoch" ? s.epoch + 1 : s.epoch + (perEpoch > 0 ? s.epochLabelled / perEpoch : 0);
+      return { ...this.totals(), epochs: epochsSeen, at };
+    };
+    const validate = (model: SequenceModel, where: ReturnType<typeof here>): ValidationPoint | null => {
+      if (!this.valid) return null;
+      lap();
+      const validMetrics = evaluateModel(model, this.valid, o.schedule, o.validStreams ?? o.streams);
+      const point: ValidationPoint = { ...where, valid: validMetrics.summary(), validMetrics };
+      points.push(point);
+      hooks.onValidation?.(point);
+      lapStart = now();
+      return point;
+    };
     // Give signals and timers a turn now and then (Ctrl-C, progress redraws), across epochs too.
     let lastYield = now();
     const breathe = async () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       lastYield = now();
     };
+    if (o.validateAtStart && s.updates === 0 && s.epoch === 0 && s.position === null)
+      validate(this.model, here("start"));
     while (s.epoch < o.epochs) {
       const epochStart = now();
       if (!s.order) {
@@ -229,6 +321,7 @@ export class Trainer {
         if (o.shuffle) this.shuffleRng.shuffle(s.order);
         s.epochLossSum = 0;
         s.epochFrames = 0;
+        s.epochLabelled = 0;
       }
       const lr = learningRate(o.optimizer.lr, o.lrSchedule, s.epoch);
       const ordered = s.order.map((i) => this.train[i] as SequenceLike);
@@ -247,10 +340,11 @@ export class Trainer {
         onOutputStep:
           optimizer instanceof SplitOptimizer
             ? (grads, step) => {
-                // A step whose gradient is not finite is skipped; its update reports the bad loss.
+                // A step whose loss or gradient is not finite is skipped; its update reports the bad loss.
+                if (!Number.isFinite(step.lossSum)) return;
+                if (!o.clip) return optimizer.stepOutput(this.model.params, grads, lr, step);
                 const norm = clipGradients(grads.subarray(offset, offset + length), o.clip);
-                if (Number.isFinite(norm) && Number.isFinite(step.lossSum))
-                  optimizer.stepOutput(this.model.params, grads, lr);
+                if (Number.isFinite(norm)) optimizer.stepOutput(this.model.params, grads, lr);
               }
             : undefined,
         start: s.position ?? undefined,
@@ -266,9 +360,20 @@ export class Trainer {
               }
             : undefined,
       });
+      let cadenceDue: ReturnType<typeof here> | null = null;
       for (const { grads, record } of updates) {
         if (this.cleanWeights) this.model.params.set(this.cleanWeights); // weight noise off before the step
+        // A cadence point crossed by the previous update is validated now, on a copy of the
+        // weights taken then, so that one at an epoch's last update is left to the epoch's
+        // own validation (same weights, same totals).
+        if (cadenceDue) validate(this.validationModel(), cadenceDue);
+        cadenceDue = null;
         stepsInEpoch += record.forwardSteps;
+        const before = this.totals();
+        s.forwardSteps += record.forwardSteps;
+        s.backwardSteps += record.backwardSteps;
+        s.peakStoredSteps = Math.max(s.peakStoredSteps, record.storedSteps);
+        s.epochLabelled += record.losses;
         const gradNorm = clipGradients(grads, o.clip);
         if (!Number.isFinite(gradNorm) || !Number.isFinite(record.lossSum)) {
           // Skip the update, keep the last good weights; stop after too many in a row.
@@ -295,9 +400,13 @@ export class Trainer {
         sinceCheckpoint++;
         hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
         if (now() - lastYield > 100) await breathe();
+        lap();
+        const crossed = crossedCadence(o.validateEvery, before, s);
         const resumable = engine.resumable();
         if (o.maxUpdates !== undefined && s.updates >= o.maxUpdates) stop = "max-updates";
-        else if (o.maxSeconds !== undefined && (now() - started) / 1000 >= o.maxSeconds) stop = "max-seconds";
+        else if (o.maxSteps !== undefined && s.forwardSteps + s.backwardSteps >= o.maxSteps)
+          stop = "max-steps";
+        else if (o.maxSeconds !== undefined && s.trainSeconds >= o.maxSeconds) stop = "max-seconds";
         else if (hooks.stopRequested?.() && resumable) stop = "interrupted";
         if (
           resumable &&
@@ -307,17 +416,26 @@ export class Trainer {
           hooks.saveCheckpoint?.(this.checkpoint());
           sinceCheckpoint = 0;
         }
-        if (stop !== null) break;
+        if (stop !== null) {
+          // A budget ends the run inside an epoch: validate once, so the run has a final figure;
+          // an interrupted run keeps a cadence point it just crossed.
+          if (stop !== "interrupted") cadenceDue = here("final");
+          else if (crossed) cadenceDue = here("every");
+          break;
+        }
+        if (crossed) {
+          cadenceDue = here("every");
+          this.validationModel().params.set(this.model.params);
+        }
       }
       this.pendingCarried = null;
       if (stop !== null) {
         reason = stop;
+        if (cadenceDue) validate(this.model, cadenceDue);
         break;
       }
       // The epoch is complete: validate, keep the best, decide whether to go on.
-      const validMetrics = this.valid
-        ? evaluateModel(this.model, this.valid, o.schedule, o.validStreams ?? o.streams)
-        : null;
+      const validMetrics = validate(this.model, here("epoch"))?.validMetrics ?? null;
       const valid: MetricsSummary | null = validMetrics?.summary() ?? null;
       const metricName = this.validationMetric();
       const value = valid ? (metricName === "loss" ? valid.lossPerFrame : (valid[metricName] ?? null)) : null;
@@ -329,7 +447,8 @@ export class Trainer {
       } else s.epochsSinceBest++;
       const summary: EpochSummary = {
         epoch: s.epoch,
-        updates: s.updates,
+        ...this.totals(),
+        peakStoredSteps: s.peakStoredSteps,
         trainLossPerFrame: s.epochFrames > 0 ? s.epochLossSum / s.epochFrames : Number.NaN,
         trainFrames: s.epochFrames,
         valid,
@@ -357,7 +476,26 @@ export class Trainer {
         break;
       }
     }
-    return { reason, epochs, state: s };
+    lap();
+    return { reason, epochs, points, state: s };
+  }
+
+  private totals(): RunTotals {
+    const s = this.state;
+    return {
+      updates: s.updates,
+      forwardSteps: s.forwardSteps,
+      backwardSteps: s.backwardSteps,
+      trainSeconds: s.trainSeconds,
+    };
+  }
+
+  private evalModel: SequenceModel | null = null;
+
+  /** A second model for validations inside an epoch, so the training model's tape and carried state stay untouched. */
+  private validationModel(): SequenceModel {
+    this.evalModel ??= new SequenceModel(this.model.config, this.model.backend);
+    return this.evalModel;
   }
 }
 

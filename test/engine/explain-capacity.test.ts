@@ -39,6 +39,33 @@ test("one stream, aligned, flushed: the ring holds one reset segment, not the wh
   assert.equal(explain({ k1: 20, k2: INF, reset: { every: 30 }, flush: false }, T).capacity, 50);
 });
 
+test("packed streams with k2 = ∞ and no reset: the ring holds the ticks the packing makes, not every step of every stream", () => {
+  const packed = (streams: number, lengths: number[]) =>
+    new Planner(
+      makeSchedule({ k1: 5, k2: INF, reset: "never", layout: "packed" }),
+      streams,
+      lengths,
+    ).capacity();
+  // Stream 0 takes 5 steps; stream 1 takes 3, then the third sequence (it frees first): 7 ticks.
+  assert.equal(packed(2, [5, 3, 4]), 7);
+  // Fifty streams of 500 steps (a char-rnn text): 500 ticks, not 25,000.
+  assert.equal(packed(50, new Array(50).fill(500)), 500);
+  for (const [streams, lengths] of [
+    [2, [5, 3, 4]],
+    [3, [7, 1, 1, 1, 6, 2, 9]],
+    [2, [4, 4, 2, 3]],
+  ] as [number, number[]][]) {
+    const planner = new Planner(
+      makeSchedule({ k1: 5, k2: INF, reset: "never", layout: "packed" }),
+      streams,
+      lengths,
+    );
+    let ticks = 0;
+    for (let plan = planner.next(); plan; plan = planner.next()) ticks = plan.time + 1;
+    assert.equal(planner.capacity(), ticks, `${lengths}`);
+  }
+});
+
 test("the engine trains with a ring of one segment over a long stream (k1 = k2 = ∞, reset every 30)", () => {
   const model = new SequenceModel(
     {

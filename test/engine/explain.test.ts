@@ -1,4 +1,4 @@
-// The schedule explainer against closed forms (TBPTT.md, "What every update reports")
+// The schedule explainer against closed forms (docs/schedule.md, "What every update reports")
 // and against a brute-force count written straight from the contract's text for one
 // sequence, independent of the Planner.
 import assert from "node:assert/strict";
@@ -340,7 +340,7 @@ test("reset never and reset every N ≥ T on one sequence are the same as reset 
 });
 
 /**
- * A brute-force count from TBPTT.md's text, for one sequence of T steps, every step
+ * A brute-force count from the contract's text (docs/schedule.md), for one sequence of T steps, every step
  * labelled: updates every k1 steps since the last update, at each reset (flush on),
  * and at the end; window losses back to max(t'+1−(k2−k1), reset), per-loss back to
  * max(s−k2+1, reset); the sweep from the earliest start to t.

@@ -1,4 +1,4 @@
-// Tier 2 for the output heads: the engine against the oracle (../shared/TBPTT.md) with
+// Tier 2 for the output heads: the engine against the oracle (docs/schedule.md) with
 // real-valued targets (mse, normalised) and with one label per sequence (at its last
 // step), under random schedules, resets, layouts, streams and masks; in float64, the
 // parameters after several SGD updates agree to a relative error below 1e-9.

@@ -1,5 +1,5 @@
 // Tier 2 of the gradient tests (STYLE.md): the engine against the oracle written
-// straight from ../shared/TBPTT.md. Parameters after several SGD updates must agree
+// straight from the contract (docs/schedule.md). Parameters after several SGD updates must agree
 // in float64 to a relative error below 1e-9.
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -223,3 +223,86 @@ test("random models, data and schedules: every figure matches the reference to 1
     { numRuns: 150, seed: 12 },
   );
 });
+
+test('rnnlm\'s outputUpdate "step" is measured as "k1": the same figures, no output-step callback needed', () => {
+  const c: Case = {
+    ...base,
+    cell: "rnn",
+    streams: 1,
+    lengths: [20],
+    schedule: makeSchedule({ k1: 3, k2: 5, reset: "never", layout: "packed" }),
+    k2s: [1, 2, 4],
+    updates: 5,
+  };
+  const rng = new Rng(3);
+  const sequences = [
+    new ArraySequence(
+      Array.from({ length: 20 * c.inputSize }, () => rng.uniform(-1, 1)),
+      Array.from({ length: 20 }, () => rng.int(c.classes)),
+      c.inputSize,
+    ),
+  ];
+  const measure = (outputUpdate: "k1" | "step") =>
+    analyseGradient(makeModel(c), sequences, {
+      schedule: makeSchedule({ ...c.schedule, outputUpdate }),
+      k2: c.k2s,
+      updates: c.updates,
+    });
+  const step = measure("step");
+  assert.equal(step.schedule.outputUpdate, "k1");
+  assert.deepEqual(
+    step.truncation.map((r) => r.perUpdate),
+    measure("k1").truncation.map((r) => r.perUpdate),
+  );
+});
+
+test("the lag profile's budget: the weight shares over the sample's first sequences, as the reference gives them there", () => {
+  const c: Case = {
+    ...base,
+    cell: "gru",
+    streams: 2,
+    lengths: [9, 12, 7, 10, 11, 8],
+    schedule: makeSchedule({ k1: 4, k2: 4 }),
+    k2s: [1, 3, 6],
+    updates: 100,
+  };
+  const rng = new Rng(c.seed + 1);
+  const sequences = c.lengths.map(
+    (T) =>
+      new ArraySequence(
+        Array.from({ length: T * c.inputSize }, () => rng.uniform(-1, 1)),
+        Array.from({ length: T }, () => rng.int(c.classes)),
+        c.inputSize,
+      ),
+  );
+  // Σ length² of the shuffled order's first sequences must stay within 250: two or three of them.
+  const report = analyseGradient(makeModel(c), sequences, {
+    schedule: c.schedule,
+    streams: c.streams,
+    k2: c.k2s,
+    updates: c.updates,
+    seed: c.seed,
+    profileSteps: 250,
+  });
+  const order = sequences.map((_, i) => i);
+  new Rng(c.seed).shuffle(order);
+  let n = 0;
+  for (let cost = 0; n < order.length; n++) {
+    cost += c.lengths[order[n]!]! ** 2;
+    if (n > 0 && cost > 250) break;
+  }
+  assert.ok(n >= 2 && n < sequences.length, `${n} sequences`);
+  assert.equal(report.lagProfile.sequences, n);
+  assert.equal(
+    report.lagProfile.losses,
+    order.slice(0, n).reduce((m, i) => m + c.lengths[i]!, 0),
+  );
+  const first = order.slice(0, n).map((i) => sequences[i]!);
+  const reference = referenceBias(makeModel(c), first, c.schedule, 2, 1000, c.seed, c.k2s, true);
+  report.lagProfile.weightShare.forEach((s, i) => {
+    assert.ok(Math.abs(s.share - reference.share[i]!) <= 1e-9, `share ≥ ${s.lag}`);
+    assert.ok(Math.abs(s.normShare - reference.normShare[i]!) <= 1e-9, `norm share ≥ ${s.lag}`);
+  });
+  // The bias rows still cover the whole sample.
+  assert.equal(report.sample.sequences, sequences.length);
+});

@@ -131,6 +131,7 @@ test("usage errors exit 2, a model with nothing to measure exits 1, each with it
     [["gradient", LATCH, "--k2", "1,0"], 2, /--k2: expected an integer ≥ 1, got "0"/],
     [["gradient", LATCH, "--tolerance", "1.5"], 2, /--tolerance: expected a cosine in \(0, 1\]/],
     [["gradient", LATCH, "--dtype", "float16"], 2, /--dtype: expected float32 or float64/],
+    [["gradient", LATCH, "--profile-steps", "0"], 2, /--profile-steps: expected an integer ≥ 1, got "0"/],
     [
       ["gradient", LATCH, "--model.bidirectional", "true"],
       1,

@@ -1,5 +1,5 @@
 // An independent float64 reference for `tbptt gradient`'s truncation-bias figures,
-// written from the definitions (../../docs/gradient.md and TBPTT.md) in the style of the
+// written from the definitions (docs/gradient.md and docs/schedule.md) in the style of the
 // TBPTT oracle, sharing no code with src/gradient or with the engine and its planner:
 // it lays the data out on the streams itself, finds the update times itself, forwards
 // every step once (the parameters never change), and for every sampled update and every
@@ -17,7 +17,7 @@ interface Step {
   reset: boolean;
 }
 
-/** B streams, one row per clock tick (null: masked), as TBPTT.md "Minibatches of streams" says. */
+/** B streams, one row per clock tick (null: masked), as the contract's streams do (docs/schedule.md). */
 function streamsOf(schedule: Schedule, B: number, lengths: readonly number[]): (Step | null)[][] {
   const counted = new Array(B).fill(0); // active steps per stream (for reset every N)
   const isReset = (b: number, position: number) =>
@@ -100,10 +100,11 @@ export function referenceBias(
   updates: number,
   seed: number,
   k2s: readonly number[],
+  keepOrder = false,
 ): ReferenceFigures {
   // The order: a seeded shuffle where every sequence starts from a reset, else as given.
   const order = sequences.map((_, i) => i);
-  if (schedule.reset === "sequence") new Rng(seed).shuffle(order);
+  if (schedule.reset === "sequence" && !keepOrder) new Rng(seed).shuffle(order);
   const data = order.map((i) => sequences[i] as SequenceLike);
   const rows = streamsOf(
     schedule,

@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createPlainBackend } from "../../src/core/plain.js";
 import { Rng } from "../../src/core/random.js";
-import { classCount, toEngineSequences } from "../../src/data/labelled.js";
 import { makeSchedule, type Schedule } from "../../src/engine/schedule.js";
 import type { CellType } from "../../src/nn/cell.js";
 import { initializeModel } from "../../src/nn/initialize.js";
@@ -22,40 +21,56 @@ import { Trainer } from "../../src/train/trainer.js";
 
 const INIT_SEED = Number(process.env.MEMORY_TEST_SEED ?? 1);
 
-/** Trains on `train` and returns the validation frame error after each epoch. */
+interface Training {
+  schedule?: Partial<Schedule>;
+  cell: CellType;
+  hidden?: number;
+  lr?: number;
+  forgetBias?: number;
+  epochs: number;
+}
+
+/** Trains a model on the `train` spec, validating on `valid`; the model, the data and each epoch's summary. */
+async function train(trainSpec: string, validSpec: string, t: Training) {
+  const validSet = memoryTaskSet(validSpec);
+  const task = labelledTaskData(memoryTaskSet(trainSpec), validSet);
+  const model = new SequenceModel(
+    {
+      cell: t.cell,
+      inputSize: task.inputSize,
+      hiddenSize: t.hidden ?? 16,
+      layers: 1,
+      bidirectional: false,
+      peepholes: false,
+      outputSize: task.outputSize,
+      ...(task.output ? { output: task.output } : {}),
+    },
+    createPlainBackend("float32"),
+  );
+  initializeModel(model, new Rng(INIT_SEED), { scheme: "pytorch", forgetBias: t.forgetBias ?? 0 });
+  const schedule = makeSchedule(t.schedule ?? {});
+  const result = await new Trainer(model, task.train, task.valid, {
+    schedule,
+    streams: 16,
+    optimizer: { type: "adam", lr: t.lr ?? 0.01 },
+    clip: { norm: 5 },
+    epochs: t.epochs,
+    shuffle: true,
+    seed: 1,
+  }).run({});
+  return { model, task, validSet, schedule, epochs: result.epochs };
+}
+
+/** Trains on `trainSpec` and returns the validation frame error after each epoch. */
 async function learn(
-  train: string,
-  valid: string,
+  trainSpec: string,
+  validSpec: string,
   schedule: Partial<Schedule>,
   cell: CellType,
   epochs: number,
 ): Promise<number[]> {
-  const trainSet = memoryTaskSet(train);
-  const validSet = memoryTaskSet(valid);
-  const model = new SequenceModel(
-    {
-      cell,
-      inputSize: trainSet.inputSize,
-      hiddenSize: 16,
-      layers: 1,
-      bidirectional: false,
-      peepholes: false,
-      outputSize: classCount(trainSet),
-    },
-    createPlainBackend("float32"),
-  );
-  initializeModel(model, new Rng(INIT_SEED), { scheme: "pytorch" });
-  const trainer = new Trainer(model, toEngineSequences(trainSet), toEngineSequences(validSet), {
-    schedule: makeSchedule(schedule),
-    streams: 16,
-    optimizer: { type: "adam", lr: 0.01 },
-    clip: { norm: 5 },
-    epochs,
-    shuffle: true,
-    seed: 1,
-  });
-  const result = await trainer.run({});
-  return result.epochs.map((e) => e.valid?.frameError ?? Number.NaN);
+  const run = await train(trainSpec, validSpec, { schedule, cell, epochs });
+  return run.epochs.map((e) => e.valid?.frameError ?? Number.NaN);
 }
 
 const show = (errors: number[]) => errors.map((e) => `${(100 * e).toFixed(1)}%`).join(" ");
@@ -92,34 +107,12 @@ test("delayed recall with lag 12: k2 = 13 learns it, k2 = 5 does not", async () 
 });
 
 test("an LSTM learns the adding problem with T = 10 (H&S 1997's criterion: |error| < 0.04)", async () => {
-  const train = memoryTaskSet("memory:adding?length=10&sequences=1000&seed=1");
-  const valid = memoryTaskSet("memory:adding?length=10&sequences=200&seed=2");
-  const task = labelledTaskData(train, valid);
-  assert.equal(task.output?.kind, "mse");
-  const model = new SequenceModel(
-    {
-      cell: "lstm",
-      inputSize: 2,
-      hiddenSize: 12,
-      layers: 1,
-      bidirectional: false,
-      peepholes: false,
-      outputSize: 1,
-      ...(task.output ? { output: task.output } : {}),
-    },
-    createPlainBackend("float32"),
+  const { model, task, validSet, schedule } = await train(
+    "memory:adding?length=10&sequences=1000&seed=1",
+    "memory:adding?length=10&sequences=200&seed=2",
+    { cell: "lstm", hidden: 12, lr: 0.02, forgetBias: 1, epochs: 6 },
   );
-  initializeModel(model, new Rng(INIT_SEED), { scheme: "pytorch", forgetBias: 1 });
-  const schedule = makeSchedule({});
-  await new Trainer(model, task.train, task.valid, {
-    schedule,
-    streams: 16,
-    optimizer: { type: "adam", lr: 0.02 },
-    clip: { norm: 5 },
-    epochs: 6,
-    shuffle: true,
-    seed: 1,
-  }).run({});
+  assert.equal(task.output?.kind, "mse");
   // Predicting 0.5 every time (the targets' mean) is within 0.04 for about 16 % of sequences.
   let correct = 0;
   let seen = 0;
@@ -127,7 +120,7 @@ test("an LSTM learns the adding problem with T = 10 (H&S 1997's criterion: |erro
   forEachFrame(model, task.valid ?? [], schedule, 16, (frame) => {
     if (frame.label < 0) return;
     model.head.read(frame.row, prediction);
-    const target = valid.sequences[frame.sequence]?.targets?.[frame.position] as number;
+    const target = validSet.sequences[frame.sequence]?.targets?.[frame.position] as number;
     seen++;
     if (Math.abs((prediction[0] as number) - target) < ADDING_TOLERANCE) correct++;
   });

@@ -16,6 +16,22 @@ test("the recipes folder holds the four literature recipes and the demos", () =>
     assert.ok(files.includes(`${name}.json`), name);
 });
 
+test("mikolov-2012.json is rnnlm's -class 100 -bptt 5 -bptt-block 10: words, classes, the output layer every word", () => {
+  const config = parseConfig(JSON.parse(readFileSync(join(dir, "mikolov-2012.json"), "utf8")));
+  const schedule = makeSchedule(config.schedule);
+  // docs/rnnlm.md: -bptt B -bptt-block K is window k1 = K, k2 = B + K − 1 with outputUpdate "step".
+  assert.deepEqual(
+    [schedule.k1, schedule.k2, schedule.truncation, schedule.outputUpdate, schedule.reduction],
+    [10, 5 + 10 - 1, "window", "step", "sum"],
+  );
+  assert.equal(config.streams, 1);
+  assert.equal(config.data.unit, "word");
+  assert.deepEqual(config.model.output, { kind: "class-softmax", classes: 100 });
+  assert.equal(config.model.cell, "rnn");
+  assert.equal(config.model.nonlinearity, "sigmoid");
+  assert.deepEqual(config.optimizer, { type: "sgd", lr: 0.1 });
+});
+
 for (const file of files) {
   test(`${file}: parses, cites a source, streams text`, () => {
     const raw = JSON.parse(readFileSync(join(dir, file), "utf8"));

@@ -18,6 +18,7 @@ import type { Backend } from "../backend.js";
 import { Arena } from "../wasm/arena.js";
 import { loadNativeAddon, type NativeInstance } from "./addon.js";
 
+/** Options of the native (Node-API, OpenBLAS) backend (docs/backends.md). */
 export interface NativeOptions {
   /** Threads the BLAS may use (default 1). */
   threads?: number;

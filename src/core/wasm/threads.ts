@@ -23,6 +23,7 @@ import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from "./
 import { CTL, JOB } from "./control.js";
 import { workerSource } from "./worker.js";
 
+/** Options of the WebAssembly backend with a worker pool: its memory options and the thread count. */
 export interface ThreadOptions extends WasmBackendOptions {
   /** Threads including the caller's (default: the number of cores). 1 means no workers. */
   threads?: number;

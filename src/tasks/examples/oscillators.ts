@@ -16,6 +16,7 @@
  */
 import { Rng } from "../../core/random.js";
 
+/** Options of `makeOscillatorSeries`: seed, how many series, their length, the noise. */
 export interface OscillatorOptions {
   seed: number;
   /** How many series (rows). */
@@ -38,6 +39,7 @@ const OFFSETS = [20, 10, -5];
 /** Rounds to 3 decimals, as the bundled files store the readings. */
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
+/** The bundled forecasting rows (see the file comment): x the readings, y the next readings, per frame. */
 export function makeOscillatorSeries(options: OscillatorOptions): ForecastRow[] {
   const rng = new Rng(options.seed);
   const sigma = options.noise ?? 0.1;

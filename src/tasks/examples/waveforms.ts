@@ -8,9 +8,12 @@
  */
 import { Rng } from "../../core/random.js";
 
+/** The four classes of the waveforms example, in class-index order. */
 export const WAVE_SHAPES = ["sawtooth", "sine", "square", "triangle"] as const;
+/** One of the four wave shapes. */
 export type WaveShape = (typeof WAVE_SHAPES)[number];
 
+/** Options of `makeWaveforms`: seed, how many sequences, the noise. */
 export interface WaveformOptions {
   seed: number;
   /** How many sequences (rows); the shapes take turns, so the classes are balanced. */
@@ -43,6 +46,7 @@ export function waveAt(shape: WaveShape, u: number): number {
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
+/** The bundled sequence-classification rows (see the file comment): a noisy recording and its shape. */
 export function makeWaveforms(options: WaveformOptions): SequenceClassRow[] {
   const rng = new Rng(options.seed);
   const noise = options.noise ?? 0.1;

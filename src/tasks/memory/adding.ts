@@ -28,6 +28,7 @@ import { Rng } from "../../core/random.js";
 import type { LabelledSequence, LabelledSet } from "../../data/labelled.js";
 import { checkInteger } from "./check.js";
 
+/** The adding problem's settings (see the file comment). */
 export interface AddingOptions {
   /** T: the minimal sequence length (≥ 6); lengths are drawn from T … T + ⌊T/10⌋. */
   length: number;
@@ -40,6 +41,7 @@ export const DEFAULT_ADDING: AddingOptions = { length: 100, sequences: 1000, see
 /** H&S 1997's criterion: a sequence is processed correctly when |prediction − target| < 0.04. */
 export const ADDING_TOLERANCE = 0.04;
 
+/** The adding problem as a labelled set (see the file comment); `source` names it in messages. */
 export function makeAddingSet(options: Partial<AddingOptions>, source = "memory:adding"): LabelledSet {
   const o = { ...DEFAULT_ADDING, ...options };
   checkInteger(source, "length", o.length, 6);

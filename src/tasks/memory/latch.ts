@@ -20,6 +20,7 @@ import { Rng } from "../../core/random.js";
 import type { LabelledSequence, LabelledSet } from "../../data/labelled.js";
 import { checkInteger } from "./check.js";
 
+/** The latch task's settings (see the file comment). */
 export interface LatchOptions {
   /** G: steps from one pulse to the next (≥ 1). */
   gap: number;
@@ -31,8 +32,10 @@ export interface LatchOptions {
   seed: number;
 }
 
+/** The latch's defaults: a pulse every 10 steps, 50 steps, 200 sequences. */
 export const DEFAULT_LATCH: LatchOptions = { gap: 10, length: 50, noise: 0, sequences: 200, seed: 1 };
 
+/** The latch task as a labelled set (see the file comment); `source` names it in messages. */
 export function makeLatchSet(options: Partial<LatchOptions>, source = "memory:latch"): LabelledSet {
   const o = { ...DEFAULT_LATCH, ...options };
   checkInteger(source, "gap", o.gap, 1);

@@ -21,6 +21,7 @@ import { Rng } from "../../core/random.js";
 import type { LabelledSequence, LabelledSet } from "../../data/labelled.js";
 import { checkInteger } from "./check.js";
 
+/** The delayed-recall task's settings (see the file comment). */
 export interface RecallOptions {
   /** L: steps from the symbol to the cue (≥ 1). */
   lag: number;
@@ -35,6 +36,7 @@ export interface RecallOptions {
   seed: number;
 }
 
+/** The delayed-recall task's defaults. */
 export const DEFAULT_RECALL: RecallOptions = {
   lag: 10,
   symbols: 4,
@@ -44,6 +46,7 @@ export const DEFAULT_RECALL: RecallOptions = {
   seed: 1,
 };
 
+/** The delayed-recall task as a labelled set (see the file comment); `source` names it in messages. */
 export function makeRecallSet(options: Partial<RecallOptions>, source = "memory:recall"): LabelledSet {
   const o = { ...DEFAULT_RECALL, ...options };
   checkInteger(source, "lag", o.lag, 1);

@@ -14,12 +14,15 @@ import { type AddingOptions, DEFAULT_ADDING, makeAddingSet } from "./adding.js";
 import { DEFAULT_LATCH, type LatchOptions, makeLatchSet } from "./latch.js";
 import { DEFAULT_RECALL, makeRecallSet, type RecallOptions } from "./recall.js";
 
+/** The prefix of a memory task's spec in a config's data paths. */
 export const MEMORY_PREFIX = "memory:";
 
+/** True when a data path is a memory task's spec ("memory:recall?…", "memory:latch?…"). */
 export function isMemorySpec(path: string): boolean {
   return path.startsWith(MEMORY_PREFIX);
 }
 
+/** A parsed memory task spec: its kind and settings. */
 export type MemorySpec =
   | ({ kind: "recall" } & RecallOptions)
   | ({ kind: "latch" } & LatchOptions)

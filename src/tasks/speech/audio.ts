@@ -25,6 +25,7 @@ export interface Audio {
   format: "sphere" | "wav";
 }
 
+/** Options of `decodeAudio`: the sample rate the caller expects. */
 export interface DecodeOptions {
   /** Refuse audio at any other rate; null accepts any rate. Default 16000 (TIMIT). */
   expectedSampleRate?: number | null;

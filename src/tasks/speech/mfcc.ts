@@ -32,6 +32,7 @@ import { LogFilterbankAnalysis } from "./analysis.js";
 import { cepstra, dctTable, lifterWeights } from "./cepstrum.js";
 import { addDeltas } from "./deltas.js";
 
+/** The MFCC front end's settings (defaults: HTK's MFCC_E_D at 16 kHz, 25 ms windows every 10 ms). */
 export interface FrontEndOptions {
   /** "mfcc" (default; this file) or "fbank": the log mel filterbank itself (fbank.ts). */
   type: "mfcc" | "fbank";

@@ -23,6 +23,7 @@ export interface PhoneSegment {
   label: number;
 }
 
+/** Options of `parsePhn`: the audio's length, to check segments against. */
 export interface PhnOptions {
   /** The audio's length in samples; segments ending beyond it are errors. Omit to skip that check. */
   audioLength?: number;

@@ -138,6 +138,7 @@ export interface PhoneFolding {
   map: Int32Array;
 }
 
+/** Options of `foldTo39`. */
 export interface FoldingOptions {
   /** "drop" (default, Lee & Hon): q frames are not scored; "keep": q is a 40th class. */
   q?: "drop" | "keep";

@@ -19,6 +19,7 @@ export interface TextSource {
   bytes: Uint8Array;
 }
 
+/** How `buildCorpus` reads text: the unit, the validation share or text, a given vocabulary, word options. */
 export interface CorpusOptions {
   unit: TextUnit;
   /** Fraction of the training text held out at its end for validation (char-rnn: 0.05); 0 for none. */
@@ -31,6 +32,7 @@ export interface CorpusOptions {
   words?: WordVocabularyOptions;
 }
 
+/** An encoded text corpus: its vocabulary, the training and validation symbol ids, the files read. */
 export interface TextCorpus {
   vocabulary: TextVocabulary;
   train: SymbolIds;
@@ -39,6 +41,7 @@ export interface TextCorpus {
   files: { name: string; symbols: number }[];
 }
 
+/** `value` as a validation share in [0, 1), or an error naming data.validFraction. */
 export function checkValidFraction(value: unknown): number {
   if (typeof value !== "number" || !(value >= 0 && value < 1))
     throw new Error(`data.validFraction: expected a number in [0, 1), got ${JSON.stringify(value)}`);
@@ -66,6 +69,10 @@ function encodeAll(
   return { ids, counts: parts.map((p) => p.length) };
 }
 
+/**
+ * Decodes, checks and encodes texts into symbol ids with one vocabulary (built from the training
+ * text unless given).
+ */
 export function buildCorpus(sources: readonly TextSource[], options: CorpusOptions): TextCorpus {
   const fraction = checkValidFraction(options.validFraction);
   if (sources.length === 0) throw new Error("text corpus: no training files");

@@ -13,6 +13,7 @@ import type { SequenceModel } from "../../nn/model.js";
 import { cutStreams } from "./streams.js";
 import type { SymbolIds } from "./vocabulary.js";
 
+/** A language model's figures: loss in nats per symbol, bits per symbol, perplexity. */
 export interface TextMetrics {
   /** Symbols predicted (labelled steps). */
   symbols: number;
@@ -22,12 +23,14 @@ export interface TextMetrics {
   perplexity: number;
 }
 
+/** Nats, bits and perplexity per symbol from a summed loss (natural log) over `symbols` symbols. */
 export function textMetrics(lossSum: number, symbols: number): TextMetrics {
   if (!(symbols > 0)) throw new Error(`text metrics: no symbols were predicted (count ${symbols})`);
   const nats = lossSum / symbols;
   return { symbols, nats, bitsPerSymbol: nats / Math.LN2, perplexity: Math.exp(nats) };
 }
 
+/** Options of `evaluateText`. */
 export interface EvaluateOptions {
   schedule: Schedule;
   /** Streams to cut the text into (fewer streams: more context per symbol). */

@@ -25,6 +25,7 @@ import { forEachCode } from "./vocabulary.js";
 import type { TextVocabulary, WordVocabulary } from "./word-vocabulary.js";
 import { tokenizeWords } from "./words.js";
 
+/** How `sampleText` generates: the prime, the length, the temperature, the seed, or argmax. */
 export interface SampleOptions {
   /** Text run through the model before sampling (not yielded again). */
   prime?: string;

@@ -22,6 +22,7 @@
  */
 import { Rng } from "../../core/random.js";
 
+/** Options of `makeWordSource`: how many words, successors per word, word lengths, the seed. */
 export interface WordSourceOptions {
   seed: number;
   /** W: the size of the lexicon (≥ 2). */
@@ -33,6 +34,7 @@ export interface WordSourceOptions {
   maxSyllables?: number;
 }
 
+/** A word-Markov source: its words and each word's successors with their probabilities. */
 export interface WordSource {
   words: string[];
   separator: string;
@@ -40,6 +42,7 @@ export interface WordSource {
   transitions: Float64Array;
 }
 
+/** A word source's entropy rate, per word and per character of its text. */
 export interface EntropyRate {
   /** H: the entropy rate in bits per character. */
   bitsPerChar: number;
@@ -61,6 +64,10 @@ export const DEFAULT_WORD_SOURCE: Required<Omit<WordSourceOptions, "seed">> = {
   maxSyllables: 3,
 };
 
+/**
+ * A seeded word-Markov source: words of random letters, each followed by a few successors with
+ * fixed probabilities.
+ */
 export function makeWordSource(options: WordSourceOptions): WordSource {
   const { words: W, successors: S, minSyllables, maxSyllables } = { ...DEFAULT_WORD_SOURCE, ...options };
   if (!Number.isInteger(W) || W < 2) throw new Error(`word source: words must be an integer ≥ 2, got ${W}`);
@@ -128,6 +135,10 @@ export function stationaryDistribution(transitions: Float64Array, W: number): Fl
   return pi;
 }
 
+/**
+ * The source's entropy rate (bits per word and per character): the best loss any model can reach on
+ * its text.
+ */
 export function entropyRate(source: WordSource): EntropyRate {
   const W = source.words.length;
   const pi = stationaryDistribution(source.transitions, W);

@@ -9,6 +9,7 @@
 
 /** The units whose symbols are codes: byte values or code points (vocabulary.ts). */
 export type SymbolUnit = "byte" | "char";
+/** How a text is cut into symbols: Unicode characters, bytes, or words (rnnlm's reading). */
 export type TextUnit = SymbolUnit | "word";
 
 /** Text in its unit: a string of code points (char) or the raw bytes (byte). */

@@ -11,10 +11,12 @@ import { describeCode, type SymbolUnit, type UnitText } from "./units.js";
 /** A text as symbol ids; the narrowest array the vocabulary allows (a 30 MB text of ≤ 256 symbols is 30 MB). */
 export type SymbolIds = Uint8Array | Uint16Array | Int32Array;
 
+/** A character or byte vocabulary as saved in model.json. */
 export type VocabularyJSON = { unit: "char"; symbols: string[] } | { unit: "byte"; symbols: number[] };
 
 const MAX_CODE = 0x10ffff;
 
+/** A character or byte vocabulary: symbol ↔ id, in the order of the model's inputs and classes. */
 export class Vocabulary {
   readonly size: number;
   /** code → id, −1 where the code is not in the vocabulary; covers codes 0 … max code. */
@@ -73,6 +75,7 @@ export class Vocabulary {
     return new Vocabulary(v.unit, Int32Array.from(codes));
   }
 
+  /** The vocabulary as saved in model.json (its unit and symbols in id order). */
   toJSON(): VocabularyJSON {
     const codes = Array.from(this.codes);
     return this.unit === "byte"

@@ -13,6 +13,10 @@
  * the toolkit's order, so the assignment is the toolkit's.
  */
 
+/**
+ * How rnnlm bins words into classes by frequency: by the square root of the counts (its default) or
+ * by the counts.
+ */
 export type ClassBinning = "sqrt" | "frequency";
 
 /** Each word's class, for words in vocabulary order with these counts. */

@@ -20,12 +20,14 @@ import { SENTENCE_END, UNKNOWN } from "./words.js";
 /** Any text vocabulary: of codes (bytes, characters) or of words. */
 export type TextVocabulary = Vocabulary | WordVocabulary;
 
+/** A word vocabulary as saved in model.json. */
 export interface WordVocabularyJSON {
   unit: "word";
   words: string[];
   counts: number[];
 }
 
+/** Which words a word vocabulary keeps: those seen at least minCount times, at most maxSize of them. */
 export interface WordVocabularyOptions {
   /** Words seen fewer times than this in the training text become `<unk>` (default 1: none). */
   minCount?: number;
@@ -33,6 +35,7 @@ export interface WordVocabularyOptions {
   maxSize?: number;
 }
 
+/** A word vocabulary as rnnlm builds it (counts, frequency order, <unk> for rare words). */
 export class WordVocabulary {
   readonly unit = "word" as const;
   readonly size: number;
@@ -100,6 +103,7 @@ export class WordVocabulary {
     return new WordVocabulary(v.words as string[], v.counts as number[]);
   }
 
+  /** The vocabulary as saved in model.json (its words and counts in id order). */
   toJSON(): WordVocabularyJSON {
     return { unit: "word", words: [...this.words], counts: [...this.counts] };
   }
@@ -114,6 +118,7 @@ export class WordVocabulary {
     return this.idOf(UNKNOWN);
   }
 
+  /** An id array of `length` words (wide enough for this vocabulary's ids). */
   allocIds(length: number): SymbolIds {
     if (this.size <= 256) return new Uint8Array(length);
     if (this.size <= 65536) return new Uint16Array(length);
