@@ -10,6 +10,7 @@
 import type { FloatArray } from "../core/types.js";
 import type { OnlineAlgorithmName } from "./stack.js";
 
+/** An online gradient algorithm, as the online engine drives it once per forward step. */
 export interface OnlineLearner {
   readonly algorithm: OnlineAlgorithmName;
   /** Random draws of the coming update come from this seed (UORO's signs; RTRL draws none). */

@@ -41,6 +41,7 @@ import { Uoro } from "./uoro.js";
 
 const SLOT = { first: 0, count: 1 };
 
+/** Trains by RTRL or UORO (schedule.algorithm) on the TBPTT engine's schedule and interface. */
 export class OnlineEngine {
   readonly algorithm: OnlineAlgorithmName;
   private planner: Planner | null = null;
@@ -86,6 +87,7 @@ export class OnlineEngine {
     return this.planner?.resumable() ?? true;
   }
 
+  /** Runs over the sequences, handing each update's gradient to onUpdate (return false to stop). */
   run(sequences: readonly SequenceLike[], onUpdate: UpdateFn, options: RunOptions = {}): RunSummary {
     return runUpdates(this.updates(sequences, options), onUpdate);
   }

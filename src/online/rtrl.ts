@@ -35,9 +35,10 @@ interface Sensitivity {
   c: FloatArray | null;
 }
 
+/** RTRL as an online learner: per stream and layer, the exact sensitivity ds/dθ (see the file comment). */
 export class Rtrl implements OnlineLearner {
   readonly algorithm = "rtrl" as const;
-  readonly layers: OnlineLayer[];
+  private readonly layers: OnlineLayer[];
   /** [layer][stream]: J_t (current) and the buffer J_{t+1} is written into (swapped after each step). */
   private current: Sensitivity[][];
   private next: Sensitivity[][];

@@ -14,6 +14,7 @@ import type { RecurrentDirection } from "../nn/recurrent.js";
 /** The online learning algorithms the trainer can use instead of TBPTT. */
 export type OnlineAlgorithmName = "rtrl" | "uoro";
 
+/** One layer of the stack as the online algorithms see it. */
 export interface OnlineLayer {
   readonly dir: RecurrentDirection;
   /** Parameters [0, cols) can move this layer's state. */

@@ -54,9 +54,10 @@ interface StateVector {
   H: number;
 }
 
+/** UORO as an online learner: per stream, the rank-one estimate s̃ θ̃ᵀ of ds/dθ (see the file comment). */
 export class Uoro implements OnlineLearner {
   readonly algorithm = "uoro" as const;
-  readonly layers: OnlineLayer[];
+  private readonly layers: OnlineLayer[];
   /** P: the recurrent parameters, [0, P) of the flat array. */
   readonly parameters: number;
   /** [stream][layer]: s̃; [stream]: θ̃ (P values) and ‖θ̃‖², carried along. */
@@ -74,7 +75,7 @@ export class Uoro implements OnlineLearner {
   private readonly norm2 = new Norm2Visitor();
   private readonly dot: DotVisitor;
   private readonly fold: FoldVisitor;
-  /** [1]: the 1 × 1 factor of the gradient's axpy through gemm. */
+  /** One value, 1: the 1 × 1 factor of the gradient's axpy through gemm. */
   private readonly one: FloatArray;
   private rng = new Rng(0);
   /** ‖ν‖ = √(state size): every sign is ±1. */
