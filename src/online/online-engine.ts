@@ -31,7 +31,7 @@ import {
   type UpdateRecord,
   writeTick,
 } from "../engine/engine.js";
-import { Planner, type PlannerPosition } from "../engine/planner.js";
+import { Planner, type PlannerPosition, type UpdatePlan } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
 import type { SequenceModel } from "../nn/model.js";
 import type { OnlineLearner } from "./learner.js";
@@ -145,6 +145,9 @@ export class OnlineEngine {
         time: plan.time,
         previousTime: plan.previousTime,
         windowStart: plan.windowStart,
+        sequenceStart: (plan.ticks[plan.ticks.length - 1] as UpdatePlan["ticks"][number]).steps.map((step) =>
+          step ? plan.time - step.position : -1,
+        ),
         losses,
         lossSum,
         forwardSteps: plan.ticks.length,
