@@ -9,11 +9,10 @@
 import { OwnedAllocations } from "../core/allocations.js";
 import { Rng } from "../core/random.js";
 import type { FloatArray } from "../core/types.js";
-import type { SequenceLike, UpdateRecord } from "../engine/engine.js";
+import { Engine, type SequenceLike, type UpdateRecord } from "../engine/engine.js";
 import type { PlannerPosition } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
 import { SequenceModel } from "../nn/model.js";
-import { createTrainingEngine, mixSeed } from "../online/online-engine.js";
 import { checkOnlineModel } from "../online/stack.js";
 import { type ClipConfig, clipGradients } from "./clip.js";
 import { evaluateModel, type Metrics, type MetricsSummary } from "./evaluate.js";
@@ -339,8 +338,15 @@ export class Trainer {
         inputNoise > 0
           ? ordered.map((q) => new NoisyInputs(q, this.model.config.inputSize, this.noiseRng, inputNoise))
           : ordered;
-      // TBPTT, or RTRL / UORO (schedule.algorithm; UORO's signs drawn from the seed and epoch)
-      const engine = createTrainingEngine(this.model, o.schedule, o.streams, mixSeed(o.seed, s.epoch));
+      // TBPTT, or RTRL / UORO (schedule.algorithm), loaded on demand so that a page training with
+      // TBPTT does not fetch them; UORO's signs are drawn from the seed and the epoch.
+      const online =
+        o.schedule.algorithm && o.schedule.algorithm !== "tbptt"
+          ? await import("../online/online-engine.js")
+          : null;
+      const engine = online
+        ? new online.OnlineEngine(this.model, o.schedule, o.streams, online.mixSeed(o.seed, s.epoch))
+        : new Engine(this.model, o.schedule, o.streams);
       let stepsInEpoch = 0;
       let sinceCheckpoint = 0;
       let stop: StopReason | null = null;
