@@ -53,6 +53,7 @@ export type { TimelineOptions } from "./engine/render-timeline.js";
 export { renderTimeline } from "./engine/render-timeline.js";
 export type { OutputUpdate, Reduction, StreamLayout } from "./engine/schedule.js";
 export {
+  type Algorithm,
   makeSchedule,
   parseReset,
   type ResetPolicy,
@@ -94,6 +95,11 @@ export type { Nonlinearity } from "./nn/recurrent.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
 export type { SlotRun, Tape } from "./nn/tape.js";
 export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
+export type { OnlineLearner } from "./online/learner.js";
+export { createTrainingEngine, OnlineEngine } from "./online/online-engine.js";
+export { Rtrl } from "./online/rtrl.js";
+export type { OnlineAlgorithmName } from "./online/stack.js";
+export { Uoro } from "./online/uoro.js";
 export {
   makeOscillatorSeries,
   makeWaveforms,

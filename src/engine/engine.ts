@@ -20,7 +20,7 @@
 import type { FloatArray } from "../core/types.js";
 import type { SequenceModel } from "../nn/model.js";
 import type { SlotRun } from "../nn/tape.js";
-import { Planner, type PlannerPosition, type UpdatePlan } from "./planner.js";
+import { Planner, type PlannerPosition, type Tick, type UpdatePlan } from "./planner.js";
 import type { Schedule } from "./schedule.js";
 
 /** A sequence as the engine reads it: features are written in place, never copied whole. */
@@ -181,18 +181,7 @@ export class Engine {
    * false to stop).
    */
   run(sequences: readonly SequenceLike[], onUpdate: UpdateFn, options: RunOptions = {}): RunSummary {
-    const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
-    for (const { grads, record } of this.updates(sequences, options)) {
-      summary.updates++;
-      summary.steps += record.forwardSteps;
-      summary.losses += record.losses;
-      summary.lossSum += record.lossSum;
-      if (onUpdate(grads, record) === false) {
-        summary.stopped = true;
-        break;
-      }
-    }
-    return summary;
+    return runUpdates(this.updates(sequences, options), onUpdate);
   }
 
   /**
@@ -206,6 +195,11 @@ export class Engine {
   ): Generator<{ grads: FloatArray; record: UpdateRecord }, void, undefined> {
     const { model, streams: B } = this;
     const train = options.train ?? true;
+    const algorithm = this.schedule.algorithm ?? "tbptt";
+    if (train && algorithm !== "tbptt")
+      throw new Error(
+        `schedule.algorithm "${algorithm}": this engine back-propagates (TBPTT); ${algorithm.toUpperCase()} runs in the online engine (src/online, as the trainer does)`,
+      );
     checkTargets(model, sequences);
     const perStep = train && this.schedule.outputUpdate === "step";
     if (perStep && !options.onOutputStep)
@@ -297,31 +291,7 @@ export class Engine {
   }
 
   private writeTicks(plan: UpdatePlan, sequences: readonly SequenceLike[]): void {
-    const { model, streams: B } = this;
-    const { tape, inputs } = model;
-    const I = model.config.inputSize;
-    const D = tape.targetSize;
-    for (const tick of plan.ticks) {
-      const slot = this.slotOf(tick.time);
-      for (let b = 0; b < B; b++) {
-        const row = slot * B + b;
-        const step = tick.steps[b];
-        if (!step) {
-          tape.active[row] = 0;
-          tape.reset[row] = 0;
-          tape.labels[row] = -1;
-          inputs.fill(0, row * I, (row + 1) * I); // finite, so masked rows add 0 · x to ∂W
-          continue;
-        }
-        const seq = sequences[step.sequence] as SequenceLike;
-        tape.active[row] = 1;
-        tape.reset[row] = step.reset ? 1 : 0;
-        tape.labels[row] = seq.label(step.position);
-        seq.writeInput(step.position, inputs, row * I);
-        if (D > 0 && (tape.labels[row] as number) >= 0)
-          (seq.writeTarget as NonNullable<SequenceLike["writeTarget"]>)(step.position, tape.targets, row * D);
-      }
-    }
+    for (const tick of plan.ticks) writeTick(this.model, this.slotOf(tick.time), tick, sequences);
   }
 
   private countLosses(plan: UpdatePlan): number {
@@ -423,4 +393,58 @@ function sequenceStarts(plan: UpdatePlan, streams: number): number[] {
     }
   }
   return starts;
+}
+
+/** Hands each update of a run to onUpdate (until it returns false) and sums the run. */
+export function runUpdates(
+  updates: Iterable<{ grads: FloatArray; record: UpdateRecord }>,
+  onUpdate: UpdateFn,
+): RunSummary {
+  const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
+  for (const { grads, record } of updates) {
+    summary.updates++;
+    summary.steps += record.forwardSteps;
+    summary.losses += record.losses;
+    summary.lossSum += record.lossSum;
+    if (onUpdate(grads, record) === false) {
+      summary.stopped = true;
+      break;
+    }
+  }
+  return summary;
+}
+
+/**
+ * Writes one tick of the plan into `slot` of the model's tape and inputs: per stream its
+ * reset, active and label flags, its input features and, where the head reads them, its
+ * targets. A masked stream gets zero inputs (finite, so masked rows add 0 · x to ∂W).
+ */
+export function writeTick(
+  model: SequenceModel,
+  slot: number,
+  tick: Tick,
+  sequences: readonly SequenceLike[],
+): void {
+  const { tape, inputs } = model;
+  const B = tape.streams;
+  const I = model.config.inputSize;
+  const D = tape.targetSize;
+  for (let b = 0; b < B; b++) {
+    const row = slot * B + b;
+    const step = tick.steps[b];
+    if (!step) {
+      tape.active[row] = 0;
+      tape.reset[row] = 0;
+      tape.labels[row] = -1;
+      inputs.fill(0, row * I, (row + 1) * I);
+      continue;
+    }
+    const seq = sequences[step.sequence] as SequenceLike;
+    tape.active[row] = 1;
+    tape.reset[row] = step.reset ? 1 : 0;
+    tape.labels[row] = seq.label(step.position);
+    seq.writeInput(step.position, inputs, row * I);
+    if (D > 0 && (tape.labels[row] as number) >= 0)
+      (seq.writeTarget as NonNullable<SequenceLike["writeTarget"]>)(step.position, tape.targets, row * D);
+  }
 }

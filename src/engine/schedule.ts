@@ -27,6 +27,13 @@ export type StreamLayout = "aligned" | "packed";
  * into the recurrent backward pass of the update that owns the step.
  */
 export type OutputUpdate = "k1" | "step";
+/**
+ * How an update's gradient is computed: "tbptt" back-propagates through stored steps (this
+ * engine); "rtrl" (Williams & Zipser 1989) and "uoro" (Tallec & Ollivier 2017) carry the
+ * state's sensitivity to the parameters forward in time instead, storing no history
+ * (src/online, docs/online.md). k1 and the resets mean the same for all three.
+ */
+export type Algorithm = "tbptt" | "rtrl" | "uoro";
 
 /** A complete TBPTT(k1, k2) schedule (docs/schedule.md); `makeSchedule` fills in and checks one. */
 export interface Schedule {
@@ -38,6 +45,8 @@ export interface Schedule {
   reduction: Reduction;
   layout: StreamLayout;
   outputUpdate: OutputUpdate;
+  /** Absent: "tbptt". */
+  algorithm?: Algorithm;
 }
 
 export const DEFAULT_SCHEDULE: Schedule = {
@@ -49,6 +58,7 @@ export const DEFAULT_SCHEDULE: Schedule = {
   reduction: "sum",
   layout: "aligned",
   outputUpdate: "k1",
+  algorithm: "tbptt",
 };
 
 function checkSteps(name: string, value: unknown): number {
@@ -111,6 +121,23 @@ export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>):
       `schedule.outputUpdate: expected "k1" (the output layer changes at each update) or "step" (after every step, as rnnlm), got ${JSON.stringify(s.outputUpdate)}`,
     );
   }
+  const algorithm = s.algorithm ?? "tbptt";
+  if (algorithm !== "tbptt" && algorithm !== "rtrl" && algorithm !== "uoro") {
+    throw new Error(
+      `schedule.algorithm: expected "tbptt", "rtrl" or "uoro", got ${JSON.stringify(algorithm)}`,
+    );
+  }
+  if (algorithm !== "tbptt") {
+    // RTRL and UORO follow every loss back to the last reset, forward in time: nothing to truncate.
+    if (k2 !== Number.POSITIVE_INFINITY || truncation !== "window")
+      throw new Error(
+        `schedule: algorithm "${algorithm}" carries every loss's gradient back to the last reset (k2 = Infinity, truncation "window"), got k2 = ${k2}, truncation "${truncation}"`,
+      );
+    if (s.outputUpdate !== "k1")
+      throw new Error(
+        `schedule.outputUpdate: algorithm "${algorithm}" updates all parameters together every k1 steps ("k1"), got ${JSON.stringify(s.outputUpdate)}`,
+      );
+  }
   return {
     k1,
     k2,
@@ -120,6 +147,7 @@ export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>):
     reduction: s.reduction,
     layout: s.layout,
     outputUpdate: s.outputUpdate,
+    algorithm,
   };
 }
 

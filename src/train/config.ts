@@ -77,6 +77,8 @@ export const scheduleSchema = z
     reduction: z.enum(["sum", "mean"]).default("sum"),
     layout: z.enum(["aligned", "packed"]).default("aligned"),
     outputUpdate: z.enum(["k1", "step"]).default("k1"),
+    /** "tbptt", or the online algorithms "rtrl" and "uoro" (src/online, docs/online.md; they need k2 = Infinity). */
+    algorithm: z.enum(["tbptt", "rtrl", "uoro"]).default("tbptt"),
   })
   .strict();
 

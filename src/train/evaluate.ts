@@ -58,7 +58,8 @@ export function metricPhrases(summary: MetricsSummary, per: "frame" | "sequence"
 export function evaluationSchedule(training: Schedule, bidirectional: boolean, chunk = 256): Schedule {
   const whole = bidirectional || (!Number.isFinite(training.k1) && training.layout === "aligned");
   const k = whole ? Number.POSITIVE_INFINITY : chunk;
-  return makeSchedule({ ...training, k1: k, k2: k, truncation: "window", flush: true });
+  // Forward only, so the same for every algorithm: the TBPTT engine runs it.
+  return makeSchedule({ ...training, k1: k, k2: k, truncation: "window", flush: true, algorithm: "tbptt" });
 }
 
 /** Runs the model forward over the sequences and calls `visit` for every active frame. */

@@ -14,6 +14,7 @@ import type { PlannerPosition } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
 import { SequenceModel } from "../nn/model.js";
 import { checkRestore } from "./checkpoint-check.js";
+import { checkOnlineModel } from "../online/stack.js";
 import { type ClipConfig, clipGradients } from "./clip.js";
 import { evaluateModel, type Metrics, type MetricsSummary } from "./evaluate.js";
 import { type LrSchedule, learningRate } from "./lr-schedule.js";
@@ -199,6 +200,8 @@ export class Trainer {
       throw new Error(
         'noise.weight: weight noise is drawn per update, but with schedule.outputUpdate "step" the output layer changes within an update; use one or the other',
       );
+    const algorithm = options.schedule.algorithm ?? "tbptt";
+    if (algorithm !== "tbptt") checkOnlineModel(model, algorithm);
     const alloc = (n: number) => this.memory.backend.alloc(n);
     // outputUpdate "step" (rnnlm): the output layer has its own optimizer, stepped after every step.
     this.optimizer =
@@ -345,7 +348,15 @@ export class Trainer {
         inputNoise > 0
           ? ordered.map((q) => new NoisyInputs(q, this.model.config.inputSize, this.noiseRng, inputNoise))
           : ordered;
-      const engine = new Engine(this.model, o.schedule, o.streams);
+      // TBPTT, or RTRL / UORO (schedule.algorithm), loaded on demand so that a page training with
+      // TBPTT does not fetch them; UORO's signs are drawn from the seed and the epoch.
+      const online =
+        o.schedule.algorithm && o.schedule.algorithm !== "tbptt"
+          ? await import("../online/online-engine.js")
+          : null;
+      const engine = online
+        ? new online.OnlineEngine(this.model, o.schedule, o.streams, online.mixSeed(o.seed, s.epoch))
+        : new Engine(this.model, o.schedule, o.streams);
       let stepsInEpoch = 0;
       let sinceCheckpoint = 0;
       let stop: StopReason | null = null;

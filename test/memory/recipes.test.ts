@@ -14,8 +14,8 @@ const dir = "recipes/memory";
 const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
 const readme = readFileSync(join(dir, "README.md"), "utf8");
 
-test("the memory recipes: delayed recall, the latch and the adding problem", () => {
-  assert.deepEqual(files.sort(), ["adding.json", "delayed-recall.json", "latch.json"]);
+test("the memory recipes: delayed recall, the latch and the adding problem (and recall learnt online)", () => {
+  assert.deepEqual(files.sort(), ["adding.json", "delayed-recall.json", "latch.json", "online-recall.json"]);
 });
 
 for (const file of files) {
