@@ -215,6 +215,12 @@ export {
   parseModelFile,
 } from "./train/model-format.js";
 export { createOptimizer, type Optimizer, type OptimizerConfig } from "./train/optimizer.js";
+export {
+  chooseMetric,
+  PREFERRED_METRICS,
+  type RunLog,
+  runCurvePanels,
+} from "./train/plot-runs.js";
 export type {
   SequenceClassPrediction,
   SequencePrediction,
@@ -238,6 +244,15 @@ export {
   savedModelMeta,
   trainerOptionsFromConfig,
 } from "./train/setup.js";
+export {
+  describeArchitecture,
+  formatBytes,
+  type ModelSummary,
+  modelSummary,
+  renderSummary,
+  type SummaryOptions,
+  type SummaryTensor,
+} from "./train/summary.js";
 export type { ValidationMetric } from "./train/trainer.js";
 export {
   type Checkpoint,

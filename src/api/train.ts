@@ -148,8 +148,13 @@ export async function train(options: TrainOptions): Promise<TrainedModel> {
     task.valid,
     trainerOptionsFromConfig(config, task.meta.task === "text" ? "loss" : "frameError"),
   );
-  const result = await trainer.run(hooks);
-  return new TrainedModel(model, savedModelMeta(task.meta, config), result);
+  try {
+    const result = await trainer.run(hooks);
+    return new TrainedModel(model, savedModelMeta(task.meta, config), result);
+  } finally {
+    // the optimizer's state is not part of the model: give it back to the backend
+    trainer.dispose();
+  }
 }
 
 /** The config's data keys for labelled sequences in memory (their values stand in for paths). */

@@ -235,6 +235,14 @@ export class TrainedModel implements LoadedModel {
     });
   }
 
+  /**
+   * Frees the network's memory on its backend (the wasm and native arenas reuse it for the
+   * next model); the model must not be used afterwards.
+   */
+  dispose(): void {
+    this.model.dispose();
+  }
+
   private refuseText(what: string): void {
     if (this.meta.task === "text")
       throw new Error(

@@ -3,9 +3,10 @@
  * Festival (see docs/corpus.md). The CLI parses and prints; the work is in
  * src/io/synth-corpus.ts.
  */
-import { parseArgs } from "node:util";
+import { UsageError } from "../core/errors.js";
 import { SYNTH_DEFAULTS, synthesizeCorpus } from "../io/synth-corpus.js";
 import { VOICE_NAMES, type VoiceName } from "../tasks/speech/synth/speakers.js";
+import { parseOptions } from "./args.js";
 import { docsLine } from "./help.js";
 
 export const CORPUS_USAGE = `Usage: tbptt corpus synth --out DIR [options]
@@ -31,9 +32,9 @@ ${docsLine("corpus.md")}
 
 function integerFlag(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!/^-?\d+$/.test(value.trim())) throw new Error(`--${name} must be an integer, got "${value}"`);
+  if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`--${name} must be an integer, got "${value}"`);
   const n = Number(value);
-  if (n < min) throw new Error(`--${name} must be at least ${min}, got ${n}`);
+  if (n < min) throw new UsageError(`--${name} must be at least ${min}, got ${n}`);
   return n;
 }
 
@@ -43,19 +44,21 @@ function voicesFlag(value: string | undefined): VoiceName[] {
     .split(",")
     .map((v) => v.trim())
     .filter((v) => v !== "");
-  if (voices.length === 0) throw new Error(`--voices must name at least one of ${VOICE_NAMES.join(", ")}`);
+  if (voices.length === 0)
+    throw new UsageError(`--voices must name at least one of ${VOICE_NAMES.join(", ")}`);
   for (const v of voices) {
     if (!(VOICE_NAMES as readonly string[]).includes(v)) {
-      throw new Error(`--voices: unknown voice "${v}", expected some of ${VOICE_NAMES.join(", ")}`);
+      throw new UsageError(`--voices: unknown voice "${v}", expected some of ${VOICE_NAMES.join(", ")}`);
     }
   }
-  if (new Set(voices).size !== voices.length) throw new Error(`--voices lists a voice twice: "${value}"`);
+  if (new Set(voices).size !== voices.length)
+    throw new UsageError(`--voices lists a voice twice: "${value}"`);
   return voices as VoiceName[];
 }
 
 function parseSynthArgs(argv: string[]) {
-  try {
-    return parseArgs({
+  return parseOptions(
+    {
       args: argv,
       options: {
         out: { type: "string" },
@@ -69,12 +72,11 @@ function parseSynthArgs(argv: string[]) {
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
-      strict: true,
       allowPositionals: false,
-    });
-  } catch (e) {
-    throw new Error(`tbptt corpus synth: ${(e as Error).message}\n\n${CORPUS_USAGE}`);
-  }
+    },
+    CORPUS_USAGE,
+    "tbptt corpus synth",
+  );
 }
 
 async function synthCommand(argv: string[]): Promise<void> {
@@ -84,15 +86,15 @@ async function synthCommand(argv: string[]): Promise<void> {
     return;
   }
   if (values.out === undefined || values.out === "")
-    throw new Error(`--out DIR is required\n\n${CORPUS_USAGE}`);
+    throw new UsageError(`--out DIR is required\n\n${CORPUS_USAGE}`);
   const speakers = integerFlag("speakers", values.speakers, SYNTH_DEFAULTS.speakers, 1);
   const testSpeakers = integerFlag("test-speakers", values["test-speakers"], SYNTH_DEFAULTS.testSpeakers, 0);
   if (testSpeakers >= speakers) {
-    throw new Error(`--test-speakers (${testSpeakers}) must be fewer than --speakers (${speakers})`);
+    throw new UsageError(`--test-speakers (${testSpeakers}) must be fewer than --speakers (${speakers})`);
   }
   const utterances = integerFlag("utterances", values.utterances, SYNTH_DEFAULTS.utterances, 1);
   if (utterances < speakers) {
-    throw new Error(
+    throw new UsageError(
       `--utterances (${utterances}) must be at least --speakers (${speakers}): every speaker reads one`,
     );
   }
@@ -130,5 +132,5 @@ export async function corpusCommand(argv: string[]): Promise<void> {
     process.stdout.write(CORPUS_USAGE);
     return;
   }
-  throw new Error(`tbptt corpus: unknown subcommand "${sub}"; expected "synth"\n\n${CORPUS_USAGE}`);
+  throw new UsageError(`tbptt corpus: unknown subcommand "${sub}"; expected "synth"\n\n${CORPUS_USAGE}`);
 }

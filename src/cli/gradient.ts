@@ -17,6 +17,7 @@ import { loadModelDir } from "../io/model-files.js";
 import { loadTaskData } from "../io/task-files.js";
 import type { SequenceModel } from "../nn/model.js";
 import { backendForConfig, createModelForConfig, modelConfigFor } from "../train/setup.js";
+import { docsLine } from "./help.js";
 import { readConfig } from "./train.js";
 
 export const GRADIENT_USAGE = `Usage: tbptt gradient CONFIG.json|RUN [--k2 LIST] [--updates N] [--tolerance C]
@@ -42,7 +43,9 @@ trained weights, from best/ (else model/); RUN/best or RUN/model that model.
   --svg FILE       also write the four plots as one SVG picture
   --no-state       skip ‖∂L_s/∂h_{s−τ}‖ (one backward sweep per loss's whole history)
   --profile-steps N  the lag profile's budget: the sample's first sequences with Σ length² ≤ N (default 1048576)
-  --KEY.PATH VALUE override a config key, as tbptt train does (e.g. --streams 4)`;
+  --KEY.PATH VALUE override a config key, as tbptt train does (e.g. --streams 4)
+
+${docsLine("gradient.md")}`;
 
 interface GradientArgs {
   target: string;

@@ -18,8 +18,11 @@ Commands:
   sample                generate text from a character model
   corpus synth          make a TIMIT-layout corpus with Festival
   compare CONFIG.json   train under several schedules for the same budget, side by side
+  summary CONFIG|RECIPE the model a config builds: layers, parameters, backend, memory
+  plot RUN_FOLDER...    training and validation curves of runs, overlaid, as SVG
 
-Run tbptt COMMAND --help for a command's options; tbptt --version prints the version.`;
+Run tbptt COMMAND --help for a command's options; tbptt --version prints the version.
+Exit status: 0 done, 1 failed (the message names the file, line or key), 2 a command-line error.`;
 
 /** Each command's help text, loaded only when asked for (tbptt COMMAND --help). */
 const HELP: Record<string, () => Promise<string>> = {
@@ -32,6 +35,9 @@ const HELP: Record<string, () => Promise<string>> = {
   corpus: async () => (await import("./corpus.js")).CORPUS_USAGE,
   recipes: async () => (await import("./recipes.js")).RECIPES_USAGE,
   compare: async () => (await import("./compare.js")).COMPARE_USAGE,
+  gradient: async () => (await import("./gradient.js")).GRADIENT_USAGE,
+  summary: async () => (await import("./summary.js")).SUMMARY_USAGE,
+  plot: async () => (await import("./plot.js")).PLOT_USAGE,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -44,6 +50,12 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "train":
       await (await import("./train.js")).trainCommand(rest);
+      return 0;
+    case "summary":
+      await (await import("./summary.js")).summaryCommand(rest);
+      return 0;
+    case "plot":
+      await (await import("./plot.js")).plotCommand(rest);
       return 0;
     case "recipes":
       await (await import("./recipes.js")).recipesCommand(rest);

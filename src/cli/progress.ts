@@ -24,7 +24,7 @@ export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteS
     startEpoch(epoch, epochs, totalSteps) {
       started = Date.now();
       total = totalSteps;
-      label = `epoch ${epoch + 1}/${epochs}`;
+      label = `epoch ${epoch}/${epochs}`;
       if (!tty) return;
       bar = new cliProgress.SingleBar(
         {

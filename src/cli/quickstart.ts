@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { makeSchedule } from "../engine/schedule.js";
 import { loadModelDir } from "../io/model-files.js";
 import { PACKAGE_ROOT } from "../io/package-files.js";
-import { loadSpeechSplits } from "../io/speech-task.js";
+import { featureCacheFor, loadSpeechSplits } from "../io/speech-task.js";
 import type { FrontEndSpec } from "../tasks/speech/fbank.js";
 import { speechReport, speechSequences } from "../tasks/speech/task.js";
 import { evaluate } from "../train/evaluate.js";
@@ -43,6 +43,7 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
     validSpeakers: 1,
     normalisation: meta.normalisation ?? null,
     frontEnd: meta.frontEnd as FrontEndSpec | undefined,
+    cache: featureCacheFor(meta),
   });
   const metrics = evaluate(model, speechSequences(splits.test), makeSchedule({}), 8);
   const fer39 = speechReport(metrics).frameError39 as number;

@@ -1,6 +1,6 @@
 /**
  * How the command line reports a failure, and with which exit status:
- *   UsageError (the command line is wrong)          its message, status 2
+ *   UsageError (the command line is wrong)          its message, status 2 (also parseArgs' errors)
  *   TbpttError (bad input, a refusal, a failed write) its message, status 1
  *   a system error from Node (ENOSPC, EACCES, …)     the file and the reason in words, status 1
  *   a plain Error                                     its message, status 1
@@ -24,8 +24,12 @@ const SYSTEM_REASONS: Record<string, string> = {
 
 /** Prints `error` through `print` and returns the exit status. */
 export function reportError(error: unknown, print: (line: string) => void): number {
-  if (error instanceof UsageError) {
-    print(`tbptt: ${error.message}`);
+  // node:util's parseArgs, used directly: its errors are about the command line too.
+  const parseArgsError =
+    typeof (error as { code?: unknown })?.code === "string" &&
+    (error as { code: string }).code.startsWith("ERR_PARSE_ARGS_");
+  if (error instanceof UsageError || parseArgsError) {
+    print(`tbptt: ${(error as Error).message}`);
     return 2;
   }
   if (error instanceof TbpttError) {

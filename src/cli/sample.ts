@@ -3,10 +3,11 @@
  * generates text from a model trained with "task": "text", as char-rnn's sample.lua —
  * the prime is printed, then each sampled symbol as soon as it is drawn.
  */
-import { parseArgs } from "node:util";
+import { UsageError } from "../core/errors.js";
 import { loadModelDir } from "../io/model-files.js";
 import { vocabularyFromMeta } from "../tasks/text/meta.js";
 import { checkSampleOptions, sampleText } from "../tasks/text/sample.js";
+import { parseOptions } from "./args.js";
 import { docsLine } from "./help.js";
 
 export const SAMPLE_USAGE = `Usage: tbptt sample --model DIR [options]
@@ -41,38 +42,44 @@ function numberOption(name: string, text: string | undefined, fallback: number):
   if (text === undefined) return fallback;
   const value = Number(text);
   if (text.trim() === "" || Number.isNaN(value))
-    throw new Error(`--${name}: expected a number, got ${JSON.stringify(text)}`);
+    throw new UsageError(`--${name}: expected a number, got ${JSON.stringify(text)}`);
   return value;
 }
 
 export async function sampleCommand(argv: string[], io: SampleIo = stdoutIo): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: "string" },
-      prime: { type: "string" },
-      length: { type: "string" },
-      temperature: { type: "string" },
-      seed: { type: "string" },
-      argmax: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
+  const { values } = parseOptions(
+    {
+      args: argv,
+      options: {
+        model: { type: "string" },
+        prime: { type: "string" },
+        length: { type: "string" },
+        temperature: { type: "string" },
+        seed: { type: "string" },
+        argmax: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     },
-    strict: true,
-    allowPositionals: false,
-  });
+    SAMPLE_USAGE,
+  );
   if (values.help) {
     await io.write(`${SAMPLE_USAGE}\n`);
     return;
   }
-  if (!values.model) throw new Error(`sample: --model DIR is required\n\n${SAMPLE_USAGE}`);
+  if (!values.model) throw new UsageError(`sample: --model DIR is required\n\n${SAMPLE_USAGE}`);
   // Options first, so a bad value is reported before the model is read.
-  const options = checkSampleOptions({
-    prime: values.prime ?? "",
-    length: numberOption("length", values.length, 2000),
-    temperature: numberOption("temperature", values.temperature, 1),
-    seed: numberOption("seed", values.seed, 1),
-    argmax: values.argmax ?? false,
-  });
+  let options: ReturnType<typeof checkSampleOptions>;
+  try {
+    options = checkSampleOptions({
+      prime: values.prime ?? "",
+      length: numberOption("length", values.length, 2000),
+      temperature: numberOption("temperature", values.temperature, 1),
+      seed: numberOption("seed", values.seed, 1),
+      argmax: values.argmax ?? false,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${SAMPLE_USAGE}`);
+  }
   const { model, meta } = loadModelDir(values.model);
   const vocabulary = vocabularyFromMeta(meta, values.model);
   const generator = sampleText(model, vocabulary, options); // checks the prime before anything is printed

@@ -5,12 +5,13 @@
  * and prints; `--svg` writes the picture atomically (src/io/atomic-write.ts).
  * Exit status 2 for a bad option or schedule, with the schedule's own message.
  */
-import { parseArgs } from "node:util";
+import { UsageError } from "../core/errors.js";
 import { explainSchedule } from "../engine/explain.js";
 import { renderSvg } from "../engine/render-svg.js";
 import { renderTimeline, renderTotals } from "../engine/render-timeline.js";
 import { makeSchedule, parseReset, stepsFromText } from "../engine/schedule.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { parseOptions } from "./args.js";
 import { docsLine } from "./help.js";
 
 export const SCHEDULE_USAGE = `Usage: tbptt schedule --k1 K1 --k2 K2 --length T [options]
@@ -45,8 +46,6 @@ const processIo: ScheduleIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-class UsageError extends Error {}
-
 /** renderSvg's default row limit. */
 const SVG_ROWS = 100;
 
@@ -75,9 +74,8 @@ export async function scheduleCommand(argv: string[], io: ScheduleIo = processIo
 }
 
 async function run(argv: string[], io: ScheduleIo): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseOptions(
+    {
       args: argv,
       options: {
         k1: { type: "string" },
@@ -92,17 +90,15 @@ async function run(argv: string[], io: ScheduleIo): Promise<void> {
         rows: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
-      strict: true,
       allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${SCHEDULE_USAGE}`);
-  }
+    },
+    SCHEDULE_USAGE,
+  );
   if (values.help) {
     io.stdout(SCHEDULE_USAGE);
     return;
   }
-  const str = (key: string) => values[key] as string | undefined;
+  const str = (key: keyof typeof values) => values[key] as string | undefined;
   if (str("length") === undefined) throw new UsageError(`--length T is required\n\n${SCHEDULE_USAGE}`);
   const length = integerOption("length", str("length"), 0, 1);
   const partial: Record<string, unknown> = {};

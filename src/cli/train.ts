@@ -7,7 +7,7 @@
  *   OUT/best/             the best model by the validation metric
  *   OUT/model/            the model at the end of the run
  *   OUT/log.jsonl         one JSON object per epoch and every logEvery updates
- * Ctrl-C writes a checkpoint at the next point a resumed run continues exactly, then exits.
+ * Ctrl-C or SIGTERM writes a checkpoint at the next point a resumed run continues exactly, then exits.
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +25,7 @@ import { loadTaskData } from "../io/task-files.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint-codec.js";
 import type { TrainConfig } from "../train/config.js";
 import { metricPhrases } from "../train/evaluate.js";
+import { figurePhrases } from "../train/figures.js";
 import { FrameMetrics } from "../train/metrics.js";
 import {
   backendForConfig,
@@ -33,6 +34,7 @@ import {
   savedModelMeta,
   trainerOptionsFromConfig,
 } from "../train/setup.js";
+import { modelSummary, renderSummary } from "../train/summary.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import type { ValidationPoint } from "../train/validation-points.js";
 import { docsLine } from "./help.js";
@@ -103,6 +105,8 @@ export function readConfig(path: string, overrides: TrainArgs["overrides"] = [])
   return readConfigFile(path, overrides).config;
 }
 
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
 export interface TrainOutcome {
   epochs: EpochSummary[];
   points: ValidationPoint[];
@@ -161,6 +165,16 @@ async function trainInFolder(
     config.init ? { tensors: readSafetensorsFileSync(config.init).tensors, source: config.init } : undefined,
   );
   const per = model.head.config.per;
+  // What is about to run (as tbptt summary prints it, without the tensor table).
+  const summary = modelSummary(architecture, {
+    schedule: makeSchedule(config.schedule),
+    streams: config.streams,
+    lengths: data.train.map((s) => s.length),
+    optimizer: config.optimizer,
+    dtype: config.dtype,
+    backend: backend.name,
+  });
+  for (const line of renderSummary(summary)) progress.message(line);
 
   // What using the model later needs: the task's metadata and how its streams were laid out.
   const meta = savedModelMeta(data.meta, config);
@@ -186,16 +200,19 @@ async function trainInFolder(
   } else {
     writeFileAtomicSync(configFile, new TextEncoder().encode(`${resolved}\n`));
   }
-  // Ctrl-C is ours from here on: the run's first log line means it is handled.
+  // Ctrl-C (SIGINT) and SIGTERM (what schedulers and containers send) are ours from here
+  // on, and mean the same: checkpoint at the next resumable update, then exit. The run's
+  // first log line means they are handled. A second one quits at once.
   let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(signal === "SIGTERM" ? 143 : 130);
     interrupted = true;
+    const again = signal === "SIGTERM" ? "SIGTERM again" : "Ctrl-C again";
     progress.message(
-      "\ninterrupt: writing a checkpoint at the next resumable update (Ctrl-C again to quit at once)",
+      `\n${signal === "SIGTERM" ? "SIGTERM" : "interrupt"}: writing a checkpoint at the next resumable update (${again} to quit at once)`,
     );
   };
-  process.on("SIGINT", onSigint);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   const log = (entry: Record<string, unknown>) =>
     appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
   log({
@@ -240,17 +257,27 @@ async function trainInFolder(
       const { validMetrics, ...rest } = point;
       const extra = validMetrics instanceof FrameMetrics && data.report ? data.report(validMetrics) : {};
       log({ event: "validation", ...rest, ...extra });
+      // Epoch ends have their own line; the points between them (validateEvery, a budget's end) get one here.
+      if (point.at === "every" || point.at === "final")
+        progress.message(
+          [
+            `validation at update ${point.updates} (epoch ${point.epochs.toFixed(2)})`,
+            `valid loss ${point.valid.lossPerFrame.toFixed(4)}`,
+            ...metricPhrases(point.valid, per).map((p) => `valid ${p}`),
+            ...figurePhrases(extra),
+          ].join(" | "),
+        );
     },
     onEpoch(summary) {
       epochShown = -1;
       const extra =
         summary.validMetrics instanceof FrameMetrics && data.report ? data.report(summary.validMetrics) : {};
       const parts = [
-        `epoch ${summary.epoch + 1}/${config.epochs}`,
+        `epoch ${summary.epoch}/${config.epochs}`,
         `train loss ${summary.trainLossPerFrame.toFixed(4)}`,
         summary.valid ? `valid loss ${summary.valid.lossPerFrame.toFixed(4)}` : null,
         ...(summary.valid ? metricPhrases(summary.valid, per).map((p) => `valid ${p}`) : []),
-        ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
+        ...figurePhrases(extra),
         `${summary.seconds.toFixed(1)} s`,
         summary.best ? "(best)" : null,
       ].filter((p) => p !== null);
@@ -267,7 +294,7 @@ async function trainInFolder(
     },
     stopRequested: () => interrupted,
   });
-  process.off("SIGINT", onSigint);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
   saveModelDir(join(out, "model"), model, meta);
   const { updates, forwardSteps, backwardSteps, trainSeconds, peakStoredSteps } = result.state;
   log({
@@ -292,10 +319,7 @@ async function trainInFolder(
   if (last) {
     const extra =
       last.validMetrics instanceof FrameMetrics && data.report ? data.report(last.validMetrics) : {};
-    const metrics = [
-      ...metricPhrases(last.valid, per),
-      ...Object.entries(extra).map(([k, v]) => `${k} ${v.toFixed(4)}`),
-    ];
+    const metrics = [...metricPhrases(last.valid, per), ...figurePhrases(extra)];
     progress.message(
       `done (${result.reason}): validation ${metrics.join(", ")}; model in ${join(out, "model")}, best in ${join(out, "best")}`,
     );

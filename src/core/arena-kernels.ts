@@ -39,6 +39,8 @@ export function bindArenaKernels(name: string, arena: Arena, k: ArenaKernels, sc
     name,
     dtype: "float32",
     alloc: (length) => arena.alloc(length),
+    free: (array) => arena.free(array),
+    dispose: async () => arena.dispose(),
 
     gemm(transA, transB, m, n, k_, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) {
       const pa = at("gemm A", a, aOff, transA ? extent(k_, m, lda) : extent(m, k_, lda), false);

@@ -28,6 +28,20 @@ export interface Backend {
   alloc(length: number): FloatArray;
 
   /**
+   * Returns an array from `alloc` for reuse (the wasm and native arenas; plain lets the garbage
+   * collector do it). The array must not be used afterwards. Models and trainers free theirs in
+   * `dispose()`.
+   */
+  free(array: FloatArray): void;
+
+  /**
+   * Ends the backend: stops its worker threads and forgets its arena, so any later call throws.
+   * The arena's memory itself goes when the backend object is garbage collected (a WebAssembly
+   * memory cannot shrink). Nothing allocated from it may be used afterwards.
+   */
+  dispose(): Promise<void>;
+
+  /**
    * C = alpha · op(A) · op(B) + beta · C, with op(X) = X or Xᵀ.
    * op(A) is m×k, op(B) is k×n, C is m×n. lda/ldb/ldc are row strides of the
    * stored (untransposed) matrices. beta = 1 accumulates, beta = 0 overwrites

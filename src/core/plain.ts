@@ -13,6 +13,9 @@ export function createPlainBackend(dtype: DType = "float32"): Backend {
     name: "plain",
     dtype,
     alloc: (length) => allocFloat(dtype, length),
+    // the garbage collector frees plain arrays
+    free: () => {},
+    dispose: async () => {},
     gemm,
     gatherColumns,
     scatterAddColumns,

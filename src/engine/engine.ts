@@ -76,6 +76,12 @@ export interface UpdateRecord {
   previousTime: number;
   /** Per stream: the first step its backward pass reached, −1 where the stream had no step. */
   windowStart: number[];
+  /**
+   * Per stream: the step at which the sequence it is on at this update's last step began (that
+   * sequence's position 0), −1 where the stream is masked there. Lets a caller place an update
+   * within its sequence, as `tbptt schedule` does (the playground's live timeline).
+   */
+  sequenceStart: number[];
   /** Losses (labelled, active steps) this update used, and their sum. */
   losses: number;
   lossSum: number;
@@ -238,7 +244,7 @@ export class Engine {
     if (train) model.zeroGrads(); // gradients accumulate: start from zero even after a stopped run
     if (perStep) {
       const n = this.capacity * model.tape.lanes * B * model.top.outputSize;
-      if (!this.stepErrors || this.stepErrors.length < n) this.stepErrors = model.backend.alloc(n);
+      this.stepErrors = model.scratch("engine.stepErrors", n);
     }
     for (let plan = planner.next(); plan; plan = planner.next()) {
       const first = (plan.ticks[0] as { time: number }).time;
@@ -262,6 +268,9 @@ export class Engine {
         time: plan.time,
         previousTime: plan.previousTime,
         windowStart: plan.windowStart,
+        sequenceStart: (plan.ticks[plan.ticks.length - 1] as UpdatePlan["ticks"][number]).steps.map((step) =>
+          step ? plan.time - step.position : -1,
+        ),
         losses,
         lossSum,
         forwardSteps: plan.ticks.length,

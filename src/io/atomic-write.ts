@@ -4,7 +4,8 @@
  * target's directory, fsync it, rename(2) it over the target (atomic within one
  * file system), then fsync the directory so the rename itself survives a power
  * cut. A process killed part way leaves the target untouched and, at worst, a
- * stray `.<name>.<pid>.<random>.tmp` beside it.
+ * stray `.<name>.<pid>.<random>.tmp` beside it; the next write to the same target removes
+ * it once abandoned (stray-temps.ts), and opening a run folder removes all of its own.
  *
  * On Windows a directory cannot be opened for fsync; that last step is skipped there.
  */
@@ -23,6 +24,7 @@ import { open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 import type { DecodedSafetensors, NamedTensor } from "./safetensors-types.js";
+import { escapeRegExp, removeAbandonedTemps } from "./stray-temps.js";
 
 /** Writes are issued in slices of this size, so a large file is never one enormous write(2). */
 const CHUNK_BYTES = 1 << 24;
@@ -30,6 +32,14 @@ const CHUNK_BYTES = 1 << 24;
 function tempPathFor(target: string): string {
   const abs = resolve(target);
   return join(dirname(abs), `.${basename(abs)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+/** Removes abandoned temporaries of earlier, killed writes to `target`. */
+function removeEarlierTemps(target: string): void {
+  removeAbandonedTemps(
+    dirname(target),
+    new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`),
+  );
 }
 
 /** The target's permission bits when it exists (kept across the replacement), else 0o666 before umask. */
@@ -62,6 +72,7 @@ async function fsyncDirectory(dir: string): Promise<void> {
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   const target = resolve(path);
+  removeEarlierTemps(target);
   const temp = tempPathFor(target);
   const mode = modeFor(await statOrUndefined(target));
   let renamed = false;
@@ -88,6 +99,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
 /** `writeFileAtomic` for callers that cannot await (e.g. a checkpoint on exit). */
 export function writeFileAtomicSync(path: string, data: Uint8Array): void {
   const target = resolve(path);
+  removeEarlierTemps(target);
   const temp = tempPathFor(target);
   let existing: { mode: number } | undefined;
   try {

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { TbpttError } from "../core/errors.js";
+import { TbpttError, UsageError } from "../core/errors.js";
 import { applyOverrides, parseConfig, type TrainConfig } from "../train/config.js";
 import { findConfigFile, RECIPES_DIR } from "./package-files.js";
 
@@ -73,5 +73,26 @@ export function readConfigFile(
   // Paths typed on the command line are the shell's: relative to the working directory.
   const typed = PATH_KEYS.filter((key) => overrides.some(([k]) => k === key));
   resolvePaths(applied, process.cwd(), typed);
-  return { config: parseConfig(applied, path), path };
+  try {
+    return { config: parseConfig(applied, path), path };
+  } catch (e) {
+    // A problem the file alone does not have comes from the command line's overrides: a
+    // usage error (exit status 2), said so.
+    if (overrides.length === 0 || !parses(config)) throw e;
+    throw new UsageError(
+      (e as Error).message.replace(
+        `${path}: invalid configuration`,
+        `${path} with the command line's --KEY VALUE overrides: invalid configuration`,
+      ),
+    );
+  }
+}
+
+function parses(raw: unknown): boolean {
+  try {
+    parseConfig(raw);
+    return true;
+  } catch {
+    return false;
+  }
 }

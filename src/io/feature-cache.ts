@@ -6,7 +6,8 @@
  * so changing any setting, or touching the audio, misses the cache. Files are
  * written atomically: to a temporary name in the same folder, then renamed,
  * so a crash or a concurrent run never leaves a half-written entry under the
- * final name. A file that does not read back whole is ignored and rewritten.
+ * final name (the temporary file a killed write leaves is removed by a later run,
+ * stray-temps.ts). A file that does not read back whole is ignored and rewritten.
  *
  * File layout (little endian): "TBFC", u32 version, u32 frames, u32 dim,
  * u32 audio length in samples (so label checks need not read the audio),
@@ -16,6 +17,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Features, FrontEndOptions } from "../tasks/speech/mfcc.js";
+import { removeAbandonedTemps } from "./stray-temps.js";
 
 const MAGIC = 0x43464254; // "TBFC" read as a little-endian u32
 const VERSION = 1;
@@ -46,6 +48,7 @@ export class FeatureCache {
   constructor(dir: string) {
     this.dir = dir;
     mkdirSync(dir, { recursive: true });
+    removeAbandonedTemps(dir, /^[0-9a-f]+\.feat\.(\d+)\.[0-9a-f]+\.tmp$/);
   }
 
   private file(key: string): string {

@@ -15,7 +15,7 @@ import type { LoadedModel } from "../train/model-format.js";
 export { modelSchedule } from "../train/model-format.js";
 
 import { readLabelledFile } from "./dataset-files.js";
-import { loadSpeechSplits } from "./speech-task.js";
+import { featureCacheFor, loadSpeechSplits } from "./speech-task.js";
 import { loadTextForModel } from "./text-files.js";
 
 /** Options of `loadDataForModel`. */
@@ -26,6 +26,8 @@ export interface ModelDataOptions {
   split?: "test" | "validation";
   /** Names the model in errors (its folder). */
   where?: string;
+  /** A speech corpus: the feature cache folder (default: featureCacheFor the model). */
+  cache?: string;
   /** Accept sequences without labels (JSON Lines rows without "y"), as predict does. Default false. */
   labelsOptional?: boolean;
 }
@@ -65,6 +67,7 @@ export async function loadDataForModel(
       delay: meta.delay as number | undefined,
       seed: meta.seed as number | undefined,
       normalisation: meta.normalisation ?? null,
+      cache: featureCacheFor(meta, options.cache),
       includeValidation: split === "validation",
       frontEnd: meta.frontEnd as FrontEndSpec | undefined,
     });

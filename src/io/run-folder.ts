@@ -2,17 +2,18 @@
  * A training run's folder (Node-only), opened the one way that cannot lose a run:
  *   1. take the folder's lock (src/io/run-lock.ts): one writer per folder;
  *   2. remove temporary files a killed write left behind (`.NAME.PID.HEX.tmp`, see
- *      atomic-write.ts): with the lock held, no live writer can own them;
+ *      atomic-write.ts) whose process is gone: with the lock held, none is in progress;
  *   3. by mode: "start" refuses a folder that already holds a run (finished or not)
  *      and says how to continue it or start over; "overwrite" deletes the previous
  *      run's files first (only the files a run writes, never anything else);
  *      "resume" needs the run's checkpoint and its config.json.
  * The same function serves `tbptt train` and library code that trains into a folder.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { TbpttError } from "../core/errors.js";
 import { acquireRunLock, describeOwner, type RunLock } from "./run-lock.js";
+import { removeAbandonedTemps } from "./stray-temps.js";
 
 export type RunMode = "start" | "resume" | "overwrite";
 
@@ -44,7 +45,7 @@ const MODEL_DIRS = ["best", "model"] as const;
 const MODEL_FILES = ["model.json", "model.safetensors"] as const;
 
 /** A temporary file of an atomic write: `.NAME.PID.HEX.tmp`. */
-const STRAY_TEMP = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
+const STRAY_TEMP = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
 
 /** The entries of a previous run that `dir` holds (files, and model folders holding a model). */
 export function existingRunEntries(dir: string): string[] {
@@ -71,7 +72,7 @@ export function describeRun(dir: string): string {
     try {
       const e = JSON.parse(line) as { event?: string; epoch?: number; updates?: number; reason?: string };
       if (e.event === "epoch") {
-        epochs = (e.epoch ?? 0) + 1;
+        epochs = e.epoch ?? epochs; // epochs are counted from 1 in the log
         updates = e.updates ?? updates;
       } else if (e.event === "end") end = e.reason ?? "done";
       else if (e.event === "start" || e.event === "resume") end = null;
@@ -85,30 +86,11 @@ export function describeRun(dir: string): string {
     : `a finished run (${progress}, stopped by ${end})`;
 }
 
-/** Removes atomic-write temporaries in the folder and its model folders; returns their paths. */
+/** Removes atomic-write temporaries of dead processes in the folder and its model folders; returns their paths. */
 export function removeStrayTemps(dir: string): string[] {
-  const removed: string[] = [];
-  for (const sub of [dir, ...MODEL_DIRS.map((d) => join(dir, d))]) {
-    let names: string[];
-    try {
-      names = readdirSync(sub);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (!STRAY_TEMP.test(name)) continue;
-      const path = join(sub, name);
-      try {
-        if (statSync(path).isFile()) {
-          unlinkSync(path);
-          removed.push(path);
-        }
-      } catch {
-        // gone already
-      }
-    }
-  }
-  return removed;
+  return [dir, ...MODEL_DIRS.map((d) => join(dir, d))].flatMap((sub) =>
+    removeAbandonedTemps(sub, STRAY_TEMP, 0),
+  );
 }
 
 function removeRunEntries(dir: string): void {

@@ -6,7 +6,8 @@
  * TRAIN; TEST (the core test set, or all of it with coreTest false) is for `tbptt eval`
  * and the quick start.
  */
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { type FrontEndSpec, frontEndOptions } from "../tasks/speech/fbank.js";
 import { normalisationStats, normalise } from "../tasks/speech/normalise.js";
 import { TIMIT_PHONES_61 } from "../tasks/speech/phones.js";
@@ -17,6 +18,21 @@ import { loadSpeechSet } from "./speech-dataset.js";
 import { indexTimit } from "./timit.js";
 
 export type { SpeechSplits } from "../tasks/speech/task.js";
+
+/** Where features are cached unless data.cache (or --cache) says otherwise: ./.cache/tbptt-features. */
+export const DEFAULT_FEATURE_CACHE = join(".cache", "tbptt-features");
+
+/**
+ * The feature cache to read a trained model's corpus with: `asked` (a --cache flag) when
+ * given, else the folder the model was trained with (meta.featureCache) when it exists
+ * on this machine, else the default (relative to the working directory).
+ */
+export function featureCacheFor(meta: Record<string, unknown>, asked?: string): string {
+  if (asked !== undefined) return asked;
+  const used = meta.featureCache;
+  if (typeof used === "string" && existsSync(used)) return used;
+  return DEFAULT_FEATURE_CACHE;
+}
 
 /** Options of `loadSpeechSplits`. */
 export interface SpeechSplitOptions {
@@ -44,7 +60,7 @@ export function loadSpeechSplits(root: string, options: SpeechSplitOptions): Spe
     validationSeed: options.seed ?? 0,
     skipBad: options.skipBad ?? false,
   });
-  const cache = options.cache ?? join(".cache", "tbptt-features");
+  const cache = options.cache ?? DEFAULT_FEATURE_CACHE;
   const load = (entries: typeof index.train) =>
     loadSpeechSet(entries, frontEndOptions(options.frontEnd), cache, {
       targetDelay: options.delay ?? 0,
@@ -92,14 +108,18 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
     valid: splits.valid.length > 0 ? speechSequences(splits.valid, context) : null,
     inputSize: splits.dim * (2 * context + 1),
     outputSize: TIMIT_PHONES_61.length,
-    meta: speechModelMeta(splits, {
-      delay: config.data.delay ?? 0,
-      context,
-      coreTest: config.data.coreTest ?? true,
-      validSpeakers: config.data.validSpeakers,
-      seed: config.seed,
-      frontEnd: config.data.frontEnd,
-    }),
+    meta: {
+      ...speechModelMeta(splits, {
+        delay: config.data.delay ?? 0,
+        context,
+        coreTest: config.data.coreTest ?? true,
+        validSpeakers: config.data.validSpeakers,
+        seed: config.seed,
+        frontEnd: config.data.frontEnd,
+      }),
+      // where the features were cached, so eval and predict reuse them (featureCacheFor)
+      featureCache: resolve(config.data.cache ?? DEFAULT_FEATURE_CACHE),
+    },
     warnings:
       splits.problems.length > 0
         ? [`skipped ${splits.problems.length} bad file(s):`, ...splits.problems.map((p) => `  ${p}`)]

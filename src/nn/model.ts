@@ -8,6 +8,7 @@
  * The model computes; the engine (src/engine) decides which slots to run forward,
  * which to back-propagate through, and when the weights change.
  */
+import { OwnedAllocations } from "../core/allocations.js";
 import type { Backend } from "../core/backend.js";
 import { ParamLayout } from "../core/params.js";
 import type { FloatArray } from "../core/types.js";
@@ -159,9 +160,14 @@ export class SequenceModel {
       output.per === "sequence" && this.top instanceof BidirectionalLayer
         ? new SequenceEndReadout(this.top.outputSize / 2)
         : null;
-    this.params = backend.alloc(this.layout.size);
-    this.grads = backend.alloc(this.layout.size);
+    this.memory = new OwnedAllocations(backend);
+    this.params = this.memory.backend.alloc(this.layout.size);
+    this.grads = this.memory.backend.alloc(this.layout.size);
   }
+
+  /** Every array this model allocated (its layers' too), freed by dispose(). */
+  private readonly memory: OwnedAllocations;
+  private scratchBuffers = new Map<string, FloatArray>();
 
   /**
    * S·B·C: the head's outputs after forward (head.ts): the probabilities p_t of a softmax
@@ -178,6 +184,7 @@ export class SequenceModel {
 
   /** Sizes every buffer for S slots, B streams and L lanes. Allocates; never called per step. */
   configure(capacity: number, streams: number, lanes = 1): void {
+    if (this.memory.disposed) throw new Error("model: used after dispose()");
     if (
       this.tape &&
       this.tape.capacity === capacity &&
@@ -190,11 +197,12 @@ export class SequenceModel {
       throw new Error("bidirectional models train with one lane only");
     const carried = this.tape ? this.saveState() : null;
     this.tape = createTape(capacity, streams, lanes, this.head.targetSize);
-    // Buffers only grow: a backend's allocator may never free (the wasm arena does not).
+    // Buffers only grow (a shape seen once tends to come back); dispose() frees them all.
+    const memory = this.memory.backend;
     this.sizeInputs();
-    for (const layer of this.layers) layer.allocate(this.backend, this.params, this.grads, this.tape);
-    this.readout?.allocate(this.backend, this.tape);
-    this.head.allocate(this.backend, this.params, this.grads, this.tape);
+    for (const layer of this.layers) layer.allocate(memory, this.params, this.grads, this.tape);
+    this.readout?.allocate(memory, this.tape);
+    this.head.allocate(memory, this.params, this.grads, this.tape);
     if (carried && carried.length === this.stateSize()) this.loadState(carried);
   }
 
@@ -210,14 +218,14 @@ export class SequenceModel {
     if (this.tape) this.sizeInputs();
   }
 
-  /** The buffer of the current input kind, grown to the tape (buffers only grow: the wasm arena never frees). */
+  /** The buffer of the current input kind, grown to the tape (buffers only grow; dispose() frees them). */
   private sizeInputs(): void {
     const rows = this.tape.capacity * this.tape.streams;
     if (this.inputKind === "index") {
       if (this.inputIds.length < rows) this.inputIds = new Int32Array(rows);
     } else {
       const n = rows * this.config.inputSize;
-      if (!this.inputs || this.inputs.length < n) this.inputs = this.backend.alloc(n);
+      if (!this.inputs || this.inputs.length < n) this.inputs = this.memory.backend.alloc(n);
     }
   }
 
@@ -346,5 +354,29 @@ export class SequenceModel {
         if (d.cCarry) for (let j = 0; j < B * d.spec.hiddenSize; j++) d.cCarry[j] = state[i++] as number;
       }
     }
+  }
+
+  /**
+   * An array of at least `length` values kept under `key` and freed with the model: scratch
+   * that outlives one engine run (the engine's per-step errors), replaced only when too small.
+   */
+  scratch(key: string, length: number): FloatArray {
+    const current = this.scratchBuffers.get(key);
+    if (current && current.length >= length) return current;
+    if (current) this.memory.backend.free(current);
+    const array = this.memory.backend.alloc(length);
+    this.scratchBuffers.set(key, array);
+    return array;
+  }
+
+  /**
+   * Frees every array the model allocated on its backend (parameters, gradients, activations),
+   * so the backend can reuse the memory for the next model; the wasm and native arenas free
+   * only what they are given. The model, its `params` and everything read from it must not be
+   * used afterwards (running it throws). Does not dispose the backend.
+   */
+  dispose(): void {
+    this.scratchBuffers.clear();
+    this.memory.freeAll();
   }
 }

@@ -273,13 +273,18 @@ export function trainerRunner(r: TrainerRunnerOptions): CompareOptions["train"] 
   return async (spec, settings) => {
     const { schedule: base, ...options } = r.options;
     const schedule = makeSchedule({ ...base, k1: spec.k1, k2: spec.k2, truncation: spec.truncation });
-    const trainer = new Trainer(r.makeModel(), r.train, r.valid, {
+    const model = r.makeModel();
+    const trainer = new Trainer(model, r.train, r.valid, {
       ...options,
       ...settings,
       schedule,
       earlyStopping: undefined,
     });
-    const result = await trainer.run();
+    // each schedule's model and optimizer state go back to the backend for the next one
+    const result = await trainer.run().finally(() => {
+      trainer.dispose();
+      model.dispose();
+    });
     const { updates, forwardSteps, backwardSteps, trainSeconds, peakStoredSteps } = result.state;
     return {
       reason: result.reason,

@@ -4,6 +4,7 @@
  * names the closest valid key. docs/config.md documents every key.
  */
 import { z } from "zod";
+import { TbpttError } from "../core/errors.js";
 
 const steps = z.union([
   z.number().int().min(1),
@@ -283,7 +284,7 @@ export function parseConfig(raw: unknown, source = "config"): TrainConfig {
     }
     return `${where}: ${issue.message}`;
   });
-  throw new Error(`${source}: invalid configuration:\n  ${lines.join("\n  ")}`);
+  throw new TbpttError(`${source}: invalid configuration:\n  ${lines.join("\n  ")}`);
 }
 
 /**

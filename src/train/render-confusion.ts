@@ -7,6 +7,20 @@ import type { FrameMetrics } from "./metrics.js";
 
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+/**
+ * A cell's colour for the share of its row it holds: from white (0) to green (1) on the
+ * diagonal (right answers), to red off it (confusions). Each channel moves linearly from
+ * white's 255 to the full colour's, so a small share is a pale tint of the same hue.
+ */
+export function cellColour(share: number, diagonal: boolean): string {
+  const s = Math.min(1, Math.max(0, share));
+  const toward = (full: number) => Math.round(255 - s * (255 - full));
+  return diagonal
+    ? `rgb(${toward(0)},${toward(128)},${toward(0)})`
+    : `rgb(${toward(255)},${toward(0)},${toward(0)})`;
+}
+
+/** The confusion matrix as an SVG heat map (see the file comment and `cellColour`). */
 export function renderConfusionSvg(
   metrics: FrameMetrics,
   names: readonly string[],
@@ -36,9 +50,7 @@ export function renderConfusionSvg(
       const n = metrics.confusion[c * C + p] as number;
       if (n === 0) continue;
       const share = n / total;
-      const shade = Math.round(255 * (1 - share));
-      const fill =
-        p === c ? `rgb(${shade},${Math.round(128 + share * 127)},${shade})` : `rgb(255,${shade},${shade})`;
+      const fill = cellColour(share, p === c);
       parts.push(
         `<rect x="${margin + p * cell}" y="${y}" width="${cell}" height="${cell}" fill="${fill}"><title>${escapeXml(names[c] ?? "")} → ${escapeXml(names[p] ?? "")}: ${n}</title></rect>`,
       );

@@ -27,6 +27,8 @@ export interface CurvesOptions {
   /** Plot area of one panel in px (default 300 × 220). */
   plotWidth?: number;
   plotHeight?: number;
+  /** Panels per row (default: all in one row); more panels wrap onto further rows. */
+  columns?: number;
 }
 
 /** Okabe & Ito's colour-blind-safe palette (yellow left out: too pale on white). */
@@ -134,11 +136,14 @@ export function renderCurvesSvg(panels: readonly CurvePanel[], options: CurvesOp
   const w = options.plotWidth ?? 300;
   const h = options.plotHeight ?? 220;
   const cell = MARGIN.left + w + MARGIN.right;
+  const row = MARGIN.top + h + MARGIN.bottom;
+  const columns = Math.max(1, Math.min(options.columns ?? panels.length, panels.length));
+  const rows = Math.max(1, Math.ceil(panels.length / columns));
   const titleHeight = options.title ? 28 : 0;
   const names = panels[0]?.series.map((s) => s.name) ?? [];
   const legendRows = Math.ceil(names.length / 3);
-  const width = Math.max(1, panels.length) * cell;
-  const height = titleHeight + MARGIN.top + h + MARGIN.bottom + legendRows * 18 + 10;
+  const width = columns * cell;
+  const height = titleHeight + rows * row + legendRows * 18 + 10;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT}>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
@@ -149,9 +154,11 @@ export function renderCurvesSvg(panels: readonly CurvePanel[], options: CurvesOp
     );
   }
   panels.forEach((p, i) => {
-    out.push(...drawPanel(p, i * cell + MARGIN.left, titleHeight + MARGIN.top, w, h));
+    const left = (i % columns) * cell + MARGIN.left;
+    const top = titleHeight + Math.floor(i / columns) * row + MARGIN.top;
+    out.push(...drawPanel(p, left, top, w, h));
   });
-  const legendTop = titleHeight + MARGIN.top + h + MARGIN.bottom;
+  const legendTop = titleHeight + rows * row;
   names.forEach((name, i) => {
     const x = MARGIN.left + ((i % 3) * (width - MARGIN.left)) / 3;
     const y = legendTop + Math.floor(i / 3) * 18;

@@ -6,6 +6,7 @@
  *
  * Pure: files, signals and terminals reach it through hooks (src/cli wires them).
  */
+import { OwnedAllocations } from "../core/allocations.js";
 import { Rng } from "../core/random.js";
 import type { FloatArray } from "../core/types.js";
 import { Engine, type SequenceLike, type UpdateRecord } from "../engine/engine.js";
@@ -69,6 +70,7 @@ export type ValidationMetric = "loss" | "frameError" | "rmse" | "mae";
  * whether it is the best.
  */
 export interface EpochSummary extends RunTotals {
+  /** The epoch's number, counted from 1 (as the console, log.jsonl and every hook count them). */
   epoch: number;
   trainLossPerFrame: number;
   trainFrames: number;
@@ -116,11 +118,15 @@ export interface Checkpoint {
  * model, stop requests, the clock.
  */
 export interface TrainerHooks {
-  /** After each update: its record, the epoch, updates so far, learning rate, gradient norm. */
+  /**
+   * After each update: its record, the epoch (from 1), updates so far, learning rate, gradient norm. It
+   * may return a promise: the loop then waits for it, between two updates of any schedule, and
+   * the wait is not counted as training time (a page's pause and step buttons: the playground).
+   */
   onUpdate?(
     record: UpdateRecord,
     info: { epoch: number; updates: number; lr: number; gradNorm: number; stepsInEpoch: number },
-  ): void;
+  ): void | Promise<void>;
   /** After each epoch's validation. */
   onEpoch?(summary: EpochSummary): void;
   /** Every validation: at each epoch's end (before onEpoch), on the validateEvery cadence, and once when a budget stops the run inside an epoch. */
@@ -172,6 +178,8 @@ export class Trainer {
   private shuffleRng: Rng;
   private noiseRng: Rng;
   private cleanWeights: FloatArray | null = null;
+  /** The optimizer's state and the trainer's own buffers, freed by dispose(). */
+  private readonly memory: OwnedAllocations;
 
   constructor(
     readonly model: SequenceModel,
@@ -180,6 +188,7 @@ export class Trainer {
     readonly options: TrainerOptions,
   ) {
     if (train.length === 0) throw new Error("training data: no sequences");
+    this.memory = new OwnedAllocations(model.backend);
     const asked = options.earlyStopping?.metric;
     if (asked && !metricApplies(asked, model))
       throw new Error(
@@ -189,7 +198,7 @@ export class Trainer {
       throw new Error(
         'noise.weight: weight noise is drawn per update, but with schedule.outputUpdate "step" the output layer changes within an update; use one or the other',
       );
-    const alloc = (n: number) => model.backend.alloc(n);
+    const alloc = (n: number) => this.memory.backend.alloc(n);
     // outputUpdate "step" (rnnlm): the output layer has its own optimizer, stepped after every step.
     this.optimizer =
       options.schedule.outputUpdate === "step"
@@ -268,6 +277,7 @@ export class Trainer {
    * happen.
    */
   async run(hooks: TrainerHooks = {}): Promise<TrainResult> {
+    if (this.memory.disposed) throw new Error("trainer: run after dispose()");
     const o = this.options;
     const now = hooks.now ?? (() => Date.now());
     const epochs: EpochSummary[] = [];
@@ -348,7 +358,7 @@ export class Trainer {
           weightNoise > 0
             ? () => {
                 // Gaussian weight noise (Graves 2011; RNNLIB's weightNoise): forward and backward see noisy weights.
-                this.cleanWeights ??= this.model.backend.alloc(this.model.params.length);
+                this.cleanWeights ??= this.memory.backend.alloc(this.model.params.length);
                 this.cleanWeights.set(this.model.params);
                 for (let i = 0; i < this.model.params.length; i++)
                   this.model.params[i] += weightNoise * this.noiseRng.normal();
@@ -375,7 +385,7 @@ export class Trainer {
           s.badInARow++;
           s.skippedUpdates++;
           hooks.onBadUpdate?.({
-            epoch: s.epoch,
+            epoch: s.epoch + 1,
             update: s.updates,
             inARow: s.badInARow,
             lossSum: record.lossSum,
@@ -393,7 +403,18 @@ export class Trainer {
         }
         s.updates++;
         sinceCheckpoint++;
-        hooks.onUpdate?.(record, { epoch: s.epoch, updates: s.updates, lr, gradNorm, stepsInEpoch });
+        const waiting = hooks.onUpdate?.(record, {
+          epoch: s.epoch + 1,
+          updates: s.updates,
+          lr,
+          gradNorm,
+          stepsInEpoch,
+        });
+        if (waiting) {
+          lap();
+          await waiting;
+          lapStart = now();
+        }
         if (now() - lastYield > 100) await breathe();
         lap();
         const crossed = crossedCadence(o.validateEvery, before, s);
@@ -441,7 +462,7 @@ export class Trainer {
         s.epochsSinceBest = 0;
       } else s.epochsSinceBest++;
       const summary: EpochSummary = {
-        epoch: s.epoch,
+        epoch: s.epoch + 1,
         ...this.totals(),
         peakStoredSteps: s.peakStoredSteps,
         trainLossPerFrame: s.epochFrames > 0 ? s.epochLossSum / s.epochFrames : Number.NaN,
@@ -486,6 +507,18 @@ export class Trainer {
   }
 
   private evalModel: SequenceModel | null = null;
+
+  /**
+   * Frees what the trainer allocated on the model's backend (the optimizer's state, the copy of
+   * the weights for validations inside an epoch), so the next trainer on the same backend reuses
+   * it. The model stays usable (dispose it on its own); the trainer does not.
+   */
+  dispose(): void {
+    this.memory.freeAll();
+    this.evalModel?.dispose();
+    this.evalModel = null;
+    this.cleanWeights = null;
+  }
 
   /** A second model for validations inside an epoch, so the training model's tape and carried state stay untouched. */
   private validationModel(): SequenceModel {

@@ -8,6 +8,7 @@ import { join, relative, resolve } from "node:path";
 import { test } from "node:test";
 import { readConfigFile } from "../../src/io/config-file.js";
 import { findConfigFile, listRecipes, PACKAGE_ROOT, packageVersion } from "../../src/io/package-files.js";
+import { DEFAULT_FEATURE_CACHE, featureCacheFor } from "../../src/io/speech-task.js";
 import { ROOT, runCli } from "../helpers/cli.js";
 
 test("relative paths in a config are relative to its folder; typed ones and specs are left to the shell", () => {
@@ -111,4 +112,13 @@ test("--version, and --help on every command, from another working directory", (
     assert.ok(docs.length > 0, `${command} --help names its docs`);
     for (const doc of docs) assert.ok(readFileSync(doc, "utf8").length > 100, doc);
   }
+});
+
+test("eval's feature cache: the flag, else the model's when it is on this machine, else ./.cache", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tbptt-cache-"));
+  assert.equal(featureCacheFor({ featureCache: dir }, "mine"), "mine");
+  assert.equal(featureCacheFor({ featureCache: dir }), dir);
+  assert.equal(featureCacheFor({ featureCache: join(dir, "gone") }), DEFAULT_FEATURE_CACHE);
+  assert.equal(featureCacheFor({}), DEFAULT_FEATURE_CACHE);
+  assert.equal(DEFAULT_FEATURE_CACHE, join(".cache", "tbptt-features"));
 });

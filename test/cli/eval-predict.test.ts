@@ -84,6 +84,15 @@ test("predict on unlabelled sequences equals predict on the labelled ones; eval'
     `${report.frameError} vs ${wrong / frames}`,
   );
 
+  // the confusion matrix as text only on request
+  const plain = runCli(["eval", "--model", model, "--data", join(dir, "test.jsonl")]);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /frame error [\d.]+%/);
+  assert.match(plain.stdout, /per-class accuracy: neg [\d.]+%, pos [\d.]+%/);
+  assert.doesNotMatch(plain.stdout, /true\\pred/);
+  const matrix = runCli(["eval", "--model", model, "--data", join(dir, "test.jsonl"), "--matrix"]);
+  assert.match(matrix.stdout, /true\\pred +neg +pos\n +neg +\d+ +\d+\n +pos +\d+ +\d+/);
+
   // eval needs labels: the unlabelled file is an error naming the line
   const noLabels = runCli(["eval", "--model", model, "--data", join(dir, "unlabelled.jsonl")]);
   assert.equal(noLabels.status, 1);
@@ -124,6 +133,13 @@ test("eval of a text model reproduces the validation loss the training log print
   const byDefault = runCli(["eval", "--model", model, "--data", join(dir, "valid.txt"), "--json"]);
   assert.equal(byDefault.status, 0, byDefault.stderr);
   assert.equal((JSON.parse(byDefault.stdout) as { lossPerFrame: number }).lossPerFrame, logged);
+  // the human-readable report of a language model: bits per character, no per-class lines
+  const readable = runCli(["eval", "--model", model, "--data", join(dir, "valid.txt")]);
+  assert.equal(readable.status, 0, readable.stderr);
+  assert.match(readable.stdout, /symbols predicted in 3 streams/);
+  assert.match(readable.stdout, /loss per symbol [\d.]+ nats, bitsPerChar [\d.]+, perplexity [\d.]+/);
+  assert.doesNotMatch(readable.stdout, /per-class|true\\pred|frame error/);
+  assert.ok(readable.stdout.trim().split("\n").length <= 3, readable.stdout);
   // other streams cut the text elsewhere: a (slightly) different figure, so the default matters
   const eight = runCli([
     "eval",
@@ -136,4 +152,18 @@ test("eval of a text model reproduces the validation loss the training log print
     "8",
   ]);
   assert.notEqual((JSON.parse(eight.stdout) as { lossPerFrame: number }).lossPerFrame, logged);
+});
+
+test("confusion colours: pale to full green on the diagonal, pale to full red off it, never another hue", async () => {
+  const { cellColour } = await import("../../src/train/render-confusion.js");
+  const rgb = (s: string) => (/rgb\((\d+),(\d+),(\d+)\)/.exec(s) as RegExpExecArray).slice(1).map(Number);
+  assert.deepEqual(rgb(cellColour(0, true)), [255, 255, 255]);
+  assert.deepEqual(rgb(cellColour(1, true)), [0, 128, 0]);
+  assert.deepEqual(rgb(cellColour(1, false)), [255, 0, 0]);
+  for (const share of [0.02, 0.1, 0.3, 0.5, 0.9]) {
+    const [r, g, b] = rgb(cellColour(share, true)) as [number, number, number];
+    assert.ok(g > r && r === b, `diagonal at ${share}: rgb(${r},${g},${b}) is green`); // the old colours had r = b > g: magenta
+    const [r2, g2, b2] = rgb(cellColour(share, false)) as [number, number, number];
+    assert.ok(r2 === 255 && g2 === b2 && g2 < 255, `off-diagonal at ${share} is red`);
+  }
 });

@@ -47,28 +47,46 @@ test("killed with SIGKILL mid-run, resumed with --resume: weights bit-identical 
   assert.match(log, /"event":"resume"/);
 });
 
-test("Ctrl-C writes a checkpoint, says how to resume, and the resumed run matches", async () => {
-  const dir = setup();
-  // long enough (a second or more) that the interrupt lands mid-run on an idle machine
-  const long = { schedule: { k1: "Infinity", k2: "Infinity" }, epochs: 80 };
-  assert.equal(runCli(["train", config(dir, "full", long), "--quiet"]).status, 0);
-  const cfg = config(dir, "interrupted", long);
-  const child = startCli(["train", cfg, "--quiet"]);
-  let stderr = "";
-  child.stderr?.on("data", (d) => {
-    stderr += d;
+/** The words of a command printed for a shell (plain words and '...' quoting, as shellWord writes). */
+function shellWords(command: string): string[] {
+  return [...command.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] as string),
+  );
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  test(`${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"} writes a checkpoint, prints a resume command that works verbatim, and the resumed run matches`, async () => {
+    const dir = setup();
+    // long enough (a second or more) that the interrupt lands mid-run on an idle machine
+    const long = { schedule: { k1: "Infinity", k2: "Infinity" }, epochs: 80 };
+    assert.equal(runCli(["train", config(dir, "full", long), "--quiet"]).status, 0);
+    // Started with an override of the run folder: the printed command must carry it.
+    const cfg = config(dir, "elsewhere", long);
+    const out = join(dir, "interrupted folder");
+    const child = startCli(["train", cfg, "--quiet", "--out", out]);
+    let stderr = "";
+    child.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    // The first log line is written once the signal is handled: send it right then, mid-run.
+    await waitFor(() => existsSync(join(out, "log.jsonl")), 60_000);
+    child.kill(signal);
+    const code = await exited;
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stderr,
+      /interrupted; checkpoint written/,
+      "the run finished before the signal: make it longer",
+    );
+    const printed = /Resume with: (tbptt train .*)$/m.exec(stderr)?.[1];
+    assert.ok(printed, stderr);
+    const resumed = runCli(shellWords(printed).slice(1));
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /resuming from/);
+    assert.ok(weights(dir, "full").equals(readFileSync(join(out, "model", "model.safetensors"))));
   });
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  // The first log line is written once Ctrl-C is handled: interrupt right then, mid-run.
-  await waitFor(() => existsSync(join(dir, "interrupted", "log.jsonl")), 60_000);
-  child.kill("SIGINT");
-  const code = await exited;
-  assert.equal(code, 0, stderr);
-  assert.match(stderr, /Resume with: tbptt train .* --resume/);
-  const resumed = runCli(["train", cfg, "--quiet", "--resume"]);
-  assert.equal(resumed.status, 0, resumed.stderr);
-  assert.ok(weights(dir, "full").equals(weights(dir, "interrupted")));
-});
+}
 
 test("--resume refuses a changed configuration, and a missing checkpoint", () => {
   const dir = setup();

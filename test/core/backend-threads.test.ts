@@ -1,6 +1,7 @@
 // The wasm gemm worker pool: a split product must be bit-identical to the one-thread product
 // (each thread runs the same packed kernel on its rows), for every transpose combination, odd
-// shapes, offsets, leading dimensions and alpha/beta; and disposing must leave a working backend.
+// shapes, offsets, leading dimensions and alpha/beta; and disposing must stop the workers and end
+// the backend, so that later calls fail with a message instead of computing on freed memory.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { Rng } from "../../src/core/random.js";
@@ -133,12 +134,18 @@ describe("wasm threads", async () => {
     assert.equal(wasm.arena.foreignCopies, 0);
   });
 
-  test("after dispose the backend still computes, on one thread", async () => {
+  test("after dispose the backend refuses every call, naming dispose()", async () => {
     const pool = await createThreadedWasmBackend({ threads: 2, minFlops: 0 });
-    await pool.dispose();
     const a = pool.alloc(40 * 3).fill(1);
     const c = pool.alloc(40 * 2);
     pool.gemm(false, false, 40, 2, 3, 1, a, 0, 3, a, 0, 2, 0, c, 0, 2);
     assert.ok(c.every((v) => v === 3));
+    await pool.dispose();
+    await pool.dispose(); // twice is harmless
+    assert.throws(
+      () => pool.gemm(false, false, 40, 2, 3, 1, a, 0, 3, a, 0, 2, 0, c, 0, 2),
+      /gemm A used after dispose\(\)/,
+    );
+    assert.throws(() => pool.alloc(4), /alloc after dispose\(\)/);
   });
 });

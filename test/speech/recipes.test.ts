@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createPlainBackend } from "../../src/core/plain.js";
+import { featureCacheFor } from "../../src/io/speech-task.js";
 import { SequenceModel } from "../../src/nn/model.js";
 import { parseConfig } from "../../src/train/config.js";
 import { ROOT, runCli } from "../helpers/cli.js";
@@ -93,6 +94,10 @@ describe("Graves & Schmidhuber 2005 recipes", () => {
       ]);
       assert.equal(result.status, 0, result.stderr);
       assert.ok(existsSync(join(run, "model", "model.safetensors")), `${run}: no final model`);
+      // the model remembers where its features are cached, for eval and predict
+      const meta = JSON.parse(readFileSync(join(run, "model", "model.json"), "utf8")).meta;
+      assert.equal(meta.featureCache, join(ROOT, ".cache", "tbptt-features"));
+      assert.equal(featureCacheFor(meta), meta.featureCache);
     });
   }
 });

@@ -79,7 +79,9 @@ test("validating every N updates leaves the weights bit-identical, and each poin
   // Each point's figures are recomputed from a snapshot of the weights at its update.
   const snapshots = new Map<number, Float64Array>();
   const result = await new Trainer(watched, train, valid, { ...options, validateEvery: { updates: 4 } }).run({
-    onUpdate: (_, info) => snapshots.set(info.updates, Float64Array.from(watched.params)),
+    onUpdate: (_, info) => {
+      snapshots.set(info.updates, Float64Array.from(watched.params));
+    },
   });
   assert.deepEqual(Array.from(watched.params), Array.from(plain.params));
   assert.deepEqual(result.state.forwardSteps, plainResult.state.forwardSteps);

@@ -9,8 +9,11 @@
  * - Unshared memory (the fallback): the whole reservation (`reserveMiB`) is the memory's initial
  *   size and the arena never grows it (untouched pages cost no physical memory); running out
  *   throws an error that names the option to raise.
- * The allocator is a bump pointer aligned to 64 bytes that never frees: layers allocate their
- * buffers once, at construction (STYLE.md: no allocation per step).
+ * The allocator is a bump pointer aligned to 64 bytes with a free list: layers allocate their
+ * buffers once, at construction (STYLE.md: no allocation per step), and a model or trainer that is
+ * disposed returns them with `free` (first fit, neighbours merged, the top lowered when the freed
+ * block ends there), so a page that builds model after model on one backend reuses the same
+ * memory. `dispose` ends the arena: views are no longer recognised and every later call throws.
  *
  * Arrays that are not views of this memory (a plain Float32Array, say) are still accepted: the
  * kernels copy them into a staging area above the allocations and copy outputs back after the
@@ -64,7 +67,7 @@ export class Arena {
   readonly memory: WasmMemory;
   readonly shared: boolean;
   /** Every buffer object this memory has had (a shared memory gives a new one after each grow). */
-  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private buffers = new WeakSet<ArrayBufferLike>();
   private top: number;
   private readonly limitBytes: number;
   private staged: Staged[] = [];
@@ -72,6 +75,11 @@ export class Arena {
   foreignCopies = 0;
   private stageTop = 0;
   private readonly label: string;
+  /** Bytes of each live `alloc` block, by address. */
+  private readonly blocks = new Map<number, number>();
+  /** Free blocks below `top` as [start, end) byte ranges, ascending, never adjacent. */
+  private freeList: [number, number][] = [];
+  private disposed = false;
 
   constructor(heapBase: number, options: ArenaOptions = {}, fixed?: FixedMemory) {
     this.label = fixed?.label ?? "wasm";
@@ -105,30 +113,103 @@ export class Arena {
     this.top = align(Math.max(heapBase, ALIGN));
   }
 
-  /** Bytes handed out so far (the high-water mark of `alloc`). */
+  /** Bytes up to the highest block in use (free blocks below it included). */
   get usedBytes(): number {
     return this.top;
   }
 
-  /** A zeroed, 64-byte-aligned Float32Array view of `length` elements, valid for the arena's life. */
+  /** Bytes of the `alloc` blocks not freed. */
+  get liveBytes(): number {
+    let sum = 0;
+    for (const bytes of this.blocks.values()) sum += bytes;
+    return sum;
+  }
+
+  /** A zeroed, 64-byte-aligned Float32Array view of `length` elements, valid until freed. */
   alloc(length: number): Float32Array {
+    this.checkLive("alloc");
     if (!Number.isInteger(length) || length < 0)
       throw new Error(`${this.label} alloc: expected a length ≥ 0, got ${length}`);
-    const address = align(this.top);
-    this.ensure(address + length * 4, "alloc");
-    this.top = address + length * 4;
+    // every block has at least ALIGN bytes, so addresses are distinct (free finds a block by it)
+    const bytes = Math.max(ALIGN, align(length * 4));
+    let address = this.takeFree(bytes);
+    if (address < 0) {
+      address = align(this.top);
+      this.ensure(address + bytes, "alloc");
+      this.top = address + bytes;
+    }
+    this.blocks.set(address, bytes);
     // Read memory.buffer once and remember that very object: V8 may replace a shared memory's
     // buffer object at any interrupt (it refreshes them when memories grow, other isolates
     // included), and a view is recognised by the identity of its buffer.
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
     const view = new Float32Array(buffer, address, length);
-    view.fill(0); // staging may have used these bytes
+    view.fill(0); // staging, or the block's last owner, may have used these bytes
     return view;
+  }
+
+  /**
+   * Returns a view from `alloc` to the arena for reuse; using it afterwards reads and writes
+   * memory that may belong to a later allocation.
+   */
+  free(view: Float32Array | Float64Array): void {
+    this.checkLive("free");
+    const address = view.byteOffset;
+    const bytes = this.owns(view) ? this.blocks.get(address) : undefined;
+    if (bytes === undefined)
+      throw new Error(
+        `${this.label} free: the array (${view.length} elements at byte ${address}) is not a live allocation of this arena (freed twice, a subarray, or from elsewhere)`,
+      );
+    this.blocks.delete(address);
+    let start = address;
+    let end = address + bytes;
+    // merge with the free neighbours, then lower the top if the block ends there
+    const list = this.freeList;
+    let i = 0;
+    while (i < list.length && (list[i] as [number, number])[1] < start) i++;
+    if (i < list.length && (list[i] as [number, number])[1] === start) {
+      start = (list[i] as [number, number])[0];
+      list.splice(i, 1);
+    }
+    if (i < list.length && (list[i] as [number, number])[0] === end) {
+      end = (list[i] as [number, number])[1];
+      list.splice(i, 1);
+    }
+    if (end >= this.top) this.top = start;
+    else list.splice(i, 0, [start, end]);
+  }
+
+  /** Ends the arena: its views are no longer recognised and every later call throws. */
+  dispose(): void {
+    this.disposed = true;
+    this.buffers = new WeakSet();
+    this.blocks.clear();
+    this.freeList = [];
+    this.staged = [];
+  }
+
+  /** The start of the first free block of at least `bytes` (split off its front), or −1. */
+  private takeFree(bytes: number): number {
+    const list = this.freeList;
+    for (let i = 0; i < list.length; i++) {
+      const block = list[i] as [number, number];
+      if (block[1] - block[0] < bytes) continue;
+      const start = block[0];
+      if (block[1] - start === bytes) list.splice(i, 1);
+      else block[0] = start + bytes;
+      return start;
+    }
+    return -1;
+  }
+
+  private checkLive(what: string): void {
+    if (this.disposed) throw new Error(`${this.label} backend: ${what} after dispose()`);
   }
 
   /** Reserves `bytes` of raw memory (kernel scratch) and returns its address. */
   allocBytes(bytes: number): number {
+    this.checkLive("alloc");
     const address = align(this.top);
     this.ensure(address + bytes, "alloc");
     this.top = address + bytes;
@@ -165,6 +246,10 @@ export class Arena {
       );
     }
     if (this.buffers.has(array.buffer)) return array.byteOffset + offset * 4;
+    if (this.disposed) {
+      this.abortCall();
+      throw new Error(`${this.label} backend: ${what} used after dispose()`);
+    }
     if (array.buffer === this.memory.buffer) {
       // a view the caller made of memory.buffer itself
       this.buffers.add(array.buffer);

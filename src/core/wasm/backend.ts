@@ -24,9 +24,9 @@
 
 import { bindArenaKernels } from "../arena-kernels.js";
 import type { Backend } from "../backend.js";
-import { requireWasm, type WasmModule } from "./api.js";
+import type { WasmModule } from "./api.js";
 import { Arena, type ArenaOptions } from "./arena.js";
-import { compileKernels, instantiateKernels, type KernelExports, kernelBinary } from "./module.js";
+import { compileKernels, instantiateKernels, type KernelExports, relaxedSimdValidates } from "./module.js";
 
 export interface WasmBackendOptions extends ArenaOptions {
   /**
@@ -47,7 +47,7 @@ export interface WasmBackend extends Backend {
 
 /** True where this runtime validates the relaxed-SIMD build (the default wasm build there). */
 export function relaxedSimdAvailable(): boolean {
-  return requireWasm().validate(kernelBinary({ shared: false, relaxed: true }));
+  return relaxedSimdValidates();
 }
 
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {

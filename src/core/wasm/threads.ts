@@ -33,7 +33,7 @@ export interface ThreadOptions extends WasmBackendOptions {
 
 export interface ThreadedWasmBackend extends WasmBackend {
   readonly threads: number;
-  /** Stops the workers; the backend then runs every gemm on the calling thread. */
+  /** Stops the workers and ends the arena (Backend.dispose). */
   dispose(): Promise<void>;
 }
 
@@ -125,7 +125,7 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
   const minFlops = options.minFlops ?? 2 ** 21;
   const base = await createWasmBackend({ ...options, shared: threads > 1 ? true : options.shared });
   const workers: PoolWorker[] = [];
-  if (threads === 1) return Object.assign(base, { threads: 1, dispose: async () => {} });
+  if (threads === 1) return Object.assign(base, { threads: 1 });
 
   const { arena, kernels } = base;
   const controlAddress = arena.allocBytes(4 * (CTL.jobs + JOB * threads));
@@ -152,6 +152,7 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
   let canBlock = true;
   let disposed = false;
   const singleGemm = base.gemm;
+  const endArena = base.dispose;
 
   base.gemm = (transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) => {
     // Split by columns when C is wider than tall (each thread then packs only its part of B, the
@@ -240,6 +241,7 @@ export async function createThreadedWasmBackend(options: ThreadOptions = {}): Pr
       Atomics.add(ctl, CTL.generation, 1);
       Atomics.notify(ctl, CTL.generation);
       await Promise.all(workers.map((w) => w.terminate()));
+      await endArena();
     },
   });
 }
