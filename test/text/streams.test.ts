@@ -96,7 +96,10 @@ test("the engine feeds text streams as symbols: training equals dense one-hot ro
   const dense = train(true);
   assert.equal(lookup.inputKind, "index");
   assert.equal(dense.inputKind, "dense");
-  assert.ok(lookup.params.some((v, i) => v !== initial[i]), "training changed the weights");
+  assert.ok(
+    lookup.params.some((v, i) => v !== initial[i]),
+    "training changed the weights",
+  );
   for (let i = 0; i < dense.params.length; i++)
     assert.equal(lookup.params[i], dense.params[i], `parameter ${i}`);
 });
