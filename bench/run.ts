@@ -9,7 +9,8 @@
 //   npm run bench [-- --rounds 5 --seconds 2 --quick --workloads A1,B --systems native-1t,pytorch-1t --tfjs]
 // Install the peers with `bash bench/setup.sh`; a missing peer is reported as skipped.
 // Systems: native-1t native-2t wasm-1t wasm-2t wasm-relaxed-1t plain pytorch-1t pytorch-2t;
-// PyTorch on 2 threads runs with OMP_WAIT_POLICY=passive (pytorch-2t-active without it).
+// PyTorch on 2 threads runs with OMP_WAIT_POLICY=passive (pytorch-2t-active without it); a tbptt
+// system with -dense appended (native-1t-dense) feeds B's one-hot characters as dense rows.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -90,7 +91,7 @@ function startServer(system: string, workload: string): Server | string {
       env,
     );
   }
-  const flags = system === "wasm-relaxed-1t" ? ["--experimental-wasm-relaxed-simd"] : [];
+  const flags = system.startsWith("wasm-relaxed-1t") ? ["--experimental-wasm-relaxed-simd"] : [];
   return new Server(
     [process.execPath, ...flags, "--import", "tsx", here("./serve.ts"), system, workload],
     {},
@@ -217,24 +218,31 @@ function ratio(workload: string, a: string, b: string, kind: "wall" | "cpu"): nu
   const per = ma[kind].map((x, i) => x / (mb[kind][i] as number)).filter(Number.isFinite);
   return per.length ? median(per) : undefined;
 }
+/** A system on one thread (native-1t, native-1t-dense, …): its CPU time is comparable per second. */
+const oneThread = (system: string) => /-1t(-|$)/.test(system);
 const times = (v: number | undefined) => (v === undefined ? "-" : `${v.toFixed(2)}×`);
 
-const pairs = [
-  ["native-1t", "pytorch-1t"],
-  ["native-2t", "pytorch-2t"],
-  ["wasm-1t", "pytorch-1t"],
-  ["wasm-relaxed-1t", "pytorch-1t"],
-  ["wasm-2t", "pytorch-2t"],
-  ["native-1t", "wasm-1t"],
-  ["wasm-relaxed-1t", "wasm-1t"],
-] as const;
+// The -dense pairs (symbols against dense one-hot rows) only when such a system was run.
+const pairs = (
+  [
+    ["native-1t", "pytorch-1t"],
+    ["native-2t", "pytorch-2t"],
+    ["wasm-1t", "pytorch-1t"],
+    ["wasm-relaxed-1t", "pytorch-1t"],
+    ["wasm-2t", "pytorch-2t"],
+    ["native-1t", "wasm-1t"],
+    ["wasm-relaxed-1t", "wasm-1t"],
+    ["native-1t", "native-1t-dense"],
+    ["native-1t-dense", "pytorch-1t"],
+  ] as const
+).filter((pair) => pair.every((s) => !s.endsWith("-dense") || systems.includes(s)));
 console.log("\nRatios, median of per-round ratios: wall clock (per CPU second)\n");
 console.log(`| workload | ${pairs.map(([a, b]) => `${a} / ${b}`).join(" | ")} |`);
 console.log(`| --- | ${pairs.map(() => "---").join(" | ")} |`);
 for (const workload of results.keys()) {
   const cells = pairs.map(([a, b]) => {
     const wall = ratio(workload, a, b, "wall");
-    const cpu = a.endsWith("1t") && b.endsWith("1t") ? ratio(workload, a, b, "cpu") : undefined;
+    const cpu = oneThread(a) && oneThread(b) ? ratio(workload, a, b, "cpu") : undefined;
     return wall === undefined ? "-" : `${times(wall)}${cpu === undefined ? "" : ` (${times(cpu)})`}`;
   });
   console.log(`| ${workload} | ${cells.join(" | ")} |`);
@@ -255,7 +263,7 @@ const verdict = (r: number | undefined, target: number) =>
   r === undefined ? "not measured" : r >= target ? "yes" : `no, by ${Math.round((1 - r / target) * 100)} %`;
 for (const [workload, a, b, target] of targets) {
   const wall = ratio(workload, a, b, "wall");
-  const cpu = a.endsWith("1t") ? ratio(workload, a, b, "cpu") : undefined;
+  const cpu = oneThread(a) ? ratio(workload, a, b, "cpu") : undefined;
   console.log(
     `| ${workload} ${a} / ${b} | ${times(wall)} | ${times(cpu)} | ≥ ${target}× | ${verdict(wall, target)} | ${cpu === undefined ? "-" : verdict(cpu, target)} |`,
   );

@@ -6,6 +6,8 @@
 // each has its own peak memory and none disturbs another while it waits for its turn.
 //   node --import tsx bench/serve.ts SYSTEM WORKLOAD
 //   SYSTEM: native-1t native-2t wasm-1t wasm-2t wasm-relaxed-1t plain   WORKLOAD: A1 A16 B M256
+//   (a SYSTEM ending in -dense, e.g. native-1t-dense, feeds B's one-hot characters as dense rows, a
+//   product, instead of symbols, a lookup: the path before symbols existed, for before/after runs)
 // (wasm-relaxed-1t needs node --experimental-wasm-relaxed-simd on Node 20; run.ts passes it.)
 import { createInterface } from "node:readline";
 import type { Backend } from "../src/core/backend.js";
@@ -45,15 +47,17 @@ async function makeBackend(system: TbpttSystem): Promise<Backend & { dispose?: (
   }
 }
 
-const [system, workload] = process.argv.slice(2) as [TbpttSystem, BenchWorkload];
+const [requested, workload] = process.argv.slice(2) as [string, BenchWorkload];
+const denseOneHot = requested?.endsWith("-dense") ?? false;
+const system = (denseOneHot ? requested.slice(0, -"-dense".length) : requested) as TbpttSystem;
 if (!TBPTT_SYSTEMS.includes(system) || !["A1", "A16", "B", "M256"].includes(workload)) {
   console.error(
-    `usage: bench/serve.ts SYSTEM WORKLOAD (SYSTEM: ${TBPTT_SYSTEMS.join(", ")}; WORKLOAD: A1, A16, B, M256)`,
+    `usage: bench/serve.ts SYSTEM WORKLOAD (SYSTEM: ${TBPTT_SYSTEMS.join(", ")}, each also with -dense; WORKLOAD: A1, A16, B, M256)`,
   );
   process.exit(2);
 }
 const backend = await makeBackend(system);
-const prepared = prepareWorkload(workload, backend);
+const prepared = prepareWorkload(workload, backend, denseOneHot);
 warmUp(prepared);
 const say = (value: object) => process.stdout.write(`${JSON.stringify(value)}\n`);
 say({

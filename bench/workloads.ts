@@ -2,7 +2,9 @@
 // trained through the library's own Engine, forward + backward + SGD update, float32.
 //   A1   LSTM 26→140, Linear→61, softmax CE per frame; 300-frame sequences, batch 1, k1 = k2 = 300
 //   A16  the same net, 16 streams of 300 frames, k1 = k2 = 20
-//   B    char-rnn: one-hot 65, LSTM 256, Linear→65; 32 streams, k1 = k2 = 50, gradient-norm clip 5
+//   B    char-rnn: one-hot 65, LSTM 256, Linear→65; 32 streams, k1 = k2 = 50, gradient-norm clip 5;
+//        the one-hot characters go in as symbols (a lookup of W_ih, as the text task feeds them),
+//        or with `denseOneHot` as dense 65-wide rows (a product, as before symbols existed)
 //   M256 a 256³ single-precision matrix product through the backend, GFLOP/s
 import type { Backend } from "../src/core/backend.js";
 import { Rng } from "../src/core/random.js";
@@ -16,7 +18,7 @@ import { clipGradients } from "../src/train/clip.js";
 
 export type Workload = "A1" | "A16" | "B";
 
-/** One-hot characters from a fixed random text, as char-rnn's loader would feed them. */
+/** One-hot characters from a fixed random text, given as symbols (as the text task's streams). */
 class OneHotStream implements SequenceLike {
   constructor(
     private readonly ids: Int32Array,
@@ -27,12 +29,20 @@ class OneHotStream implements SequenceLike {
     out.fill(0, offset, offset + this.vocabulary);
     out[offset + (this.ids[position] as number)] = 1;
   }
+  inputIndex(position: number): number {
+    return this.ids[position] as number;
+  }
   label(position: number): number {
     return this.ids[position + 1] as number;
   }
 }
 
-function setup(workload: Workload, backend: Backend) {
+/** The same stream without inputIndex: the engine then writes dense one-hot rows. */
+function denseRows(s: OneHotStream): SequenceLike {
+  return { length: s.length, writeInput: s.writeInput.bind(s), label: s.label.bind(s) };
+}
+
+function setup(workload: Workload, backend: Backend, denseOneHot: boolean) {
   const rng = new Rng(1);
   if (workload === "B") {
     const V = 65;
@@ -50,15 +60,14 @@ function setup(workload: Workload, backend: Backend) {
     );
     initializeModel(model, rng);
     const length = 50 * 8;
-    const sequences = Array.from(
-      { length: 32 },
-      () =>
-        new OneHotStream(
-          Int32Array.from({ length: length + 1 }, () => rng.int(V)),
-          length,
-          V,
-        ),
-    );
+    const sequences = Array.from({ length: 32 }, () => {
+      const stream = new OneHotStream(
+        Int32Array.from({ length: length + 1 }, () => rng.int(V)),
+        length,
+        V,
+      );
+      return denseOneHot ? denseRows(stream) : stream;
+    });
     const schedule = makeSchedule({ k1: 50, k2: 50, reset: "never", layout: "packed" });
     return { model, sequences, schedule, streams: 32, clip: 5 };
   }
@@ -98,7 +107,12 @@ export interface PreparedWorkload {
 
 export type BenchWorkload = Workload | "M256";
 
-export function prepareWorkload(workload: BenchWorkload, backend: Backend): PreparedWorkload {
+/** `denseOneHot`: B's inputs as dense one-hot rows instead of symbols (the other workloads are dense anyway). */
+export function prepareWorkload(
+  workload: BenchWorkload,
+  backend: Backend,
+  denseOneHot = false,
+): PreparedWorkload {
   if (workload === "M256") {
     const n = 256;
     const a = backend.alloc(n * n);
@@ -117,7 +131,7 @@ export function prepareWorkload(workload: BenchWorkload, backend: Backend): Prep
       },
     };
   }
-  const { model, sequences, schedule, streams, clip } = setup(workload, backend);
+  const { model, sequences, schedule, streams, clip } = setup(workload, backend, denseOneHot);
   const engine = new Engine(model, schedule, streams);
   const lr = 1e-3;
   return {

@@ -60,6 +60,7 @@ export {
   type Schedule,
   type Truncation,
 } from "./engine/schedule.js";
+export { SymbolSequence } from "./engine/symbol-sequence.js";
 export {
   analyseGradient,
   type GradientOptions,

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "columns.h"
 #include "gemm.h"
 #include "pointwise.h"
 #include "vmath.h"
@@ -44,6 +45,20 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   gemm(arg(s, 0) != 0, arg(s, 1) != 0, iarg(s, 2), iarg(s, 3), iarg(s, 4), static_cast<float>(arg(s, 5)),
        parg(s, 6), iarg(s, 7), parg(s, 8), iarg(s, 9), static_cast<float>(arg(s, 10)), parg(s, 11),
        iarg(s, 12));
+  return nullptr;
+}
+
+napi_value GatherColumns(napi_env env, napi_callback_info info) {
+  const Instance* s = self(env, info);
+  gatherColumns(iarg(s, 0), iarg(s, 1), reinterpret_cast<const int32_t*>(parg(s, 2)), parg(s, 3), iarg(s, 4),
+                parg(s, 5), iarg(s, 6));
+  return nullptr;
+}
+
+napi_value ScatterAddColumns(napi_env env, napi_callback_info info) {
+  const Instance* s = self(env, info);
+  scatterAddColumns(iarg(s, 0), iarg(s, 1), reinterpret_cast<const int32_t*>(parg(s, 2)), parg(s, 3),
+                    iarg(s, 4), parg(s, 5), iarg(s, 6));
   return nullptr;
 }
 
@@ -146,6 +161,8 @@ napi_value Create(napi_env env, napi_callback_info info) {
     const char* name;
     napi_callback cb;
   } kernels[] = {{"gemm", Gemm},
+                 {"gatherColumns", GatherColumns},
+                 {"scatterAddColumns", ScatterAddColumns},
                  {"addRowBroadcast", AddRowBroadcast},
                  {"sumRows", SumRows},
                  {"tanhForward", TanhForward},

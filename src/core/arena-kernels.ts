@@ -6,6 +6,7 @@
  * and copies staged outputs back.
  */
 import type { Backend } from "./backend.js";
+import { checkIds } from "./plain.js";
 import type { FloatArray } from "./types.js";
 import type { Arena } from "./wasm/arena.js";
 import type { KernelExports } from "./wasm/module.js";
@@ -14,6 +15,8 @@ import type { KernelExports } from "./wasm/module.js";
 export type ArenaKernels = Pick<
   KernelExports,
   | "gemm"
+  | "gatherColumns"
+  | "scatterAddColumns"
   | "addRowBroadcast"
   | "sumRows"
   | "tanhForward"
@@ -44,6 +47,25 @@ export function bindArenaKernels(name: string, arena: Arena, k: ArenaKernels, sc
       const pb = at("gemm B", b, bOff, transB ? extent(n, k_, ldb) : extent(k_, n, ldb), false);
       const pc = at("gemm C", c, cOff, extent(m, n, ldc), true);
       k.gemm(+transA, +transB, m, n, k_, alpha, pa, lda, pb, ldb, beta, pc, ldc, scratch);
+      arena.finishCall();
+    },
+
+    gatherColumns(rows, n, vocabulary, ids, idsOff, w, wOff, ldw, c, cOff, ldc) {
+      // The ids are checked here, at the boundary: the kernel trusts them to stay inside w.
+      checkIds("gatherColumns", rows, vocabulary, ids, idsOff);
+      const pw = at("gatherColumns w", w, wOff, extent(n, vocabulary, ldw), false);
+      const pc = at("gatherColumns c", c, cOff, extent(rows, n, ldc), true);
+      const pi = arena.stageIds("gatherColumns ids", ids, idsOff, rows);
+      k.gatherColumns(rows, n, pi, pw, ldw, pc, ldc);
+      arena.finishCall();
+    },
+
+    scatterAddColumns(rows, n, vocabulary, ids, idsOff, d, dOff, ldd, w, wOff, ldw) {
+      checkIds("scatterAddColumns", rows, vocabulary, ids, idsOff);
+      const pd = at("scatterAddColumns d", d, dOff, extent(rows, n, ldd), false);
+      const pw = at("scatterAddColumns w", w, wOff, extent(n, vocabulary, ldw), true);
+      const pi = arena.stageIds("scatterAddColumns ids", ids, idsOff, rows);
+      k.scatterAddColumns(rows, n, pi, pd, ldd, pw, ldw);
       arena.finishCall();
     },
 

@@ -4,7 +4,7 @@
  *
  * Dimension legend (used by every kernel file):
  *   B streams (rows of a step), H hidden units, I inputs, G gates (4H LSTM, 3H GRU, H RNN),
- *   C classes, M/N/K the sizes of a matrix product.
+ *   C classes, M/N/K the sizes of a matrix product, V the width of a one-hot input.
  * Layout: row-major, time-major (T, B, features).
  *
  * A backend allocates the buffers its kernels work on in place (`alloc`), so a
@@ -64,6 +64,48 @@ export interface Backend {
     c: FloatArray,
     cOff: number,
     ldc: number,
+  ): void;
+
+  /**
+   * A product with one-hot rows, as a lookup: c[r, j] = w[j·ldw + ids[r]] for r < rows, j < n
+   * (row r of c is column ids[r] of the n × V matrix w), and c[r, ·] = 0 where ids[r] = −1.
+   * This is gemm(false, true, rows, n, V, 1, X, 0, V, w, wOff, ldw, 0, c, cOff, ldc) for X the
+   * rows × V one-hot matrix of ids, exactly: each entry of that product is one term 1 · w plus
+   * exact zeros. ids[r] must be an integer in [−1, V) (V ≤ ldw), checked at the call.
+   */
+  gatherColumns(
+    rows: number,
+    n: number,
+    vocabulary: number,
+    ids: Int32Array,
+    idsOff: number,
+    w: FloatArray,
+    wOff: number,
+    ldw: number,
+    c: FloatArray,
+    cOff: number,
+    ldc: number,
+  ): void;
+
+  /**
+   * The weight gradient of gatherColumns: w[j·ldw + ids[r]] += d[r·ldd + j] for r < rows, in
+   * order of r, and j < n; rows with ids[r] = −1 add nothing. This is
+   * gemm(true, false, n, V, rows, 1, d, dOff, ldd, X, 0, V, 1, w, wOff, ldw) for X the one-hot
+   * rows of ids (every backend adds each row in order, so the result is the same bit for bit on
+   * every backend, and equal to the plain gemm's). ids as for gatherColumns.
+   */
+  scatterAddColumns(
+    rows: number,
+    n: number,
+    vocabulary: number,
+    ids: Int32Array,
+    idsOff: number,
+    d: FloatArray,
+    dOff: number,
+    ldd: number,
+    w: FloatArray,
+    wOff: number,
+    ldw: number,
   ): void;
 
   /** c[r, j] += bias[j] for r < rows, j < cols (c dense with row stride cols). */

@@ -17,6 +17,8 @@ export function createPlainBackend(dtype: DType = "float32"): Backend {
     free: () => {},
     dispose: async () => {},
     gemm,
+    gatherColumns,
+    scatterAddColumns,
     addRowBroadcast,
     sumRows,
     tanhForward,
@@ -81,6 +83,67 @@ export function gemm(
         c[cRow + j] += alpha * sum;
       }
     }
+  }
+}
+
+/** Throws unless ids[idsOff … idsOff + rows) are integers in [−1, V) (backend.ts: gatherColumns). */
+export function checkIds(
+  what: string,
+  rows: number,
+  vocabulary: number,
+  ids: Int32Array,
+  idsOff: number,
+): void {
+  if (rows > 0 && (idsOff < 0 || idsOff + rows > ids.length))
+    throw new Error(`${what}: ids needs elements [${idsOff}, ${idsOff + rows}), array has ${ids.length}`);
+  for (let r = 0; r < rows; r++) {
+    const v = ids[idsOff + r] as number;
+    if (v < -1 || v >= vocabulary)
+      throw new Error(`${what}: ids[${idsOff + r}] is ${v}, expected −1 or a symbol in [0, ${vocabulary})`);
+  }
+}
+
+function gatherColumns(
+  rows: number,
+  n: number,
+  vocabulary: number,
+  ids: Int32Array,
+  idsOff: number,
+  w: FloatArray,
+  wOff: number,
+  ldw: number,
+  c: FloatArray,
+  cOff: number,
+  ldc: number,
+): void {
+  checkIds("gatherColumns", rows, vocabulary, ids, idsOff);
+  for (let r = 0; r < rows; r++) {
+    const v = ids[idsOff + r] as number;
+    const row = cOff + r * ldc;
+    if (v < 0) c.fill(0, row, row + n);
+    else for (let j = 0; j < n; j++) c[row + j] = w[wOff + j * ldw + v] as number;
+  }
+}
+
+function scatterAddColumns(
+  rows: number,
+  n: number,
+  vocabulary: number,
+  ids: Int32Array,
+  idsOff: number,
+  d: FloatArray,
+  dOff: number,
+  ldd: number,
+  w: FloatArray,
+  wOff: number,
+  ldw: number,
+): void {
+  checkIds("scatterAddColumns", rows, vocabulary, ids, idsOff);
+  for (let r = 0; r < rows; r++) {
+    const v = ids[idsOff + r] as number;
+    if (v < 0) continue;
+    const row = dOff + r * ldd;
+    for (let j = 0; j < n; j++) w[wOff + j * ldw + v] += d[row + j] as number;
   }
 }
 

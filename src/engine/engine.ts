@@ -28,12 +28,29 @@ export interface SequenceLike {
   readonly length: number;
   /** Writes the I input features of step `position` at out[offset…]. */
   writeInput(position: number, out: FloatArray, offset: number): void;
+  /**
+   * One-hot inputs only: the input that is 1 at `position` (−1: all are 0), the same one-hot
+   * that writeInput writes. When every sequence of a run has it, the engine hands the model
+   * symbols instead of rows, and the first layer reads a column of its input weights instead
+   * of a product (SequenceModel.useInputs): the same numbers, V times less work per step.
+   */
+  inputIndex?(position: number): number;
   /** The class at `position`, or −1 where that step has no loss (0 marks a step with real-valued targets). */
   label(position: number): number;
   /** Real-valued targets per step (absent or 0: class labels only); an "mse" output head needs them. */
   readonly targetSize?: number;
   /** Writes the targetSize targets of `position` at out[offset…]; called where label(position) ≥ 0. */
   writeTarget?(position: number, out: FloatArray, offset: number): void;
+}
+
+/** A sequence's input symbol at `position`, checked: an integer in [−1, I). */
+function inputSymbol(seq: SequenceLike, index: number, position: number, I: number): number {
+  const v = (seq.inputIndex as NonNullable<SequenceLike["inputIndex"]>)(position);
+  if (!(Number.isInteger(v) && v >= -1 && v < I))
+    throw new Error(
+      `sequence ${index}, step ${position}: input symbol ${v}, expected an integer in [−1, ${I}) (the model has ${I} inputs)`,
+    );
+  return v;
 }
 
 /** Throws unless every sequence carries the real-valued targets the model's head reads. */
@@ -213,6 +230,7 @@ export class Engine {
     );
     this.planner = planner;
     this.capacity = planner.capacity();
+    model.useInputs(sequences.length > 0 && sequences.every((s) => s.inputIndex) ? "index" : "dense");
     model.configure(this.capacity, B, train ? this.lanes : 1);
     if (options.start) planner.restore(options.start);
     if (options.state) model.loadState(options.state);
@@ -426,6 +444,7 @@ export function writeTick(
   sequences: readonly SequenceLike[],
 ): void {
   const { tape, inputs } = model;
+  const ids = model.inputKind === "index" ? model.inputIds : null;
   const B = tape.streams;
   const I = model.config.inputSize;
   const D = tape.targetSize;
@@ -436,14 +455,17 @@ export function writeTick(
       tape.active[row] = 0;
       tape.reset[row] = 0;
       tape.labels[row] = -1;
-      inputs.fill(0, row * I, (row + 1) * I);
+      // finite (or no symbol), so masked rows add 0 · x to ∂W
+      if (ids) ids[row] = -1;
+      else inputs.fill(0, row * I, (row + 1) * I);
       continue;
     }
     const seq = sequences[step.sequence] as SequenceLike;
     tape.active[row] = 1;
     tape.reset[row] = step.reset ? 1 : 0;
     tape.labels[row] = seq.label(step.position);
-    seq.writeInput(step.position, inputs, row * I);
+    if (ids) ids[row] = inputSymbol(seq, step.sequence, step.position, I);
+    else seq.writeInput(step.position, inputs, row * I);
     if (D > 0 && (tape.labels[row] as number) >= 0)
       (seq.writeTarget as NonNullable<SequenceLike["writeTarget"]>)(step.position, tape.targets, row * D);
   }

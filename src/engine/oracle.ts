@@ -123,6 +123,8 @@ export function trainWithOracle(
   const T = rows.length;
   const I = model.config.inputSize;
   checkTargets(model, sequences);
+  // The reference reads every input as dense rows, one-hot or not (writeInput).
+  model.useInputs("dense");
   model.configure(T, B, 1);
   model.clearState();
   const { tape } = model;

@@ -33,11 +33,15 @@ export interface UpdateSample {
 class PrefixSequence implements SequenceLike {
   readonly targetSize?: number;
 
+  readonly inputIndex?: (position: number) => number;
+
   constructor(
     private readonly inner: SequenceLike,
     readonly length: number,
   ) {
     if (inner.targetSize !== undefined) this.targetSize = inner.targetSize;
+    // One-hot inputs stay symbols (the engine's lookup), as in the run being sampled.
+    if (inner.inputIndex) this.inputIndex = inner.inputIndex.bind(inner);
   }
 
   writeInput(position: number, out: FloatArray, offset: number): void {

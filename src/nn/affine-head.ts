@@ -73,7 +73,7 @@ export class AffineHead implements OutputHead {
     const F = this.inputSize;
     const rows = run.count * B;
     const zOff = run.first * B * C;
-    denseForward(this.backend, rows, F, C, x, run.first * B * F, this.params, this.p, this.output, zOff);
+    denseForward(this.backend, rows, F, C, x, run.first * B, this.params, this.p, this.output, zOff);
     return this.loss.forward(rows, this.output, zOff, this.tape, run.first * B);
   }
 
@@ -91,7 +91,7 @@ export class AffineHead implements OutputHead {
       F,
       C,
       x,
-      run.first * B * F,
+      run.first * B,
       this.dZ,
       zOff,
       this.params,

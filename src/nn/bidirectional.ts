@@ -12,6 +12,7 @@
  */
 import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
+import type { LayerInput } from "./input.js";
 import type { SequenceLayer } from "./layer.js";
 import type { RecurrentDirection } from "./recurrent.js";
 import type { SlotRun, Tape } from "./tape.js";
@@ -60,7 +61,7 @@ export class BidirectionalLayer implements SequenceLayer {
     }
   }
 
-  forward(run: SlotRun, x: FloatArray): void {
+  forward(run: SlotRun, x: LayerInput): void {
     this.forwardDirection.forward(run, x);
     this.reverseDirection.forward(run, x);
     const R = this.forwardDirection.stateWidth;
@@ -80,7 +81,7 @@ export class BidirectionalLayer implements SequenceLayer {
     this.reverseDirection.beginBackward();
   }
 
-  backward(run: SlotRun, x: FloatArray, dX: FloatArray | null): void {
+  backward(run: SlotRun, x: LayerInput, dX: FloatArray | null): void {
     const R = this.forwardDirection.stateWidth;
     for (let row = run.first * this.streams; row < (run.first + run.count) * this.streams; row++) {
       for (let j = 0; j < R; j++) {

@@ -1,57 +1,42 @@
 /**
  * Dense (affine) layer over a block of rows, as torch.nn.Linear: y = x Wᵀ + b,
- * W of shape (out, in). Dimension legend: R rows (slots × streams), F in, C out.
+ * W of shape (out, in); x dense rows or one-hot symbols (input.ts). Dimension legend:
+ * R rows (slots × streams), F in, C out.
  */
 import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
+import { accumulateInputGradient, assertDenseForGradient, type LayerInput, projectInput } from "./input.js";
 
 export interface DenseParams {
   weight: number; // (C, F)
   bias: number; // (C)
 }
 
-/** y[R, C] = x[R, F] Wᵀ + b (overwrites y). */
+/** y[R, C] = x[R, F] Wᵀ + b (overwrites y), for the R rows of x from row xRow. */
 export function denseForward(
   backend: Backend,
   rows: number,
   inFeatures: number,
   outFeatures: number,
-  x: FloatArray,
-  xOff: number,
+  x: LayerInput,
+  xRow: number,
   params: FloatArray,
   p: DenseParams,
   y: FloatArray,
   yOff: number,
 ): void {
-  backend.gemm(
-    false,
-    true,
-    rows,
-    outFeatures,
-    inFeatures,
-    1,
-    x,
-    xOff,
-    inFeatures,
-    params,
-    p.weight,
-    inFeatures,
-    0,
-    y,
-    yOff,
-    outFeatures,
-  );
+  projectInput(backend, rows, inFeatures, outFeatures, x, xRow, params, p.weight, y, yOff);
   backend.addRowBroadcast(rows, outFeatures, params, p.bias, y, yOff);
 }
 
-/** ∂W += ∂yᵀ x, ∂b += Σ_rows ∂y, and (when dx is given) ∂x += ∂y W. */
+/** ∂W += ∂yᵀ x, ∂b += Σ_rows ∂y, and (when dx is given; x dense) ∂x += ∂y W. */
 export function denseBackward(
   backend: Backend,
   rows: number,
   inFeatures: number,
   outFeatures: number,
-  x: FloatArray,
-  xOff: number,
+  x: LayerInput,
+  xRow: number,
   dy: FloatArray,
   dyOff: number,
   params: FloatArray,
@@ -60,24 +45,8 @@ export function denseBackward(
   dx: FloatArray | null,
   dxOff: number,
 ): void {
-  backend.gemm(
-    true,
-    false,
-    outFeatures,
-    inFeatures,
-    rows,
-    1,
-    dy,
-    dyOff,
-    outFeatures,
-    x,
-    xOff,
-    inFeatures,
-    1,
-    grads,
-    p.weight,
-    inFeatures,
-  );
+  assertDenseForGradient(x, dx);
+  accumulateInputGradient(backend, rows, inFeatures, outFeatures, x, xRow, dy, dyOff, grads, p.weight);
   backend.sumRows(rows, outFeatures, dy, dyOff, grads, p.bias);
   if (dx)
     backend.gemm(

@@ -10,6 +10,7 @@ import type { Backend } from "../core/backend.js";
 import type { ParamLayout } from "../core/params.js";
 import type { FloatArray } from "../core/types.js";
 import { type DenseParams, denseBackward, denseForward } from "./dense.js";
+import type { LayerInput } from "./input.js";
 import type { SequenceLayer } from "./layer.js";
 import type { SlotRun, Tape } from "./tape.js";
 
@@ -47,7 +48,7 @@ export class FeedForwardLayer implements SequenceLayer {
     this.dPre = grow(this.dPre, n * tape.lanes);
   }
 
-  forward(run: SlotRun, x: FloatArray): void {
+  forward(run: SlotRun, x: LayerInput): void {
     const B = this.streams;
     const H = this.outputSize;
     const rows = run.count * B;
@@ -57,7 +58,7 @@ export class FeedForwardLayer implements SequenceLayer {
       this.inputSize,
       H,
       x,
-      run.first * B * this.inputSize,
+      run.first * B,
       this.params,
       this.p,
       this.output,
@@ -68,7 +69,7 @@ export class FeedForwardLayer implements SequenceLayer {
 
   beginBackward(): void {}
 
-  backward(run: SlotRun, x: FloatArray, dX: FloatArray | null): void {
+  backward(run: SlotRun, x: LayerInput, dX: FloatArray | null): void {
     const { streams: B, lanes: L, outputSize: H, inputSize: I } = this;
     for (let slot = run.first; slot < run.first + run.count; slot++) {
       for (let lane = 0; lane < L; lane++) {
@@ -82,7 +83,7 @@ export class FeedForwardLayer implements SequenceLayer {
           I,
           H,
           x,
-          slot * B * I,
+          slot * B,
           this.dPre,
           off,
           this.params,

@@ -5,6 +5,7 @@
  */
 import type { Backend } from "../core/backend.js";
 import type { FloatArray } from "../core/types.js";
+import type { LayerInput } from "./input.js";
 import type { RecurrentDirection } from "./recurrent.js";
 import type { SlotRun, Tape } from "./tape.js";
 
@@ -17,10 +18,11 @@ export interface SequenceLayer {
   /** S·L·B·outputSize: ∂L/∂output, filled by the layer above (or the output layer). */
   readonly dOutput: FloatArray;
   allocate(backend: Backend, params: FloatArray, grads: FloatArray, tape: Tape): void;
-  forward(run: SlotRun, x: FloatArray): void;
+  /** `x`: the layer's input over the tape, S·B·I features or S·B symbols (input.ts). */
+  forward(run: SlotRun, x: LayerInput): void;
   beginBackward(): void;
-  /** Called for the runs of one pass, newest first. */
-  backward(run: SlotRun, x: FloatArray, dX: FloatArray | null): void;
+  /** Called for the runs of one pass, newest first. `dX` (never for symbols): += ∂L/∂x. */
+  backward(run: SlotRun, x: LayerInput, dX: FloatArray | null): void;
   clearState(): void;
 }
 
@@ -51,7 +53,7 @@ export class UnidirectionalLayer implements SequenceLayer {
     if (!this.dOutput || this.dOutput.length < n) this.dOutput = backend.alloc(n);
   }
 
-  forward(run: SlotRun, x: FloatArray): void {
+  forward(run: SlotRun, x: LayerInput): void {
     this.direction.forward(run, x);
   }
 
@@ -59,7 +61,7 @@ export class UnidirectionalLayer implements SequenceLayer {
     this.direction.beginBackward();
   }
 
-  backward(run: SlotRun, x: FloatArray, dX: FloatArray | null): void {
+  backward(run: SlotRun, x: LayerInput, dX: FloatArray | null): void {
     this.direction.backward(run, x, this.dOutput, dX);
   }
 

@@ -19,6 +19,7 @@ import type { CellType, GradientMode } from "./cell.js";
 import { FeedForwardLayer } from "./feedforward.js";
 import { DEFAULT_OUTPUT, type OutputConfig, type OutputHead } from "./head.js";
 import { createHead, validateOutputConfig } from "./heads.js";
+import type { InputKind, LayerInput } from "./input.js";
 import { type SequenceLayer, UnidirectionalLayer } from "./layer.js";
 import { SequenceEndReadout } from "./readout.js";
 import { type Nonlinearity, RecurrentDirection } from "./recurrent.js";
@@ -110,8 +111,15 @@ export class SequenceModel {
   readonly params: FloatArray;
   readonly grads: FloatArray;
   tape!: Tape;
-  /** S·B·I: the inputs x_t, slot-indexed (written by the engine). */
+  /** S·B·I: the inputs x_t, slot-indexed (written by the engine), when `inputKind` is "dense". */
   inputs!: FloatArray;
+  /**
+   * S·B: one-hot inputs as symbols, slot-indexed (−1: an all-zero input), when `inputKind` is
+   * "index": the first layer reads column x_t of its input weights instead of a product (input.ts).
+   */
+  inputIds: Int32Array = new Int32Array(0);
+  /** Which of `inputs` and `inputIds` the first layer reads (set with useInputs). */
+  inputKind: InputKind = "dense";
 
   constructor(
     readonly config: ModelConfig,
@@ -193,9 +201,7 @@ export class SequenceModel {
     this.tape = createTape(capacity, streams, lanes, this.head.targetSize);
     // Buffers only grow (a shape seen once tends to come back); dispose() frees them all.
     const memory = this.memory.backend;
-    const grow = (current: FloatArray | undefined, n: number) =>
-      current && current.length >= n ? current : memory.alloc(n);
-    this.inputs = grow(this.inputs, capacity * streams * this.config.inputSize);
+    this.sizeInputs();
     for (const layer of this.layers) layer.allocate(memory, this.params, this.grads, this.tape);
     this.readout?.allocate(memory, this.tape);
     this.head.allocate(memory, this.params, this.grads, this.tape);
@@ -203,17 +209,46 @@ export class SequenceModel {
   }
 
   /**
+   * Chooses how the inputs are written for the first layer: "dense" (I values per slot and
+   * stream in `inputs`) or "index" (one-hot inputs as one symbol per slot and stream in
+   * `inputIds`, read as a lookup; the same numbers, docs/architecture.md). Sizes that buffer.
+   */
+  useInputs(kind: InputKind): void {
+    if (kind !== "dense" && kind !== "index")
+      throw new Error(`inputs: expected "dense" or "index", got ${JSON.stringify(kind)}`);
+    this.inputKind = kind;
+    if (this.tape) this.sizeInputs();
+  }
+
+  /** The buffer of the current input kind, grown to the tape (buffers only grow; dispose() frees them). */
+  private sizeInputs(): void {
+    const rows = this.tape.capacity * this.tape.streams;
+    if (this.inputKind === "index") {
+      if (this.inputIds.length < rows) this.inputIds = new Int32Array(rows);
+    } else {
+      const n = rows * this.config.inputSize;
+      if (!this.inputs || this.inputs.length < n) this.inputs = this.memory.backend.alloc(n);
+    }
+  }
+
+  /** The first layer's input: `inputs` or `inputIds`, by inputKind. */
+  private get firstInput(): LayerInput {
+    return this.inputKind === "index" ? this.inputIds : this.inputs;
+  }
+
+  /**
    * Forward over a run of slots: every layer over the whole run in turn (layer-major,
-   * so each layer's input projection is one product), then the output head.
-   * Returns Σ L_t over the run's labelled, active rows.
+   * so each layer's input projection is one product, or a lookup for symbols), then the
+   * output head. Returns Σ L_t over the run's labelled, active rows.
    */
   forward(run: SlotRun): number {
-    let x = this.inputs;
+    let x: LayerInput = this.firstInput;
     for (const layer of this.layers) {
       layer.forward(run, x);
       x = layer.output;
     }
-    return this.head.forward(run, this.readout ? this.readout.gather(run, x) : x);
+    const top = this.top.output;
+    return this.head.forward(run, this.readout ? this.readout.gather(run, top) : top);
   }
 
   /**
@@ -257,7 +292,7 @@ export class SequenceModel {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l] as SequenceLayer;
       const below = l > 0 ? (this.layers[l - 1] as SequenceLayer) : null;
-      const x = below ? below.output : this.inputs;
+      const x = below ? below.output : this.firstInput;
       const ordered = layer instanceof BidirectionalLayer ? runs : [...runs].reverse();
       for (const run of ordered) layer.backward(run, x, below ? below.dOutput : null);
     }

@@ -7,7 +7,8 @@
  * Backward (BPTT, Werbos 1990; Williams & Peng 1990 for the truncated sweep) runs the
  * recurrence in reverse per step, then the weight gradients of all T steps are one
  * product each: ∂W_ih += ∂Aᵀ·X, ∂W_hh += ∂Aᵀ·H_in, and ∂X += ∂A·W_ih for the layer below
- * (weight-gradients.ts).
+ * (weight-gradients.ts). One-hot inputs given as symbols (input.ts) make X·W_ihᵀ a lookup of
+ * W_ih's columns and ∂W_ih a scatter-add into them.
  *
  * The sweep honours the tape: no gradient crosses a reset (the entering state was
  * the constant s_0) or a stop flag (a window's start); a masked step passes its
@@ -24,6 +25,7 @@ import type { ParamLayout } from "../core/params.js";
 import type { FloatArray } from "../core/types.js";
 import type { CellBuffers, CellContext, CellKernel, CellParams, CellType, GradientMode } from "./cell.js";
 import { gruCell } from "./gru-cell.js";
+import { type LayerInput, projectInput } from "./input.js";
 import { lstmCell } from "./lstm-cell.js";
 import { rnnCell, sigmoidRnnCell } from "./rnn-cell.js";
 import type { SlotRun, Tape } from "./tape.js";
@@ -209,34 +211,18 @@ export class RecurrentDirection {
   }
 
   /**
-   * Forward over a run. `x` holds the layer's input, S·B·I, slot-indexed. A forward
-   * direction continues from the carried state; a reverse one starts from s_0 at the
-   * run's end, so its run must be whole sequences (see bidirectional.ts).
+   * Forward over a run. `x` holds the layer's input, slot-indexed: S·B·I features, or S·B
+   * symbols of one-hot inputs (input.ts). A forward direction continues from the carried
+   * state; a reverse one starts from s_0 at the run's end, so its run must be whole
+   * sequences (see bidirectional.ts).
    */
-  forward(run: SlotRun, x: FloatArray): void {
+  forward(run: SlotRun, x: LayerInput): void {
     const { backend, streams: B, hidden: H, state: R, params, buf } = this.ctx;
     const G = this.gates;
     const I = this.spec.inputSize;
     const { first, count } = run;
     // Input projections of the whole run: A = X·W_ihᵀ + b_ih
-    backend.gemm(
-      false,
-      true,
-      count * B,
-      G,
-      I,
-      1,
-      x,
-      first * B * I,
-      I,
-      params,
-      this.p.weightIh,
-      I,
-      0,
-      buf.gates,
-      first * B * G,
-      G,
-    );
+    projectInput(backend, count * B, I, G, x, first * B, params, this.p.weightIh, buf.gates, first * B * G);
     backend.addRowBroadcast(count * B, G, params, this.p.biasIh, buf.gates, first * B * G);
     if (this.spec.reverse) this.clearState();
     const { reset, active } = this.tape;
@@ -272,9 +258,10 @@ export class RecurrentDirection {
   /**
    * Backward over a run (the runs of one pass in reverse time order for a forward
    * direction). `dOut` is ∂L/∂h per slot and lane, S·L·B·R; `dX`, when given, receives
-   * += ∂L/∂x per slot and lane (S·L·B·I). Parameter gradients accumulate into grads.
+   * += ∂L/∂x per slot and lane (S·L·B·I; never for symbols). Parameter gradients accumulate
+   * into grads.
    */
-  backward(run: SlotRun, x: FloatArray, dOut: FloatArray, dX: FloatArray | null): void {
+  backward(run: SlotRun, x: LayerInput, dOut: FloatArray, dX: FloatArray | null): void {
     const { streams: B, lanes: L, hidden: H, state: R, buf } = this.ctx;
     const { first, count } = run;
     const { reset, active, stop } = this.tape;

@@ -9,8 +9,10 @@ import type { SequenceModel } from "./model.js";
 
 /** Whole sequences, one per stream, for exact BPTT over each (`sequenceLossAndGradient`). */
 export interface SequenceBatch {
-  /** Per stream: T_b × I features, row-major. */
-  inputs: ArrayLike<number>[];
+  /** Per stream: T_b × I features, row-major (or give `symbols` instead). */
+  inputs?: ArrayLike<number>[];
+  /** Per stream: T_b symbols of one-hot inputs (−1: all zeros), read as a lookup (input.ts). */
+  symbols?: ArrayLike<number>[];
   /** Per stream: T_b labels (−1: no loss at that step; ≥ 0 marks a target for a real-valued head). */
   labels: ArrayLike<number>[];
   /** Per stream: T_b × D real-valued targets, row-major (for a head that reads them). */
@@ -19,20 +21,32 @@ export interface SequenceBatch {
 
 /** Writes a batch into the model's tape (slots 0..T−1, all streams reset at slot 0). */
 export function loadBatch(model: SequenceModel, batch: SequenceBatch): number {
-  const B = batch.inputs.length;
+  const { inputs: features, symbols } = batch;
+  if ((features === undefined) === (symbols === undefined))
+    throw new Error("batch: give either inputs (features) or symbols (one-hot inputs), not both or neither");
+  const B = batch.labels.length;
   const I = model.config.inputSize;
-  if (batch.labels.length !== B)
-    throw new Error(`batch: ${B} input streams but ${batch.labels.length} label streams`);
+  const given = (features ?? symbols) as ArrayLike<number>[];
+  if (given.length !== B) throw new Error(`batch: ${given.length} input streams but ${B} label streams`);
+  const width = features ? I : 1;
   let T = 0;
   for (let b = 0; b < B; b++) {
     const steps = (batch.labels[b] as ArrayLike<number>).length;
-    const inputs = batch.inputs[b] as ArrayLike<number>;
-    if (inputs.length !== steps * I) {
+    const inputs = given[b] as ArrayLike<number>;
+    if (inputs.length !== steps * width) {
       throw new Error(
-        `batch stream ${b}: ${steps} labels need ${steps * I} input values (${I} per step), got ${inputs.length}`,
+        `batch stream ${b}: ${steps} labels need ${steps * width} input values (${width} per step), got ${inputs.length}`,
       );
     }
     assertFinite(inputs, `batch stream ${b} inputs`);
+    if (symbols)
+      for (let t = 0; t < steps; t++) {
+        const v = inputs[t] as number;
+        if (!(Number.isInteger(v) && v >= -1 && v < I))
+          throw new Error(
+            `batch stream ${b}: input symbol ${v} at step ${t}, expected an integer in [−1, ${I})`,
+          );
+      }
     T = Math.max(T, steps);
   }
   if (T === 0) throw new Error("batch: every sequence is empty");
@@ -46,21 +60,24 @@ export function loadBatch(model: SequenceModel, batch: SequenceBatch): number {
         );
     });
   }
+  model.useInputs(symbols ? "index" : "dense");
   model.configure(Math.max(T, model.tape?.capacity ?? 0), B, 1);
   const { tape } = model;
   tape.reset.fill(0);
   tape.active.fill(0);
   tape.labels.fill(-1);
   tape.stop.fill(0);
-  model.inputs.fill(0);
+  if (symbols) model.inputIds.fill(-1);
+  else model.inputs.fill(0);
   for (let b = 0; b < B; b++) {
     const labels = batch.labels[b] as ArrayLike<number>;
-    const inputs = batch.inputs[b] as ArrayLike<number>;
+    const inputs = given[b] as ArrayLike<number>;
     tape.reset[b] = 1;
     for (let t = 0; t < labels.length; t++) {
       tape.active[t * B + b] = 1;
       tape.labels[t * B + b] = labels[t] as number;
-      for (let i = 0; i < I; i++) model.inputs[(t * B + b) * I + i] = inputs[t * I + i] as number;
+      if (symbols) model.inputIds[t * B + b] = inputs[t] as number;
+      else for (let i = 0; i < I; i++) model.inputs[(t * B + b) * I + i] = inputs[t * I + i] as number;
       const targets = batch.targets?.[b];
       if (D > 0 && targets)
         for (let d = 0; d < D; d++) tape.targets[(t * B + b) * D + d] = targets[t * D + d] as number;

@@ -5,12 +5,14 @@
  *   ∂W_ih += ∂Aᵀ X,  ∂b_ih += Σ ∂A,  ∂W_hh += ∂Aₕᵀ H_in,  ∂b_hh += Σ ∂Aₕ,  ∂W_hr += ∂rᵀ M,
  * and ∂X += ∂A W_ih for the layer below, lane by lane. With several lanes (per-loss
  * truncation) the weight gradients take the lane sums first: every lane saw the same inputs.
+ * For symbols (one-hot inputs, input.ts) ∂W_ih is a scatter-add into W_ih's columns.
  *
  * Dimension legend: S slots, B streams, L lanes, I inputs, H hidden, G gates, R the
  * recurrent state's width (P for LSTMP, else H).
  */
 import type { FloatArray } from "../core/types.js";
 import type { CellContext } from "./cell.js";
+import { accumulateInputGradient, assertDenseForGradient, type LayerInput } from "./input.js";
 import type { SlotRun } from "./tape.js";
 
 /** S·B·G (S·B·R) scratch for the lane sums, when L > 1. */
@@ -25,9 +27,10 @@ export function accumulateWeightGradients(
   I: number,
   sums: LaneSums,
   run: SlotRun,
-  x: FloatArray,
+  x: LayerInput,
   dX: FloatArray | null,
 ): void {
+  assertDenseForGradient(x, dX);
   const { backend, streams: B, lanes: L, hidden: H, state: R, params, grads, buf, p } = ctx;
   const G = ctx.gates;
   const { first, count } = run;
@@ -46,7 +49,7 @@ export function accumulateWeightGradients(
     }
   }
   // ∂W_ih += ∂Aᵀ X,  ∂b_ih += Σ ∂A
-  backend.gemm(true, false, G, I, rows, 1, dA, aOff, G, x, first * B * I, I, 1, grads, p.weightIh, I);
+  accumulateInputGradient(backend, rows, I, G, x, first * B, dA, aOff, grads, p.weightIh);
   backend.sumRows(rows, G, dA, aOff, grads, p.biasIh);
   // ∂W_hh += ∂Aₕᵀ H_in,  ∂b_hh += Σ ∂Aₕ  (Aₕ = A for LSTM and RNN; the recurrent part W_hh h + b_hh for GRU)
   backend.gemm(true, false, G, R, rows, 1, dR, aOff, G, buf.hIn, first * B * R, R, 1, grads, p.weightHh, R);

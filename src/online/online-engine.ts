@@ -106,6 +106,8 @@ export class OnlineEngine {
       sequences.map((s) => s.length),
     );
     this.planner = planner;
+    // RTRL and UORO read the inputs as dense rows (their tangent steps multiply by x_t)
+    model.useInputs("dense");
     model.configure(1, B, 1);
     if (options.start) planner.restore(options.start);
     if (options.state) model.loadState(options.state);

@@ -276,6 +276,73 @@ for (const subject of subjects) {
       }
     });
 
+    test("gatherColumns and scatterAddColumns: the one-hot product as a lookup, exactly", () => {
+      const rng = new Rng(9);
+      const plain32 = createPlainBackend("float32");
+      // n across the native/wasm block of 16, ldw wider than V, offsets, −1 rows, repeated symbols
+      for (const [rows, n, V, ldw] of [
+        [1, 1, 1, 1],
+        [5, 17, 3, 4],
+        [9, 33, 7, 7],
+        [40, 64, 65, 70],
+        [3, 5, 300, 301],
+        [0, 8, 4, 4],
+      ] as const) {
+        const ids = Int32Array.from({ length: rows + 2 }, () => rng.int(V + 1) - 1);
+        if (rows > 2) ids[3] = ids[2] as number; // the same symbol twice in a row
+        const w = randomValues(rng, 2 + (n - 1) * ldw + V);
+        // The dense reference: X (rows × V) one-hot, C = X Wᵀ and ∂W += Dᵀ X by gemm in float64.
+        const x = new Float64Array(rows * V);
+        for (let r = 0; r < rows; r++) if ((ids[r + 1] as number) >= 0) x[r * V + (ids[r + 1] as number)] = 1;
+        const ldc = n + 3;
+        // C's old contents are overwritten, never read (NaN), except between rows (ldc > n)
+        const before = randomValues(rng, 1 + rows * ldc);
+        for (let r = 0; r < rows; r++) before.fill(Number.NaN, 1 + r * ldc, 1 + r * ldc + n);
+        const expected = Float64Array.from(before);
+        ref.gemm(false, true, rows, n, V, 1, x, 0, V, w, 2, ldw, 0, expected, 1, ldc);
+        const c = load(backend, before);
+        backend.gatherColumns(rows, n, V, ids, 1, load(backend, w), 2, ldw, c, 1, ldc);
+        assertClose(`gatherColumns ${rows}×${n}, V ${V}`, c, expected, () => 0);
+
+        const ldd = n + 2;
+        const d = randomValues(rng, 3 + rows * ldd);
+        const expectedW = Float64Array.from(w);
+        ref.gemm(true, false, n, V, rows, 1, d, 3, ldd, x, 0, V, 1, expectedW, 2, ldw);
+        const actualW = load(backend, w);
+        backend.scatterAddColumns(rows, n, V, ids, 1, load(backend, d), 3, ldd, actualW, 2, ldw);
+        // a float32 sum of at most `rows` terms per entry, against the float64 one
+        assertClose(
+          `scatterAddColumns ${rows}×${n}, V ${V}`,
+          actualW,
+          expectedW,
+          (i) => (rows + 1) * U32 * (Math.abs(w[i]!) + rows),
+        );
+        if (backend.dtype === "float32") {
+          // every backend adds the rows in order: the same bits as the plain float32 kernel
+          const plainW = load(plain32, w);
+          plain32.scatterAddColumns(rows, n, V, ids, 1, load(plain32, d), 3, ldd, plainW, 2, ldw);
+          assertClose(`scatterAddColumns ${rows}×${n} against plain float32`, actualW, plainW, () => 0);
+        }
+      }
+    });
+
+    test("gatherColumns and scatterAddColumns refuse a symbol outside [−1, V)", () => {
+      const w = backend.alloc(12);
+      const c = backend.alloc(8);
+      for (const bad of [3, -2]) {
+        const ids = Int32Array.of(0, bad);
+        assert.throws(
+          () => backend.gatherColumns(2, 4, 3, ids, 0, w, 0, 3, c, 0, 4),
+          new RegExp(`gatherColumns: ids\\[1\\] is ${bad}, expected −1 or a symbol in \\[0, 3\\)`),
+        );
+        assert.throws(
+          () => backend.scatterAddColumns(2, 4, 3, ids, 0, c, 0, 4, w, 0, 3),
+          /scatterAddColumns: ids\[1\] is/,
+        );
+      }
+      assert.deepEqual([...w], new Array(12).fill(0));
+    });
+
     test("tanh forward (also in place) and backward", () => {
       const rng = new Rng(5);
       for (const n of [1, 3, 4, 13, 64]) {

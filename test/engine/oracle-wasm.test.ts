@@ -1,6 +1,7 @@
 // The engine's oracle tests on the fast backends: the engine running its model on the
 // WebAssembly SIMD backend and on the native backend (float32) must follow the float64 oracle to
-// float32 accuracy.
+// float32 accuracy. Some draws feed one-hot inputs as symbols (the engine's lookup of W_ih; the
+// oracle reads them as dense rows).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
@@ -8,9 +9,10 @@ import { createPlainBackend } from "../../src/core/plain.js";
 import { Rng } from "../../src/core/random.js";
 import { selectBackend } from "../../src/core/select.js";
 import { ArraySequence } from "../../src/engine/array-sequence.js";
-import { Engine } from "../../src/engine/engine.js";
+import { Engine, type SequenceLike } from "../../src/engine/engine.js";
 import { trainWithOracle } from "../../src/engine/oracle.js";
 import { makeSchedule } from "../../src/engine/schedule.js";
+import { SymbolSequence } from "../../src/engine/symbol-sequence.js";
 import type { CellType } from "../../src/nn/cell.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { type ModelConfig, SequenceModel } from "../../src/nn/model.js";
@@ -48,6 +50,7 @@ for (const family of ["wasm", "native"] as const)
           truncation: fc.constantFrom<"window" | "per-loss">("window", "per-loss"),
           layout: fc.constantFrom<"aligned" | "packed">("aligned", "packed"),
           seed: fc.integer({ min: 1, max: 1 << 30 }),
+          symbols: fc.boolean(),
         }),
         (r) => {
           const [k1, k2] = orderSteps(r.truncation, r.k1, r.k2);
@@ -72,13 +75,18 @@ for (const family of ["wasm", "native"] as const)
           fast.params.set(slow.params);
           slow.params.set(fast.params); // both start from the same float32-representable weights
           const initial = Float64Array.from(slow.params);
-          const sequences = r.lengths.map(
-            (T) =>
-              new ArraySequence(
-                Array.from({ length: T * r.inputSize }, () => Math.fround(rng.uniform(-1, 1))),
-                Array.from({ length: T }, () => rng.int(3)),
-                r.inputSize,
-              ),
+          const sequences: SequenceLike[] = r.lengths.map((T) =>
+            r.symbols
+              ? new SymbolSequence(
+                  Array.from({ length: T }, () => rng.int(r.inputSize + 1) - 1),
+                  Array.from({ length: T }, () => rng.int(3)),
+                  r.inputSize,
+                )
+              : new ArraySequence(
+                  Array.from({ length: T * r.inputSize }, () => Math.fround(rng.uniform(-1, 1))),
+                  Array.from({ length: T }, () => rng.int(3)),
+                  r.inputSize,
+                ),
           );
           let updates = 0;
           new Engine(fast, schedule, r.streams).run(sequences, (grads) => {
@@ -86,6 +94,7 @@ for (const family of ["wasm", "native"] as const)
             updates++;
             return updates < 5;
           });
+          assert.equal(fast.inputKind, r.symbols ? "index" : "dense");
           trainWithOracle(slow, schedule, r.streams, sequences, { learningRate: 0.2, maxUpdates: 5 });
           const relative = relativeChange(initial, fast.params, slow.params);
           assert.ok(relative < 1e-3, `relative error ${relative}`);

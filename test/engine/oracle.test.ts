@@ -1,15 +1,17 @@
 // Tier 2 of the gradient tests (STYLE.md): the engine against the oracle written
 // straight from the contract (docs/schedule.md). Parameters after several SGD updates must agree
-// in float64 to a relative error below 1e-9.
+// in float64 to a relative error below 1e-9. With `symbols` the inputs are one-hot, given as
+// symbols: the engine reads them as a lookup of W_ih, the oracle as dense rows (writeInput).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { createPlainBackend } from "../../src/core/plain.js";
 import { Rng } from "../../src/core/random.js";
 import { ArraySequence } from "../../src/engine/array-sequence.js";
-import { Engine } from "../../src/engine/engine.js";
+import { Engine, type SequenceLike } from "../../src/engine/engine.js";
 import { trainWithOracle } from "../../src/engine/oracle.js";
 import { makeSchedule, type Schedule } from "../../src/engine/schedule.js";
+import { SymbolSequence } from "../../src/engine/symbol-sequence.js";
 import type { CellType, GradientMode } from "../../src/nn/cell.js";
 import { initializeModel } from "../../src/nn/initialize.js";
 import { SequenceModel } from "../../src/nn/model.js";
@@ -32,6 +34,8 @@ interface Case {
   schedule: Schedule;
   seed: number;
   maxUpdates: number;
+  /** One-hot inputs given as symbols (−1 now and then: an all-zero input). */
+  symbols?: boolean;
 }
 
 function build(c: Case) {
@@ -55,13 +59,20 @@ function build(c: Case) {
   const rng = new Rng(c.seed);
   initializeModel(engineModel, rng, { scheme: "uniform", range: 0.4 });
   oracleModel.params.set(engineModel.params);
-  const sequences = c.lengths.map(
-    (T) =>
-      new ArraySequence(
-        Array.from({ length: T * c.inputSize }, () => rng.uniform(-1, 1)),
-        Array.from({ length: T }, () => (rng.next() < c.maskRate ? -1 : rng.int(c.classes))),
-        c.inputSize,
-      ),
+  const labels = (T: number) =>
+    Array.from({ length: T }, () => (rng.next() < c.maskRate ? -1 : rng.int(c.classes)));
+  const sequences: SequenceLike[] = c.lengths.map((T) =>
+    c.symbols
+      ? new SymbolSequence(
+          Array.from({ length: T }, () => rng.int(c.inputSize + 1) - 1),
+          labels(T),
+          c.inputSize,
+        )
+      : new ArraySequence(
+          Array.from({ length: T * c.inputSize }, () => rng.uniform(-1, 1)),
+          labels(T),
+          c.inputSize,
+        ),
   );
   return { engineModel, oracleModel, sequences };
 }
@@ -69,6 +80,7 @@ function build(c: Case) {
 /** ‖Δ_engine − Δ_oracle‖ / ‖Δ_oracle‖ over the parameter changes, and the number of updates. */
 function compare(c: Case, learningRate = 0.2): { relative: number; updates: number; oracleUpdates: number } {
   const { engineModel, oracleModel, sequences } = build(c);
+  const kind = c.symbols ? "index" : "dense";
   const initial = Float64Array.from(engineModel.params);
   const engine = new Engine(engineModel, c.schedule, c.streams);
   let updates = 0;
@@ -85,10 +97,13 @@ function compare(c: Case, learningRate = 0.2): { relative: number; updates: numb
     },
     { onOutputStep: sgd }, // outputUpdate "step": the output layer's gradient of each step
   );
+  // the engine read symbols as a lookup (or dense rows), the oracle dense rows
+  assert.equal(engineModel.inputKind, kind);
   const oracleUpdates = trainWithOracle(oracleModel, c.schedule, c.streams, sequences, {
     learningRate,
     maxUpdates: c.maxUpdates,
   });
+  assert.equal(oracleModel.inputKind, "dense");
   return {
     relative: relativeChange(initial, engineModel.params, oracleModel.params),
     updates,
@@ -254,6 +269,7 @@ const randomCase: fc.Arbitrary<Case> = fc
     outputUpdate: fc.constantFrom<"k1" | "step">("k1", "step"),
     seed: fc.integer({ min: 1, max: 1 << 30 }),
     maxUpdates: fc.integer({ min: 1, max: 8 }),
+    symbols: fc.boolean(),
   })
   .map((r) => {
     // window truncation needs k2 ≥ k1: swap rather than discard the draw
@@ -285,10 +301,74 @@ const randomCase: fc.Arbitrary<Case> = fc
       }),
       seed: r.seed,
       maxUpdates: r.maxUpdates,
+      symbols: r.symbols,
     };
   });
 
-test("the engine matches the oracle on 250 random cells, sizes, schedules, resets, layouts, streams and masks", () => {
+test("one-hot inputs as symbols (a lookup of W_ih) match the oracle's dense rows: every cell, LSTMP with peepholes, per-loss lanes, masks", () => {
+  const perLoss = makeSchedule({ k1: 4, k2: 3, truncation: "per-loss", layout: "packed" });
+  const window = makeSchedule({ k1: 3, k2: 7, layout: "packed", reset: { every: 5 } });
+  for (const c of [
+    { cell: "lstm" as const, schedule: window },
+    { cell: "gru" as const, schedule: perLoss },
+    { cell: "rnn" as const, schedule: window },
+    { cell: "lstm" as const, hidden: 4, projSize: 2, peepholes: true, layers: 2, schedule: perLoss },
+  ]) {
+    const r = compare({
+      ...base,
+      inputSize: 5,
+      streams: 2,
+      lengths: [9, 4, 11, 6],
+      maskRate: 0.2,
+      symbols: true,
+      ...c,
+    });
+    assert.ok(r.relative < 1e-9, `${c.cell}: relative error ${r.relative}`);
+  }
+});
+
+test("a bidirectional LSTMP layer over symbols trains sentence-wise, matching the oracle", () => {
+  const c: Case = {
+    ...base,
+    inputSize: 4,
+    hidden: 3,
+    projSize: 2,
+    bidirectional: true,
+    streams: 2,
+    lengths: [6, 3, 5],
+    maskRate: 0.2,
+    symbols: true,
+  };
+  const r = compare(c);
+  assert.equal(r.updates, 2);
+  assert.ok(r.relative < 1e-9, `relative error ${r.relative}`);
+});
+
+test("rnnlm's rule (outputUpdate step) over symbols matches the oracle, with sum and mean reductions", () => {
+  for (const reduction of ["sum", "mean"] as const) {
+    const c: Case = {
+      ...base,
+      cell: "rnn",
+      inputSize: 6,
+      streams: 2,
+      lengths: [13, 6, 9],
+      maskRate: 0.25,
+      symbols: true,
+      schedule: makeSchedule({
+        k1: 4,
+        k2: 7,
+        reset: "never",
+        layout: "packed",
+        outputUpdate: "step",
+        reduction,
+      }),
+    };
+    const r = compare(c);
+    assert.ok(r.relative < 1e-9, `${reduction}: relative error ${r.relative}`);
+  }
+});
+
+test("the engine matches the oracle on 250 random cells, sizes, schedules, resets, layouts, streams, masks and input kinds", () => {
   fc.assert(
     fc.property(randomCase, (c) => {
       const r = compare(c);

@@ -49,9 +49,10 @@ function makeModel(c: Case): SequenceModel {
 /** Random inputs; labels per frame or only at each sequence's end; targets for mse. */
 function randomBatch(rng: Rng, c: Case): SequenceBatch {
   const mse = c.output.kind === "mse";
-  const batch: SequenceBatch = { inputs: [], labels: [], targets: mse ? [] : undefined };
+  const inputs: number[][] = [];
+  const batch: SequenceBatch = { inputs, labels: [], targets: mse ? [] : undefined };
   for (const T of c.lengths) {
-    batch.inputs.push(Array.from({ length: T * c.inputSize }, () => rng.uniform(-1, 1)));
+    inputs.push(Array.from({ length: T * c.inputSize }, () => rng.uniform(-1, 1)));
     batch.labels.push(
       Array.from({ length: T }, (_, t) => {
         if (c.output.per === "sequence" && t !== T - 1) return -1;
@@ -176,7 +177,7 @@ test("the mse loss is ½ Σ ((ŷ − y) / s)² with ŷ = m + s·z in the data's 
   const batch = randomBatch(rng, c);
   const loss = sequenceLoss(model, batch);
   const { mean, std } = normalised.normalisation as { mean: number[]; std: number[] };
-  const B = batch.inputs.length;
+  const B = batch.labels.length;
   let expected = 0;
   const prediction = [0, 0];
   batch.labels.forEach((labels, b) => {

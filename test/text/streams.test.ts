@@ -2,8 +2,13 @@
 // continues row b of the chunk before; inputs are one-hots of x_t, labels x_{t+1}.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { createPlainBackend } from "../../src/core/plain.js";
+import { Rng } from "../../src/core/random.js";
+import { Engine, type SequenceLike } from "../../src/engine/engine.js";
 import { Planner } from "../../src/engine/planner.js";
 import { makeSchedule } from "../../src/engine/schedule.js";
+import { initializeModel } from "../../src/nn/initialize.js";
+import { SequenceModel } from "../../src/nn/model.js";
 import { cutStreams } from "../../src/tasks/text/streams.js";
 import { Vocabulary } from "../../src/tasks/text/vocabulary.js";
 
@@ -46,6 +51,57 @@ test("writeInput writes the one-hot at the offset and touches nothing else", () 
     out.subarray(V, 2 * V).reduce((n, v) => n + v, 0),
     1,
   );
+});
+
+test("inputIndex gives the symbol whose one-hot writeInput writes", () => {
+  for (const s of cutStreams(ids, 3, vocabulary.size)) {
+    for (let p = 0; p < s.length; p++) {
+      const out = new Float32Array(vocabulary.size);
+      s.writeInput(p, out, 0);
+      assert.equal(s.inputIndex(p), out.indexOf(1));
+    }
+  }
+});
+
+test("the engine feeds text streams as symbols: training equals dense one-hot rows bit for bit (plain float32)", () => {
+  const V = vocabulary.size;
+  let initial = new Float32Array(0);
+  const train = (dense: boolean) => {
+    const model = new SequenceModel(
+      {
+        cell: "lstm",
+        inputSize: V,
+        hiddenSize: 6,
+        layers: 1,
+        bidirectional: false,
+        peepholes: false,
+        outputSize: V,
+      },
+      createPlainBackend("float32"),
+    );
+    initializeModel(model, new Rng(4));
+    initial = Float32Array.from(model.params);
+    const streams: SequenceLike[] = cutStreams(ids, 3, V).map((s) =>
+      // the same stream without inputIndex: the engine then writes dense one-hot rows
+      dense ? { length: s.length, writeInput: s.writeInput.bind(s), label: s.label.bind(s) } : s,
+    );
+    const schedule = makeSchedule({ k1: 4, k2: 4, reset: "never", layout: "packed", reduction: "mean" });
+    new Engine(model, schedule, 3).run(streams, (grads) => {
+      for (let i = 0; i < grads.length; i++) model.params[i] -= 0.5 * (grads[i] as number);
+      return true;
+    });
+    return model;
+  };
+  const lookup = train(false);
+  const dense = train(true);
+  assert.equal(lookup.inputKind, "index");
+  assert.equal(dense.inputKind, "dense");
+  assert.ok(
+    lookup.params.some((v, i) => v !== initial[i]),
+    "training changed the weights",
+  );
+  for (let i = 0; i < dense.params.length; i++)
+    assert.equal(lookup.params[i], dense.params[i], `parameter ${i}`);
 });
 
 test("packed, reset never: stream b of update k+1 continues stream b of update k, one reset at the start", () => {

@@ -15,6 +15,8 @@ export interface NativeInstance {
   readonly buffer: ArrayBuffer;
   readonly argSlots: number;
   gemm(): void;
+  gatherColumns(): void;
+  scatterAddColumns(): void;
   addRowBroadcast(): void;
   sumRows(): void;
   tanhForward(): void;

@@ -55,6 +55,26 @@ function argumentWriters(native: NativeInstance): ArenaKernels {
       a[12] = ldc;
       native.gemm();
     },
+    gatherColumns(rows, n, ids, w, ldw, c, ldc) {
+      a[0] = rows;
+      a[1] = n;
+      a[2] = ids;
+      a[3] = w;
+      a[4] = ldw;
+      a[5] = c;
+      a[6] = ldc;
+      native.gatherColumns();
+    },
+    scatterAddColumns(rows, n, ids, d, ldd, w, ldw) {
+      a[0] = rows;
+      a[1] = n;
+      a[2] = ids;
+      a[3] = d;
+      a[4] = ldd;
+      a[5] = w;
+      a[6] = ldw;
+      native.scatterAddColumns();
+    },
     addRowBroadcast(rows, cols, bias, c) {
       a[0] = rows;
       a[1] = cols;

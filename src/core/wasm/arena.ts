@@ -71,7 +71,7 @@ export class Arena {
   private top: number;
   private readonly limitBytes: number;
   private staged: Staged[] = [];
-  /** How many arguments were copied through staging so far (0 when every array came from alloc). */
+  /** How many float arguments were copied through staging so far (0 when every array came from alloc; ids are always copied). */
   foreignCopies = 0;
   private stageTop = 0;
   private readonly label: string;
@@ -255,7 +255,22 @@ export class Arena {
       this.buffers.add(array.buffer);
       return array.byteOffset + offset * 4;
     }
+    this.foreignCopies++;
     return this.stage(array, offset, length, output);
+  }
+
+  /**
+   * The byte address of a copy of `ids[offset …]` (`length` int32 symbol ids a kernel reads), in
+   * staging like a foreign input: ids are few (one per row) next to the values a kernel reads.
+   */
+  stageIds(what: string, ids: Int32Array, offset: number, length: number): number {
+    if (length > 0 && (offset < 0 || offset + length > ids.length)) {
+      this.abortCall();
+      throw new Error(
+        `${this.label} backend: ${what} needs elements [${offset}, ${offset + length}), array has ${ids.length}`,
+      );
+    }
+    return this.stage(ids, offset, length, false);
   }
 
   /** Copies staged outputs back to their arrays and frees the staging area. */
@@ -275,15 +290,16 @@ export class Arena {
     this.stageTop = 0;
   }
 
-  private stage(array: Float32Array, offset: number, length: number, output: boolean): number {
-    this.foreignCopies++;
+  /** Copies a foreign array (float32 values, or int32 ids: 4 bytes each) into staging. */
+  private stage(array: Float32Array | Int32Array, offset: number, length: number, output: boolean): number {
     const address = align(Math.max(this.top, this.stageTop));
     if (address + length * 4 > this.limitBytes) this.abortCall();
     this.ensure(address + length * 4, "staging a copy of a foreign array");
     this.stageTop = address + length * 4;
-    const heap = new Float32Array(this.memory.buffer, address, length);
-    heap.set(array.subarray(offset, offset + length));
-    if (output) this.staged.push({ array, offset, length, address });
+    if (array instanceof Int32Array)
+      new Int32Array(this.memory.buffer, address, length).set(array.subarray(offset, offset + length));
+    else new Float32Array(this.memory.buffer, address, length).set(array.subarray(offset, offset + length));
+    if (output && array instanceof Float32Array) this.staged.push({ array, offset, length, address });
     return address;
   }
 

@@ -48,6 +48,16 @@ export interface KernelExports {
     ldc: number,
     scratch: number,
   ): void;
+  gatherColumns(rows: number, n: number, ids: number, w: number, ldw: number, c: number, ldc: number): void;
+  scatterAddColumns(
+    rows: number,
+    n: number,
+    ids: number,
+    d: number,
+    ldd: number,
+    w: number,
+    ldw: number,
+  ): void;
   addRowBroadcast(rows: number, cols: number, bias: number, c: number): void;
   sumRows(rows: number, cols: number, a: number, out: number): void;
   tanhForward(n: number, x: number, y: number): void;

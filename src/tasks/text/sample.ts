@@ -123,17 +123,17 @@ export function* sampleText(
   const primeIds = encodePrime(vocabulary, prime);
   const rng = new Rng(seed);
   const work = new Float64Array(V);
+  model.useInputs("index");
   model.configure(1, 1, 1);
   model.clearState();
-  const { tape, inputs } = model;
+  const { tape, inputIds } = model;
   tape.active[0] = 1;
   tape.labels[0] = -1;
   let first = true;
   const step = (id: number) => {
     tape.reset[0] = first ? 1 : 0;
     first = false;
-    inputs.fill(0, 0, V);
-    inputs[id] = 1;
+    inputIds[0] = id; // the one-hot input as its symbol: the first layer reads a column (docs/text.md)
     model.forward({ first: 0, count: 1 });
   };
   for (const id of primeIds) step(id);

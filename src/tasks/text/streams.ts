@@ -8,7 +8,9 @@
  * In tbptt terms: B sequences of equal length L, run with layout "packed" (or
  * "aligned": the same thing here, as all streams are equally long) and reset "never"
  * (char-rnn) or { every: N } (Graves 2014: every 10,000 bytes).
- * Step t of a stream writes the one-hot of x_t as input and has the label x_{t+1}.
+ * Step t of a stream has the one-hot of x_t as input, given to the engine as the symbol x_t
+ * itself (inputIndex: the first layer reads a column of its input weights, docs/text.md), and
+ * the label x_{t+1}.
  */
 import { TbpttError } from "../../core/errors.js";
 import type { FloatArray } from "../../core/types.js";
@@ -35,6 +37,11 @@ export class TextStream implements SequenceLike {
   writeInput(position: number, out: FloatArray, offset: number): void {
     out.fill(0, offset, offset + this.vocabularySize);
     out[offset + (this.ids[this.start + position] as number)] = 1;
+  }
+
+  /** The input's symbol, x_{start+position}: the engine feeds it as a lookup, not a product. */
+  inputIndex(position: number): number {
+    return this.ids[this.start + position] as number;
   }
 
   /** The next symbol, x_{start+position+1}. */
