@@ -13,8 +13,8 @@ import { Engine, type SequenceLike, type UpdateRecord } from "../engine/engine.j
 import type { PlannerPosition } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
 import { SequenceModel } from "../nn/model.js";
-import { checkRestore } from "./checkpoint-check.js";
 import { checkOnlineModel } from "../online/stack.js";
+import { checkRestore } from "./checkpoint-check.js";
 import { type ClipConfig, clipGradients } from "./clip.js";
 import { evaluateModel, type Metrics, type MetricsSummary } from "./evaluate.js";
 import { type LrSchedule, learningRate } from "./lr-schedule.js";
