@@ -96,11 +96,6 @@ export type { Nonlinearity } from "./nn/recurrent.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";
 export type { SlotRun, Tape } from "./nn/tape.js";
 export { loadParameterTensors, parameterTensors } from "./nn/weights.js";
-export type { OnlineLearner } from "./online/learner.js";
-export { createTrainingEngine, OnlineEngine } from "./online/online-engine.js";
-export { Rtrl } from "./online/rtrl.js";
-export type { OnlineAlgorithmName } from "./online/stack.js";
-export { Uoro } from "./online/uoro.js";
 export {
   makeOscillatorSeries,
   makeWaveforms,

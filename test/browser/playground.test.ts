@@ -135,8 +135,8 @@ describe("the playground in Chromium", { skip: chromiumSkip }, () => {
 
   test("threads on the wasm backend; a text model trains, its loss falls, a sample appears", async () => {
     const s0 = await status(page);
-    assert.equal(s0.backend, "wasm-relaxed-simd");
-    assert.match((await page.textContent("#backend")) ?? "", /wasm-relaxed-simd, 2 threads/);
+    assert.equal(s0.backend, "wasm-relaxed-simd-threads");
+    assert.match((await page.textContent("#backend")) ?? "", /wasm-relaxed-simd-threads, 2 threads/);
     // a smaller model than the default, so the suite stays quick
     await type(page, "hidden", "48");
     await type(page, "k1", "25");
