@@ -48,6 +48,12 @@ export function classify(target: FuzzTarget, input: Uint8Array, limitMs: number)
       outcome = named ? "project" : "unnamed";
     }
   }
+  // A parser must not change every object: a key such as "__proto__" followed blindly does.
+  for (const key in {}) {
+    delete (Object.prototype as Record<string, unknown>)[key];
+    outcome = "internal";
+    error = new Error(`Object.prototype polluted with the key ${JSON.stringify(key)}`);
+  }
   const milliseconds = performance.now() - start;
   if (milliseconds > limitMs) outcome = "hang";
   return { outcome, error, milliseconds };

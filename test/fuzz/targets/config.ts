@@ -72,24 +72,45 @@ const addOption: fc.Arbitrary<Mutation> = fc
     fc.nat(),
     fc.constantFrom(...KEYS),
     fc.oneof(
-      fc.constantFrom("3", "-1", "0", "1e9", "true", "null", "{}", "[]", '"x"', "Infinity", "inf", "every:2", ""),
+      fc.constantFrom(
+        "3",
+        "-1",
+        "0",
+        "1e9",
+        "true",
+        "null",
+        "{}",
+        "[]",
+        '"x"',
+        "Infinity",
+        "inf",
+        "every:2",
+        "",
+      ),
       fc.string({ maxLength: 12 }),
     ),
     fc.constantFrom("pair", "equals", "unset", "flag"),
   )
-  .map(([n, key, value, form]): Mutation => (bytes) => {
-    const argv = argvOf(bytes);
-    const added =
-      form === "pair"
-        ? [`--${key}`, value]
-        : form === "equals"
-          ? [`--${key}=${value}`]
-          : form === "unset"
-            ? ["--unset", key]
-            : [["--resume", "--overwrite", "--quiet", "--skip-bad", "--unset", "--", "-x"][n % 7] as string];
-    argv.splice(n % (argv.length + 1), 0, ...added);
-    return lines(argv);
-  });
+  .map(
+    ([n, key, value, form]): Mutation =>
+      (bytes) => {
+        const argv = argvOf(bytes);
+        const added =
+          form === "pair"
+            ? [`--${key}`, value]
+            : form === "equals"
+              ? [`--${key}=${value}`]
+              : form === "unset"
+                ? ["--unset", key]
+                : [
+                    ["--resume", "--overwrite", "--quiet", "--skip-bad", "--unset", "--", "-x"][
+                      n % 7
+                    ] as string,
+                  ];
+        argv.splice(n % (argv.length + 1), 0, ...added);
+        return lines(argv);
+      },
+  );
 
 export const cliTarget: FuzzTarget = {
   name: "cli",
@@ -99,7 +120,9 @@ export const cliTarget: FuzzTarget = {
   names: (message, input) =>
     message.includes(CONFIG) ||
     message.includes("CONFIG.json") ||
-    argvOf(input).some((arg) => arg.length > 1 && message.includes(arg)),
+    argvOf(input)
+      .flatMap((arg) => [arg, arg.split("=")[0] as string])
+      .some((arg) => arg.length > 1 && message.includes(arg)),
   seeds: [
     lines([CONFIG, "--epochs", "3", "--model.hiddenSize", "8", "--unset", "data.valid", "--schedule.k1=5"]),
     lines([CONFIG, "--resume", "--quiet", "--skip-bad", "--optimizer.lr", "0.1"]),

@@ -34,18 +34,24 @@ const sphereFieldChange = fc
       "sample_coding -s20 ",
       "",
     ),
-    fc.oneof(fc.constantFrom("1", "2", "10", "01", "pcm", "ulaw", "16000", "-1", "1e9", "x y", ""), fc.string()),
+    fc.oneof(
+      fc.constantFrom("1", "2", "10", "01", "pcm", "ulaw", "16000", "-1", "1e9", "x y", ""),
+      fc.string(),
+    ),
   )
-  .map(([n, field, value]): Mutation => (bytes) => {
-    const text = latin1(bytes);
-    const end = text.indexOf("end_head");
-    if (!text.startsWith("NIST_1A") || end < 0 || bytes.length < 1024) return bytes;
-    const lines = text.slice(16, end).split("\n");
-    const i = n % Math.max(1, lines.length);
-    lines.splice(i, n % 3 === 0 ? 0 : 1, field === "" ? "" : `${field}${value}`);
-    const header = `${text.slice(0, 16)}${lines.join("\n")}end_head\n`.padEnd(1024, " ").slice(0, 1024);
-    return fromLatin1(header + text.slice(1024));
-  });
+  .map(
+    ([n, field, value]): Mutation =>
+      (bytes) => {
+        const text = latin1(bytes);
+        const end = text.indexOf("end_head");
+        if (!text.startsWith("NIST_1A") || end < 0 || bytes.length < 1024) return bytes;
+        const lines = text.slice(16, end).split("\n");
+        const i = n % Math.max(1, lines.length);
+        lines.splice(i, n % 3 === 0 ? 0 : 1, field === "" ? "" : `${field}${value}`);
+        const header = `${text.slice(0, 16)}${lines.join("\n")}end_head\n`.padEnd(1024, " ").slice(0, 1024);
+        return fromLatin1(header + text.slice(1024));
+      },
+  );
 
 /** A RIFF header field (chunk sizes, format tag, channels, rate, bits) set to a boundary value. */
 const wavFieldChange = fc
@@ -53,14 +59,18 @@ const wavFieldChange = fc
     fc.constantFrom(4, 16, 20, 22, 24, 32, 34, 40),
     fc.constantFrom(0, 1, 2, 3, 8, 15, 16, 17, 24, 0xfffe, 0xffff, 0x7fffffff, 0xffffffff, 16000, 44100),
   )
-  .map(([offset, value]): Mutation => (bytes) => {
-    if (bytes.length < offset + 4 || latin1(bytes.subarray(0, 4)) !== "RIFF") return bytes;
-    const out = Uint8Array.from(bytes);
-    const view = new DataView(out.buffer);
-    if (offset === 4 || offset === 16 || offset === 24 || offset === 40) view.setUint32(offset, value, true);
-    else view.setUint16(offset, value & 0xffff, true);
-    return out;
-  });
+  .map(
+    ([offset, value]): Mutation =>
+      (bytes) => {
+        if (bytes.length < offset + 4 || latin1(bytes.subarray(0, 4)) !== "RIFF") return bytes;
+        const out = Uint8Array.from(bytes);
+        const view = new DataView(out.buffer);
+        if (offset === 4 || offset === 16 || offset === 24 || offset === 40)
+          view.setUint32(offset, value, true);
+        else view.setUint16(offset, value & 0xffff, true);
+        return out;
+      },
+  );
 
 export const audioTarget: FuzzTarget = {
   name: "audio",
