@@ -1,0 +1,52 @@
+// What the fuzzer found, each kept as a named case: the smallest input that showed it and
+// the error the parser gives now (docs/notes/fuzz.md lists them).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { TbpttError, UsageError } from "../../src/core/errors.js";
+import { makeSchedule } from "../../src/engine/schedule.js";
+import { configFromText } from "../../src/io/config-file.js";
+import { validateOutputConfig } from "../../src/nn/heads.js";
+import { buildCorpus } from "../../src/tasks/text/corpus.js";
+import { applyOverrides } from "../../src/train/config.js";
+
+const projectError = (pattern: RegExp) => (e: unknown) => e instanceof TbpttError && pattern.test(e.message);
+
+test("an override through __proto__, constructor or prototype is refused and changes no object", () => {
+  for (const path of ["__proto__.polluted", "model.__proto__.hiddenSize", "constructor.prototype.polluted"]) {
+    assert.throws(
+      () => applyOverrides({ data: { train: "x" } }, [[path, "1"]]),
+      (e: unknown) => e instanceof UsageError && e.message.startsWith(`--${path}: `),
+    );
+    assert.equal("polluted" in {}, false);
+    assert.equal("hiddenSize" in {}, false);
+  }
+  // Through the config file's reader too (a UsageError: exit status 2).
+  assert.throws(
+    () => configFromText('{"data": {"train": "x"}}', "c.json", [["__proto__.epochs", "3"]]),
+    (e: unknown) => e instanceof UsageError && /--__proto__\.epochs/.test((e as Error).message),
+  );
+});
+
+test("an output head or schedule that does not validate is a TbpttError (was a plain Error)", () => {
+  assert.throws(
+    () => validateOutputConfig({ kind: "softmax", per: "sequenge" as "sequence" }, 3),
+    projectError(/model\.output\.per: expected "frame" or "sequence", got "sequenge"/),
+  );
+  assert.throws(
+    () => makeSchedule({ layout: "Infinity" as "aligned" }),
+    projectError(/schedule\.layout: expected "aligned" or "packed"/),
+  );
+});
+
+test("validation words missing from a vocabulary without <unk> name the file they came from", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  assert.throws(
+    () =>
+      buildCorpus([{ name: "train.txt", bytes: bytes("a b\n") }], {
+        unit: "word",
+        validFraction: 0,
+        valid: [{ name: "valid.txt", bytes: bytes("a dog\n") }],
+      }),
+    projectError(/^valid\.txt: 1 word\(s\) not in the model's vocabulary .*"dog"/),
+  );
+});
