@@ -87,6 +87,13 @@ export function parseModelFile(text: string, source = "model.json"): ModelFile {
     throw new TbpttError(`${source}: "model" (the architecture) is missing`);
   if (typeof file.meta !== "object" || file.meta === null)
     throw new TbpttError(`${source}: "meta" is missing`);
+  // The streams' resets and layout are read when the model runs: check them now, naming the file.
+  try {
+    modelSchedule(file.meta);
+  } catch (e) {
+    if (e instanceof TbpttError) throw new TbpttError(`${source}: meta.${e.message}`);
+    throw e;
+  }
   return file;
 }
 

@@ -8,6 +8,7 @@ import { configFromText } from "../../src/io/config-file.js";
 import { validateOutputConfig } from "../../src/nn/heads.js";
 import { buildCorpus } from "../../src/tasks/text/corpus.js";
 import { applyOverrides } from "../../src/train/config.js";
+import { parseModelFile } from "../../src/train/model-format.js";
 
 const projectError = (pattern: RegExp) => (e: unknown) => e instanceof TbpttError && pattern.test(e.message);
 
@@ -49,4 +50,23 @@ test("validation words missing from a vocabulary without <unk> name the file the
       }),
     projectError(/^valid\.txt: 1 word\(s\) not in the model's vocabulary .*"dog"/),
   );
+});
+
+test("a model.json whose saved schedule does not validate is refused naming the file", () => {
+  const file = (schedule: unknown) =>
+    JSON.stringify({
+      format: "tbptt-model",
+      version: 1,
+      model: {},
+      meta: { task: "x", classes: null, schedule },
+    });
+  assert.throws(
+    () => parseModelFile(file({ reset: "sequence", layout: 1e308 }), "m/model.json"),
+    projectError(/^m\/model\.json: meta\.schedule\.layout: expected "aligned" or "packed", got 1e\+308/),
+  );
+  assert.throws(
+    () => parseModelFile(file({ reset: { every: "a" } }), "m/model.json"),
+    projectError(/^m\/model\.json: meta\.schedule\.reset/),
+  );
+  assert.equal(parseModelFile(file({ reset: { every: 3 }, layout: "packed" }), "m/model.json").version, 1);
 });
