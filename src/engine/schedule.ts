@@ -11,6 +11,7 @@
  */
 import { TbpttError } from "../core/errors.js";
 
+/** How gradients are cut: "window" (each update back through its window) or "per-loss" (each loss back k2 steps). */
 export type Truncation = "window" | "per-loss";
 /** When the carried state returns to zero: at each sequence's start, never, or every N steps. */
 export type ResetPolicy = "sequence" | "never" | { every: number };
