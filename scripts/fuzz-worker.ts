@@ -16,16 +16,23 @@ interface WorkerData {
   limitMs: number;
   /** Int32Array over a SharedArrayBuffer: [inputs started, ...OUTCOMES counts]. */
   counters: SharedArrayBuffer;
+  /** The input being run: its length (Int32) then its first bytes, for the parent to save on a hang. */
+  current: SharedArrayBuffer;
 }
 
 const data = workerData as WorkerData;
 const counters = new Int32Array(data.counters);
+const currentLength = new Int32Array(data.current, 0, 1);
+const currentBytes = new Uint8Array(data.current, 4);
 const target = (await fuzzTargets()).find((t) => t.name === data.name);
 if (!target) throw new Error(`no fuzz target ${data.name}`);
 const seen = new Set<string>();
 
 fc.check(
   fc.property(fuzzInput(target), (input) => {
+    const kept = input.subarray(0, currentBytes.length);
+    currentBytes.set(kept);
+    Atomics.store(currentLength, 0, kept.length);
     Atomics.add(counters, 0, 1);
     const found = classify(target, input, data.limitMs);
     Atomics.add(counters, 1 + OUTCOMES.indexOf(found.outcome), 1);

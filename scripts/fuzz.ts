@@ -56,6 +56,8 @@ if (unknown.length > 0) {
 }
 
 const WORKER = new URL("./fuzz-worker.mjs", import.meta.url);
+/** How much of the running input a worker shares, to save it if it hangs (inputs are smaller). */
+const CURRENT_BYTES = 1 << 16;
 
 interface Tally {
   name: string;
@@ -70,9 +72,10 @@ function runWorker(
   n: number,
   runSeed: number,
   onFinding: (line: string, input: string) => void,
-): Promise<{ counters: Int32Array; hung: boolean; crash: string | null }> {
+): Promise<{ counters: Int32Array; hung: boolean; crash: string | null; current: Uint8Array }> {
   const counters = new Int32Array(new SharedArrayBuffer(4 * (1 + OUTCOMES.length)));
-  const data = { name, count: n, seed: runSeed, limitMs, counters: counters.buffer };
+  const current = new SharedArrayBuffer(4 + CURRENT_BYTES);
+  const data = { name, count: n, seed: runSeed, limitMs, counters: counters.buffer, current };
   const worker = new Worker(WORKER, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
   worker.on("message", (m: { finding: string; input: string }) => onFinding(m.finding, m.input));
   return new Promise((resolve) => {
@@ -97,7 +100,8 @@ function runWorker(
     });
     worker.on("exit", () => {
       clearInterval(watch);
-      resolve({ counters, hung, crash });
+      const length = new Int32Array(current, 0, 1)[0] as number;
+      resolve({ counters, hung, crash, current: new Uint8Array(current, 4, length).slice() });
     });
   });
 }
@@ -119,7 +123,7 @@ async function fuzzTarget(name: string): Promise<Tally> {
   let runSeed = seed;
   while (counts.inputs < count) {
     const remaining = count - counts.inputs;
-    const { counters, hung, crash } = await runWorker(name, remaining, runSeed, record);
+    const { counters, hung, crash, current } = await runWorker(name, remaining, runSeed, record);
     const started = counters[0] as number;
     OUTCOMES.forEach((o, i) => {
       counts[o] += counters[i + 1] as number;
@@ -130,7 +134,8 @@ async function fuzzTarget(name: string): Promise<Tally> {
       // The input that was running when the worker stopped got no outcome of its own.
       if (hung) counts.hang++;
       else counts.internal++;
-      record(hung ? `hang: over ${limitMs} ms (terminated)` : `worker died: ${crash}`, "");
+      const input = Buffer.from(current).toString("base64");
+      record(hung ? `hang: over ${limitMs} ms (terminated)` : `worker died: ${crash}`, input);
     } else if (started < remaining)
       throw new Error(`${name}: the worker stopped after ${started} inputs without a hang or error`);
     runSeed += 1;
