@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TbpttError, UsageError } from "../../src/core/errors.js";
+import { applyNormalisation, type LabelledSet } from "../../src/data/labelled.js";
 import { makeSchedule } from "../../src/engine/schedule.js";
 import { configFromText } from "../../src/io/config-file.js";
 import { validateOutputConfig } from "../../src/nn/heads.js";
@@ -69,4 +70,19 @@ test("a model.json whose saved schedule does not validate is refused naming the 
     projectError(/^m\/model\.json: meta\.schedule\.reset/),
   );
   assert.equal(parseModelFile(file({ reset: { every: 3 }, layout: "packed" }), "m/model.json").version, 1);
+});
+
+test("features that normalising takes past float32 are an error naming the set, not Infinity", () => {
+  const set: LabelledSet = {
+    source: "rows",
+    inputSize: 2,
+    classes: null,
+    sequences: [{ id: "s1", features: Float32Array.of(0, 1, 2, 3), labels: Int32Array.of(0, 1) }],
+  };
+  assert.throws(
+    () => applyNormalisation(set, { mean: [0, 1e30], std: [1, 1e-20] }),
+    projectError(
+      /^rows: sequence s1, feature 1 of frame 0 is 1, which normalised with mean 1e\+30 and std 1e-20 is -Infinity/,
+    ),
+  );
 });

@@ -77,10 +77,15 @@ function predictWith(trained: TrainedModel): unknown {
   return trained.predict([[frame, frame]], { streams: 1 });
 }
 
+/** A model's error names its file; one about the rows predicted starts with "data" (their source). */
+const namesModelOrRows = (message: string) =>
+  message.includes(MODEL_JSON) || message.includes(MODEL_WEIGHTS) || message.startsWith("data");
+
 export const modelJsonTarget: FuzzTarget = {
   name: "model-json",
   title: "parseModelFile (model.json) then decodeModel with its weights, then predict",
   sources: [MODEL_JSON, MODEL_WEIGHTS],
+  names: namesModelOrRows,
   seeds: models.map(({ model, meta }) => new TextEncoder().encode(modelFileText(model, meta))),
   fields: [jsonFieldChange],
   run: (bytes) => {
@@ -100,6 +105,7 @@ export const modelBytesTarget: FuzzTarget = {
   name: "model-bytes",
   title: "TrainedModel.fromBytes (a weights file with model.json in its metadata), then predict",
   sources: [MODEL_WEIGHTS],
+  names: namesModelOrRows,
   seeds: weights,
   fields: [headerChange, metadataChange],
   run: (bytes) => predictWith(TrainedModel.fromBytes(bytes, { backend, source: MODEL_WEIGHTS })),
