@@ -58,15 +58,22 @@ export interface SummaryOptions {
   backend?: string;
 }
 
-/** A plain backend that counts the elements it allocates. */
-function countingBackend(dtype: DType): { backend: Backend; allocated(): number } {
+/**
+ * A plain backend that counts the elements it is asked for and allocates none of them
+ * (each array it returns is empty, its `length` the one asked for, so buffers that only
+ * grow are reused as with real ones): building and sizing a model on it runs no kernel, so
+ * the count is exact and a model too large for the machine is measured without being
+ * allocated (memory-check.ts refuses it before the real one is built).
+ */
+export function countingBackend(dtype: DType): { backend: Backend; allocated(): number } {
   const plain = createPlainBackend(dtype);
   let total = 0;
   const backend: Backend = {
     ...plain,
     alloc(n: number) {
       total += n;
-      return plain.alloc(n);
+      // Empty, but reporting the length asked for: layers keep a buffer that is long enough.
+      return Object.defineProperty(plain.alloc(0), "length", { value: n });
     },
   };
   return { backend, allocated: () => total };
@@ -76,7 +83,10 @@ function countingBackend(dtype: DType): { backend: Backend; allocated(): number 
 export function modelSummary(architecture: ModelConfig, options: SummaryOptions): ModelSummary {
   const dtype = options.dtype ?? "float32";
   const bytes = dtype === "float32" ? 4 : 8;
-  const capacity = new Planner(options.schedule, options.streams, options.lengths).capacity();
+  // Streams beyond one per sequence stay empty and change no ring: planning with at most
+  // that many keeps an absurd stream count from being laid out before it is refused.
+  const planned = Math.min(options.streams, Math.max(1, options.lengths.length));
+  const capacity = new Planner(options.schedule, planned, options.lengths).capacity();
   // One model, sized for one stream and then for two: buffers only grow, and each one
   // that depends on the streams is allocated again whole, so the second count less the
   // first is what one stream adds.
