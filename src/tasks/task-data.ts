@@ -87,6 +87,11 @@ export function labelledTaskData(
     throw new TbpttError(
       `${source}: model.outputSize is ${options.outputSize}, but the targets have ${outputSize} values`,
     );
+  // One name per output, as model.json must have (model-check.ts).
+  if (train.classes && !values && outputSize !== train.classes.length)
+    throw new TbpttError(
+      `${source}: the data names ${train.classes.length} classes, but model.outputSize is ${outputSize}; leave model.outputSize out (it follows the names)`,
+    );
   // Every label a class index below outputSize or −1; a validation set's own class names
   // mapped to the training set's by name (label-check.ts).
   train = checkSetLabels(train, { classCount: values ? undefined : outputSize });

@@ -10,8 +10,7 @@
  * counts what it allocates, sized for the schedule with one stream and then with two;
  * the difference is what each stream adds.
  */
-import type { Backend } from "../core/backend.js";
-import { createPlainBackend } from "../core/plain.js";
+import { countingBackend } from "../core/counting-backend.js";
 import type { DType } from "../core/types.js";
 import { Engine } from "../engine/engine.js";
 import { Planner } from "../engine/planner.js";
@@ -56,27 +55,6 @@ export interface SummaryOptions {
   dtype?: DType;
   /** The backend's name, for the report (default "plain"). */
   backend?: string;
-}
-
-/**
- * A plain backend that counts the elements it is asked for and allocates none of them
- * (each array it returns is empty, its `length` the one asked for, so buffers that only
- * grow are reused as with real ones): building and sizing a model on it runs no kernel, so
- * the count is exact and a model too large for the machine is measured without being
- * allocated (memory-check.ts refuses it before the real one is built).
- */
-export function countingBackend(dtype: DType): { backend: Backend; allocated(): number } {
-  const plain = createPlainBackend(dtype);
-  let total = 0;
-  const backend: Backend = {
-    ...plain,
-    alloc(n: number) {
-      total += n;
-      // Empty, but reporting the length asked for: layers keep a buffer that is long enough.
-      return Object.defineProperty(plain.alloc(0), "length", { value: n });
-    },
-  };
-  return { backend, allocated: () => total };
 }
 
 /** The summary of a model of `architecture` trained as `options` say (see the file comment). */
