@@ -27,6 +27,7 @@ import {
 } from "../data/labelled.js";
 import type { SequenceLike } from "../engine/engine.js";
 import type { Schedule } from "../engine/schedule.js";
+import { checkSequencesFit } from "../engine/sequence-check.js";
 import type { SequenceModel } from "../nn/model.js";
 import { speechReport } from "../tasks/speech/task.js";
 import { buildCorpus } from "../tasks/text/corpus.js";
@@ -170,6 +171,7 @@ export class TrainedModel implements LoadedModel {
 
   /** Predictions for sequences already in the engine's form (normalised as the model expects). */
   predictSequences(sequences: readonly SequenceLike[], options: RunModelOptions = {}): Prediction[] {
+    checkSequencesFit(this.model, sequences, "predict");
     return predict(this.model, this.meta.classes, sequences, this.schedule, this.streams(options, sequences));
   }
 
@@ -193,6 +195,7 @@ export class TrainedModel implements LoadedModel {
     sequences: readonly SequenceLike[],
     options: RunModelOptions & { report?(metrics: Metrics): Record<string, number> } = {},
   ): Evaluation {
+    checkSequencesFit(this.model, sequences, "evaluate");
     const metrics = evaluateModel(this.model, sequences, this.schedule, this.streams(options, sequences));
     const summary: Record<string, number> = {
       ...(metrics.summary() as unknown as Record<string, number>),

@@ -29,6 +29,7 @@ import type { TrainConfig } from "../train/config.js";
 import { showValue } from "../train/config-diff.js";
 import { metricPhrases } from "../train/evaluate.js";
 import { figurePhrases } from "../train/figures.js";
+import { checkRunMemory } from "../train/memory-check.js";
 import { FrameMetrics } from "../train/metrics.js";
 import {
   backendForConfig,
@@ -37,7 +38,6 @@ import {
   savedModelMeta,
   trainerOptionsFromConfig,
 } from "../train/setup.js";
-import { checkRunMemory } from "../train/memory-check.js";
 import { modelSummary, renderSummary } from "../train/summary.js";
 import { type EpochSummary, Trainer } from "../train/trainer.js";
 import type { ValidationPoint } from "../train/validation-points.js";

@@ -27,4 +27,3 @@ export function countingBackend(dtype: DType): { backend: Backend; allocated(): 
   };
   return { backend, allocated: () => total };
 }
-

@@ -112,7 +112,10 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
 }
 
 /** The "tbptt.dataset" metadata: a JSON object (absent: no names, no ids). */
-function datasetMeta(text: string | undefined, source: string): { classes?: unknown; ids?: string[]; per?: unknown } {
+function datasetMeta(
+  text: string | undefined,
+  source: string,
+): { classes?: unknown; ids?: string[]; per?: unknown } {
   if (text === undefined) return {};
   let meta: unknown;
   try {

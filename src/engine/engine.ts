@@ -17,11 +17,13 @@
  * into the network is stored in the ring; step 3 then injects the stored errors of the
  * update's own steps instead of back-propagating the output layer again.
  */
+import { TbpttError } from "../core/errors.js";
 import type { FloatArray } from "../core/types.js";
 import type { SequenceModel } from "../nn/model.js";
 import type { SlotRun } from "../nn/tape.js";
 import { Planner, type PlannerPosition, type Tick, type UpdatePlan } from "./planner.js";
 import type { Schedule } from "./schedule.js";
+import { labelLimit } from "./sequence-check.js";
 
 /** A sequence as the engine reads it: features are written in place, never copied whole. */
 export interface SequenceLike {
@@ -448,6 +450,7 @@ export function writeTick(
   const B = tape.streams;
   const I = model.config.inputSize;
   const D = tape.targetSize;
+  const C = labelLimit(model);
   for (let b = 0; b < B; b++) {
     const row = slot * B + b;
     const step = tick.steps[b];
@@ -463,7 +466,14 @@ export function writeTick(
     const seq = sequences[step.sequence] as SequenceLike;
     tape.active[row] = 1;
     tape.reset[row] = step.reset ? 1 : 0;
-    tape.labels[row] = seq.label(step.position);
+    const label = seq.label(step.position);
+    // A label past the classes would read another class's row of the outputs: refused here,
+    // once per step and stream, outside the kernels.
+    if (!(Number.isInteger(label) && label >= -1 && label < C))
+      throw new TbpttError(
+        `sequence ${step.sequence}, step ${step.position}: label ${label}, expected −1 (no loss) or ${C === 1 ? "0" : `a class in [0, ${C})`}`,
+      );
+    tape.labels[row] = label;
     if (ids) ids[row] = inputSymbol(seq, step.sequence, step.position, I);
     else seq.writeInput(step.position, inputs, row * I);
     if (D > 0 && (tape.labels[row] as number) >= 0)

@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { TbpttError } from "../core/errors.js";
 import { decodeLabelledSet, encodeLabelledSet } from "../data/binary.js";
-import { checkSetLabels } from "../data/label-check.js";
 import { type ParseOptions, parseLabelledJsonl } from "../data/jsonl.js";
+import { checkSetLabels } from "../data/label-check.js";
 import type { LabelledSet } from "../data/labelled.js";
 import { isMemorySpec, memoryTaskSet } from "../tasks/memory/spec.js";
 import { writeFileAtomicSync } from "./atomic-write.js";
@@ -30,10 +30,13 @@ export function readLabelledFile(path: string, options: ParseOptions = {}): Labe
   const set =
     bytes[first] === 0x7b
       ? parseLabelledJsonl(new TextDecoder("utf-8", { fatal: false }).decode(bytes), path, options)
-      : checkSetLabels(decodeLabelledSet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path), {
-          classes: options.classes,
-          classCount: options.classCount,
-        });
+      : checkSetLabels(
+          decodeLabelledSet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path),
+          {
+            classes: options.classes,
+            classCount: options.classCount,
+          },
+        );
   return checkInputSize(set, path, options);
 }
 

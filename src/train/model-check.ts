@@ -21,7 +21,8 @@ export function checkModelFile(file: ModelFile, source: string): void {
   const bad = (key: string, message: string): never => {
     throw new TbpttError(`${source}: meta.${key}: ${message}`);
   };
-  if (typeof meta.task !== "string") bad("task", `expected the task's name, got ${JSON.stringify(meta.task)}`);
+  if (typeof meta.task !== "string")
+    bad("task", `expected the task's name, got ${JSON.stringify(meta.task)}`);
   if (!("classes" in meta))
     bad("classes", "missing (the class names, index = output; null when the classes are indices)");
   const classes: unknown = meta.classes;
@@ -29,7 +30,8 @@ export function checkModelFile(file: ModelFile, source: string): void {
     if (!Array.isArray(classes) || classes.some((c) => typeof c !== "string"))
       bad("classes", "expected an array of class names or null");
     const kind = model.output?.kind ?? "softmax";
-    if (kind === "mse") bad("classes", "a model with real-valued outputs (mse) has no class names: expected null");
+    if (kind === "mse")
+      bad("classes", "a model with real-valued outputs (mse) has no class names: expected null");
     if ((classes as string[]).length !== model.outputSize)
       bad(
         "classes",

@@ -10,6 +10,7 @@
  */
 
 import type { Backend } from "../core/backend.js";
+import { countingBackend } from "../core/counting-backend.js";
 import { TbpttError } from "../core/errors.js";
 import { createPlainBackend } from "../core/plain.js";
 import { makeSchedule, type ResetPolicy, type Schedule, type StreamLayout } from "../engine/schedule.js";
@@ -17,7 +18,6 @@ import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import { type ModelConfig, SequenceModel } from "../nn/model.js";
 import { checkParameterTensors, loadParameterTensors, parameterTensors } from "../nn/weights.js";
 import { checkModelFile } from "./model-check.js";
-import { countingBackend } from "../core/counting-backend.js";
 
 /** The model.json `format` tag. */
 export const MODEL_FORMAT = "tbptt-model";

@@ -12,6 +12,7 @@ import type { FloatArray } from "../core/types.js";
 import { Engine, type SequenceLike, type UpdateRecord } from "../engine/engine.js";
 import type { PlannerPosition } from "../engine/planner.js";
 import type { Schedule } from "../engine/schedule.js";
+import { checkSequencesFit } from "../engine/sequence-check.js";
 import { SequenceModel } from "../nn/model.js";
 import { checkOnlineModel } from "../online/stack.js";
 import { checkRestore } from "./checkpoint-check.js";
@@ -190,6 +191,8 @@ export class Trainer {
     readonly options: TrainerOptions,
   ) {
     if (train.length === 0) throw new Error("training data: no sequences");
+    checkSequencesFit(model, train, "training data");
+    if (valid) checkSequencesFit(model, valid, "validation data");
     this.memory = new OwnedAllocations(model.backend);
     const asked = options.earlyStopping?.metric;
     if (asked && !metricApplies(asked, model))
