@@ -64,7 +64,16 @@ test("a corrupt TEST file: training runs, eval names it, eval and predict --skip
   assert.ok(strict.stderr.includes(wav), strict.stderr);
   for (const command of ["eval", "predict"]) {
     // predict's probabilities go to a file: 61 per frame overflow a pipe's buffer here
-    const lenient = runCli([command, "--model", model, "--data", root, "--skip-bad", "--out", join(out, "p.jsonl")]);
+    const lenient = runCli([
+      command,
+      "--model",
+      model,
+      "--data",
+      root,
+      "--skip-bad",
+      "--out",
+      join(out, "p.jsonl"),
+    ]);
     assert.equal(lenient.status, 0, `${command}: ${lenient.stderr}`);
     assert.match(lenient.stderr, /skipped 1 bad file\(s\):/, command);
     assert.ok(lenient.stderr.includes(wav), lenient.stderr);
