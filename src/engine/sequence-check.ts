@@ -2,12 +2,12 @@
  * Sequences checked against the model that is to run on them, once per run (isomorphic):
  * a sequence that says its width (an ArraySequence's inputSize) must have the model's
  * inputs, and an "mse" head needs targets of its width. Labels are checked as each step is
- * written (engine.ts, writeTick): −1 or a class below the model's outputs. A mismatch would
+ * written (tick-writer.ts, writeTick): −1 or a class below the model's outputs. A mismatch would
  * otherwise read another frame's features or another class's row, and give wrong numbers.
  */
 import { TbpttError } from "../core/errors.js";
 import type { SequenceModel } from "../nn/model.js";
-import type { SequenceLike } from "./engine.js";
+import type { SequenceLike } from "./tick-writer.js";
 
 /** Throws a TbpttError naming `source` and the sequence when one does not fit `model`. */
 export function checkSequencesFit(
