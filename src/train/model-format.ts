@@ -122,6 +122,12 @@ export function decodeModel(
   }
   // model.json against itself and against the weights, before any parameter is allocated.
   checkModelFile(file, fileSource);
+  // Each layer has weight tensors of its own: more layers than tensors cannot fit, and
+  // building even the counting model of a billion layers would not end.
+  if (file.model.layers > decoded.tensors.size)
+    throw new TbpttError(
+      `${fileSource}: model.layers is ${file.model.layers}, but ${source} holds ${decoded.tensors.size} tensors (each layer has its own weights)`,
+    );
   const counted = new SequenceModel(file.model, countingBackend("float32").backend);
   checkParameterTensors(counted.layout, decoded.tensors, source);
   const model = new SequenceModel(file.model, options.backend ?? createPlainBackend("float32"));

@@ -3,13 +3,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TbpttError, UsageError } from "../../src/core/errors.js";
+import { createPlainBackend } from "../../src/core/plain.js";
+import { decodeLabelledSet, encodeLabelledSet } from "../../src/data/binary.js";
 import { applyNormalisation, type LabelledSet } from "../../src/data/labelled.js";
 import { makeSchedule } from "../../src/engine/schedule.js";
 import { configFromText } from "../../src/io/config-file.js";
+import { decodeSafetensors, encodeSafetensors } from "../../src/io/safetensors.js";
 import { validateOutputConfig } from "../../src/nn/heads.js";
+import { SequenceModel } from "../../src/nn/model.js";
 import { buildCorpus } from "../../src/tasks/text/corpus.js";
 import { applyOverrides } from "../../src/train/config.js";
-import { parseModelFile } from "../../src/train/model-format.js";
+import { decodeModel, modelWeightsBytes, parseModelFile } from "../../src/train/model-format.js";
 
 const projectError = (pattern: RegExp) => (e: unknown) => e instanceof TbpttError && pattern.test(e.message);
 
@@ -84,5 +88,43 @@ test("features that normalising takes past float32 are an error naming the set, 
     projectError(
       /^rows: sequence s1, feature 1 of frame 0 is 1, which normalised with mean 1e\+30 and std 1e-20 is -Infinity/,
     ),
+  );
+});
+
+test("a binary dataset whose sequence ids are not names is refused naming the file (was a TypeError)", () => {
+  const set: LabelledSet = {
+    source: "x",
+    inputSize: 1,
+    classes: null,
+    sequences: [{ id: "s1", features: Float32Array.of(1), labels: Int32Array.of(0) }],
+  };
+  const { tensors, metadata } = decodeSafetensors(encodeLabelledSet(set));
+  const named = [...tensors].map(([name, t]) => ({ name, ...t }));
+  const bytes = encodeSafetensors(named, { ...metadata, "tbptt.dataset": '{"classes":null,"ids":[7]}' });
+  assert.throws(
+    () => decodeLabelledSet(bytes, "d.safetensors"),
+    projectError(/^d\.safetensors: metadata "tbptt\.dataset": "ids" must be an array of sequence names/),
+  );
+});
+
+test("a model.json with more layers than its weights have tensors is refused at once (was a hang)", () => {
+  const config = {
+    cell: "gru" as const,
+    inputSize: 2,
+    hiddenSize: 2,
+    layers: 1,
+    bidirectional: false,
+    peepholes: false,
+    outputSize: 2,
+  };
+  const meta = { task: "sequences", classes: null };
+  const weights = modelWeightsBytes(new SequenceModel(config, createPlainBackend("float32")), meta);
+  const file = parseModelFile(
+    JSON.stringify({ format: "tbptt-model", version: 1, model: { ...config, layers: 2.4e94 }, meta }),
+    "m/model.json",
+  );
+  assert.throws(
+    () => decodeModel(weights, { file, source: "m/model.safetensors", fileSource: "m/model.json" }),
+    projectError(/^m\/model\.json: model\.layers is 2\.4e\+94, but m\/model\.safetensors holds 6 tensors/),
   );
 });

@@ -96,6 +96,7 @@ export const modelJsonTarget: FuzzTarget = {
       file,
       backend,
       source: MODEL_WEIGHTS,
+      fileSource: MODEL_JSON,
     });
     return predictWith(new TrainedModel(model, meta));
   },
