@@ -1,7 +1,9 @@
-// The work-sharing pool (see pool.h). A worker that has just finished a job spins for a while
-// before it sleeps: inside a window the next product follows within microseconds (a fused step
-// kernel and some JavaScript in between), and waking a sleeping thread costs more than that. A
-// sleeping worker is woken for each job, but the caller does not wait for it: the caller runs
+// The work-sharing pool (see pool.h). A worker that has finished a job spins briefly for the next
+// one (products that follow each other directly: a step's backward pair) and then sleeps. Longer
+// spinning measured worse on this busy 2-core machine (char-rnn on 2 threads, rounds side by
+// side: 200 µs of spinning about as fast as 0-50 µs for more CPU, 1 ms 30 % slower;
+// docs/notes/bench.md): a spinning worker spends its share of the core on nothing, while one that
+// slept is scheduled promptly when woken. The caller never waits for a sleeping worker: it runs
 // every task the worker has not claimed by the time it gets there.
 #include "pool.h"
 
@@ -17,7 +19,7 @@ static inline void relax() {}
 namespace {
 
 /** How long an idle worker spins before it sleeps. */
-constexpr auto SPIN = std::chrono::microseconds(200);
+constexpr auto SPIN = std::chrono::microseconds(20);
 
 // The state word: generation (32 bits), the job's task count (16), the next unclaimed task (16).
 inline uint32_t generationOf(uint64_t state) { return static_cast<uint32_t>(state >> 32); }
