@@ -16,6 +16,7 @@
  */
 import { TbpttError } from "../core/errors.js";
 import type { LossPlacement, OutputKind } from "../nn/head.js";
+import { float32Problem } from "./labelled.js";
 
 /** How y is read: the model's output kind and where its targets sit. */
 export interface TargetForm {
@@ -162,8 +163,8 @@ function convertValues(
       fail(r.at, `${name} has ${v.length} values, expected ${D} (every target has the same size)`);
     for (let d = 0; d < v.length; d++) {
       const x = v[d];
-      if (typeof x !== "number" || !Number.isFinite(x))
-        fail(r.at, `${name}[${d}] is ${JSON.stringify(x)}, expected a finite number`);
+      const problem = float32Problem(x);
+      if (problem) fail(r.at, `${name}[${d}] is ${JSON.stringify(x)}, ${problem}`);
     }
     return v as ArrayLike<number>;
   };
