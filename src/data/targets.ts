@@ -110,6 +110,15 @@ function convertClasses(
   const firstLabel = rows.map(labelsOf).find((ys) => ys.length > 0)?.[0];
   const stringLabels = typeof firstLabel === "string";
   let classes: string[] | null = options.classes ?? null;
+  // classes null (not absent): read against a model or training set whose classes are
+  // indices; names would be numbered here by their sorted order, not by the model's.
+  if (stringLabels && options.classes === null) {
+    const first = rows.find((r) => labelsOf(r).length > 0) as TargetRow;
+    fail(
+      first.at,
+      `labels are class names (${JSON.stringify(firstLabel)}), but the model's classes are indices (its training data gave indices): give class indices`,
+    );
+  }
   if (stringLabels && !classes) {
     const names = new Set<string>();
     for (const r of rows) for (const y of labelsOf(r)) if (typeof y === "string") names.add(y);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { TbpttError } from "../../src/core/errors.js";
 import { decodeLabelledSet, encodeLabelledSet } from "../../src/data/binary.js";
+import { parseLabelledJsonl } from "../../src/data/jsonl.js";
 import { checkSetLabels } from "../../src/data/label-check.js";
 import type { LabelledSet } from "../../src/data/labelled.js";
 import { readLabelledFile, writeLabelledBinary } from "../../src/io/dataset-files.js";
@@ -103,4 +104,15 @@ test("a set in memory is mapped into copies: the caller's labels stay as they we
     () => checkSetLabels(values),
     /mem: sequence 0 \(u0\), frame 1: label 3; a set of real-valued targets/,
   );
+});
+
+test("class names read against index classes are an error, not numbered by their own order", () => {
+  const line = `${JSON.stringify({ x: [[1], [2]], y: ["neg", "pos"] })}\n`;
+  assert.throws(() => parseLabelledJsonl(line, "v.jsonl", { classes: null, classCount: 2 }), {
+    name: "TbpttError",
+    message:
+      'v.jsonl:1: labels are class names ("neg"), but the model\'s classes are indices (its training data gave indices): give class indices',
+  });
+  // Absent classes (a training set) build the vocabulary as before.
+  assert.deepEqual(parseLabelledJsonl(line, "t.jsonl").classes, ["neg", "pos"]);
 });
