@@ -91,6 +91,7 @@ export {
   type TargetNormalisation,
 } from "./nn/head.js";
 export { type InitOptions, initializeModel } from "./nn/initialize.js";
+export type { InputKind } from "./nn/input.js";
 export { type ModelConfig, SequenceModel, validateModelConfig } from "./nn/model.js";
 export type { Nonlinearity } from "./nn/recurrent.js";
 export { type SequenceBatch, sequenceLoss, sequenceLossAndGradient } from "./nn/sequence.js";

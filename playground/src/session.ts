@@ -75,6 +75,9 @@ export class Session {
   /** A second model for samples and the gradient horizon (same architecture, weights copied in). */
   private copy: SequenceModel | null = null;
   private resume: (() => void) | null = null;
+  /** close(): set once the session is being freed; resolved when its run is paused or over. */
+  private closing = false;
+  private settled: (() => void) | null = null;
   /** Pause once the run has made this many updates. */
   private pauseAt = Number.POSITIVE_INFINITY;
   private updates = 0;
@@ -150,7 +153,7 @@ export class Session {
   }
 
   private go(): void {
-    if (this.state === "finished" || this.state === "running") return;
+    if (this.closing || this.state === "finished" || this.state === "running") return;
     this.state = "running";
     this.lapStart = performance.now();
     if (this.resume) {
@@ -168,10 +171,12 @@ export class Session {
         this.state = "finished";
         this.flush(result.reason);
         if (this.task.text) this.postSample(this.sampling.temperature, this.sampling.length);
+        this.settle();
       })
       .catch((error: Error) => {
         this.state = "finished";
         this.post({ type: "error", message: error.message, during: "training" });
+        this.settle();
       });
   }
 
@@ -198,6 +203,7 @@ export class Session {
       this.state = "paused";
       this.flush();
       if (this.task.text) this.postSample(this.sampling.temperature, this.sampling.length);
+      this.settle();
       return new Promise<void>((resolve) => {
         this.resume = resolve;
       });
@@ -296,6 +302,28 @@ export class Session {
   saved(): { weights: Uint8Array; modelJson: string } {
     const trained = new TrainedModel(this.model, savedModelMeta(this.task.data.meta, this.config));
     return { weights: trained.toBytes(), modelJson: modelFileText(this.model, trained.meta) };
+  }
+
+  private settle(): void {
+    this.settled?.();
+    this.settled = null;
+  }
+
+  /**
+   * Frees the session. A running run is paused at its next update first: the trainer yields to
+   * the worker's messages between updates (Trainer.run breathes), so freeing at once would let
+   * its next update run on freed memory.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.state === "running") {
+      const stopped = new Promise<void>((resolve) => {
+        this.settled = resolve;
+      });
+      this.pauseAt = this.updates + 1;
+      await stopped;
+    }
+    this.dispose();
   }
 
   /** Frees the models and the optimizer's state; a paused run is abandoned. */

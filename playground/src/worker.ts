@@ -64,8 +64,9 @@ async function handle(message: ToWorker): Promise<void> {
   const chosen = backend ?? (await selection).backend;
   switch (message.type) {
     case "configure": {
-      session?.dispose();
+      const previous = session;
       session = null;
+      await previous?.close();
       session = await startSession(chosen, message.settings as Settings, post);
       post(session.describe());
       session.flush();

@@ -20,123 +20,21 @@
 import type { FloatArray } from "../core/types.js";
 import type { SequenceModel } from "../nn/model.js";
 import type { SlotRun } from "../nn/tape.js";
-import { Planner, type PlannerPosition, type Tick, type UpdatePlan } from "./planner.js";
+import { Planner, type PlannerPosition, type UpdatePlan } from "./planner.js";
+import {
+  type RunOptions,
+  type RunSummary,
+  runUpdates,
+  type UpdateFn,
+  type UpdateRecord,
+} from "./run-records.js";
 import type { Schedule } from "./schedule.js";
+import { checkTargets, type SequenceLike, writeTick } from "./tick-writer.js";
 
-/** A sequence as the engine reads it: features are written in place, never copied whole. */
-export interface SequenceLike {
-  readonly length: number;
-  /** Writes the I input features of step `position` at out[offset…]. */
-  writeInput(position: number, out: FloatArray, offset: number): void;
-  /**
-   * One-hot inputs only: the input that is 1 at `position` (−1: all are 0), the same one-hot
-   * that writeInput writes. When every sequence of a run has it, the engine hands the model
-   * symbols instead of rows, and the first layer reads a column of its input weights instead
-   * of a product (SequenceModel.useInputs): the same numbers, V times less work per step.
-   */
-  inputIndex?(position: number): number;
-  /** The class at `position`, or −1 where that step has no loss (0 marks a step with real-valued targets). */
-  label(position: number): number;
-  /** Real-valued targets per step (absent or 0: class labels only); an "mse" output head needs them. */
-  readonly targetSize?: number;
-  /** Writes the targetSize targets of `position` at out[offset…]; called where label(position) ≥ 0. */
-  writeTarget?(position: number, out: FloatArray, offset: number): void;
-}
-
-/** A sequence's input symbol at `position`, checked: an integer in [−1, I). */
-function inputSymbol(seq: SequenceLike, index: number, position: number, I: number): number {
-  const v = (seq.inputIndex as NonNullable<SequenceLike["inputIndex"]>)(position);
-  if (!(Number.isInteger(v) && v >= -1 && v < I))
-    throw new Error(
-      `sequence ${index}, step ${position}: input symbol ${v}, expected an integer in [−1, ${I}) (the model has ${I} inputs)`,
-    );
-  return v;
-}
-
-/** Throws unless every sequence carries the real-valued targets the model's head reads. */
-export function checkTargets(model: SequenceModel, sequences: readonly SequenceLike[]): void {
-  const D = model.head.targetSize;
-  if (D === 0) return;
-  sequences.forEach((s, i) => {
-    if (s.targetSize !== D || !s.writeTarget) {
-      throw new Error(
-        `sequence ${i}: the model's "${model.head.config.kind}" output needs ${D} real-valued targets per step, the sequence has ${s.targetSize ?? 0}`,
-      );
-    }
-  });
-}
-
-/**
- * What one update did: its index and last step, the losses it used, the steps it went forward, back
- * and kept.
- */
-export interface UpdateRecord {
-  index: number;
-  time: number;
-  previousTime: number;
-  /** Per stream: the first step its backward pass reached, −1 where the stream had no step. */
-  windowStart: number[];
-  /**
-   * Per stream: the step at which the last sequence it had a step of in this update began (that
-   * sequence's position 0), −1 where the stream had no step in this update. Lets a caller place
-   * an update within its sequence, as `tbptt schedule` does (the playground's live timeline).
-   */
-  sequenceStart: number[];
-  /** Losses (labelled, active steps) this update used, and their sum. */
-  losses: number;
-  lossSum: number;
-  forwardSteps: number;
-  backwardSteps: number;
-  storedSteps: number;
-}
-
-/** The optimizer's side: called with the gradient of each update; return false to stop the run. */
-export type UpdateFn = (grads: FloatArray, record: UpdateRecord) => boolean | undefined;
-
-/** Options of `Engine.run`: resume point and state, forward-only evaluation, hooks around each update. */
-export interface RunOptions {
-  /** Continue from a planner position (engine.position()) ... */
-  start?: PlannerPosition;
-  /** ... with this carried state (model.saveState() at that position). */
-  state?: ArrayLike<number>;
-  /** Called before each update's forward steps are written, e.g. to add weight noise. */
-  beforeUpdate?: (plan: UpdatePlan) => void;
-  /** false: forward only (evaluation), no backward, updates still reported. */
-  train?: boolean;
-  /** Called after each forward chunk with the update's plan, e.g. to read model.probs at engine.slotOf(time). */
-  onForward?: (plan: UpdatePlan) => void;
-  /**
-   * Schedule outputUpdate "step", training: called after every step that has a loss, with
-   * the gradient of that step's losses in the output layer's part of `grads`
-   * (model.outputParams; the rest is zero); it should change the output weights (the
-   * optimizer's step). The gradient is cleared when it returns.
-   */
-  onOutputStep?: (grads: FloatArray, step: OutputStepRecord) => void;
-}
-
-/** One step's losses when the output layer is updated after every step (outputUpdate "step"). */
-export interface OutputStepRecord {
-  time: number;
-  /** Losses at this step (labelled, active streams) and their sum. */
-  losses: number;
-  lossSum: number;
-  /**
-   * The parts of `grads` that may be non-zero: `count` ranges [from, to) of parameter
-   * offsets as pairs in `ranges` (a class-factorised output touches only the target's
-   * class; otherwise one range, the whole output layer). Valid during the call.
-   */
-  ranges: Int32Array;
-  count: number;
-}
-
-/** Totals of an `Engine.run`: updates, steps, losses and their sum, and whether `onUpdate` stopped it. */
-export interface RunSummary {
-  updates: number;
-  steps: number;
-  losses: number;
-  lossSum: number;
-  stopped: boolean;
-}
+// The engine's vocabulary, where callers have always imported it from
+export type { OutputStepRecord, RunOptions, RunSummary, UpdateFn, UpdateRecord } from "./run-records.js";
+export { runUpdates } from "./run-records.js";
+export { checkTargets, type SequenceLike, writeTick } from "./tick-writer.js";
 
 /**
  * Runs a TBPTT(k1, k2) schedule with a model over sequences on B streams: forward steps, backward
@@ -411,62 +309,4 @@ function sequenceStarts(plan: UpdatePlan, streams: number): number[] {
     }
   }
   return starts;
-}
-
-/** Hands each update of a run to onUpdate (until it returns false) and sums the run. */
-export function runUpdates(
-  updates: Iterable<{ grads: FloatArray; record: UpdateRecord }>,
-  onUpdate: UpdateFn,
-): RunSummary {
-  const summary: RunSummary = { updates: 0, steps: 0, losses: 0, lossSum: 0, stopped: false };
-  for (const { grads, record } of updates) {
-    summary.updates++;
-    summary.steps += record.forwardSteps;
-    summary.losses += record.losses;
-    summary.lossSum += record.lossSum;
-    if (onUpdate(grads, record) === false) {
-      summary.stopped = true;
-      break;
-    }
-  }
-  return summary;
-}
-
-/**
- * Writes one tick of the plan into `slot` of the model's tape and inputs: per stream its
- * reset, active and label flags, its input features and, where the head reads them, its
- * targets. A masked stream gets zero inputs (finite, so masked rows add 0 · x to ∂W).
- */
-export function writeTick(
-  model: SequenceModel,
-  slot: number,
-  tick: Tick,
-  sequences: readonly SequenceLike[],
-): void {
-  const { tape, inputs } = model;
-  const ids = model.inputKind === "index" ? model.inputIds : null;
-  const B = tape.streams;
-  const I = model.config.inputSize;
-  const D = tape.targetSize;
-  for (let b = 0; b < B; b++) {
-    const row = slot * B + b;
-    const step = tick.steps[b];
-    if (!step) {
-      tape.active[row] = 0;
-      tape.reset[row] = 0;
-      tape.labels[row] = -1;
-      // finite (or no symbol), so masked rows add 0 · x to ∂W
-      if (ids) ids[row] = -1;
-      else inputs.fill(0, row * I, (row + 1) * I);
-      continue;
-    }
-    const seq = sequences[step.sequence] as SequenceLike;
-    tape.active[row] = 1;
-    tape.reset[row] = step.reset ? 1 : 0;
-    tape.labels[row] = seq.label(step.position);
-    if (ids) ids[row] = inputSymbol(seq, step.sequence, step.position, I);
-    else seq.writeInput(step.position, inputs, row * I);
-    if (D > 0 && (tape.labels[row] as number) >= 0)
-      (seq.writeTarget as NonNullable<SequenceLike["writeTarget"]>)(step.position, tape.targets, row * D);
-  }
 }

@@ -180,7 +180,7 @@ describe("decodeSafetensors: corrupt files, each named with what is wrong", () =
   it("a file shorter than the 8-byte length", () => {
     assert.throws(
       () => decodeSafetensors(new Uint8Array(5), "m.safetensors"),
-      /^Error: m\.safetensors: not a safetensors file: 5 bytes, fewer than the 8-byte header length/,
+      /^TbpttError: m\.safetensors: not a safetensors file: 5 bytes, fewer than the 8-byte header length/,
     );
   });
   it("a header length beyond the file", () => {
@@ -199,7 +199,7 @@ describe("decodeSafetensors: corrupt files, each named with what is wrong", () =
   it("a header that is not JSON, or not a JSON object", () => {
     assert.throws(
       () => decodeSafetensors(frame('{"w": [1, 2'), "j"),
-      /^Error: j: safetensors header is not valid JSON \(/,
+      /^TbpttError: j: safetensors header is not valid JSON \(/,
     );
     assert.throws(
       () => decodeSafetensors(frame("[1, 2]"), "j"),

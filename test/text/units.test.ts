@@ -30,7 +30,7 @@ test("an empty file is an error naming it, in both units", () => {
   for (const unit of ["char", "byte"] as const)
     assert.throws(
       () => decodeText(new Uint8Array(0), unit, "empty.txt"),
-      /^Error: empty\.txt: the file is empty/,
+      /^TbpttError: empty\.txt: the file is empty/,
     );
 });
 

@@ -83,7 +83,7 @@ test("words outside the vocabulary: <unk> when it has one, else an error that li
   const plain = WordVocabulary.fromTokens(tokenizeWords("a a b\n"));
   assert.throws(
     () => plain.encode(["a", "zebra", "gnu", "zebra"], "valid.txt"),
-    /^Error: valid\.txt: 2 word\(s\) not in the model's vocabulary of 3, which has no <unk> to stand for them: "zebra", "gnu"; train with --data\.minCount 2/,
+    /^TbpttError: valid\.txt: 2 word\(s\) not in the model's vocabulary of 3, which has no <unk> to stand for them: "zebra", "gnu"; train with --data\.minCount 2/,
   );
 });
 

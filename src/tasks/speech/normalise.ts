@@ -8,8 +8,11 @@
  */
 import { TbpttError } from "../../core/errors.js";
 
+/** Per-dimension statistics a model stores to normalise its inputs: x ↦ (x − mean) / std. */
 export interface NormStats {
+  /** The mean of each input dimension over the training frames. */
   mean: Float32Array;
+  /** The standard deviation of each dimension (1 where it is near zero). */
   std: Float32Array;
 }
 
