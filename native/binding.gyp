@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "tbptt_native",
-      "sources": ["src/addon.cc", "src/gemm.cc", "src/pointwise.cc", "src/columns.cc"],
+      "sources": ["src/addon.cc", "src/gemm.cc", "src/pointwise.cc", "src/columns.cc", "src/pool.cc"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-O3", "-std=c++17"],

@@ -6,7 +6,9 @@
 // byte offsets into that region, never typed arrays, and read their arguments from an argument
 // block of 32 float64 values at its start that JavaScript fills before each call: a call then
 // crosses into C++ with no arguments to convert, which keeps the per-step cost at batch 1 small.
-// The kernels run on the calling thread; only the BLAS may start threads of its own.
+// With threads > 1 the instance owns a WorkPool (pool.h) that shares big products among the
+// calling thread and threads − 1 workers; the BLAS itself runs on one thread. The other kernels
+// run on the calling thread.
 #include <node_api.h>
 #include <sys/mman.h>
 
@@ -16,6 +18,7 @@
 #include "columns.h"
 #include "gemm.h"
 #include "pointwise.h"
+#include "pool.h"
 #include "vmath.h"
 
 namespace {
@@ -26,6 +29,7 @@ struct Instance {
   uint8_t* base;
   size_t bytes;
   int threads;
+  WorkPool* pool;  // null on one thread
 };
 
 /** Argument i of the current call, from the block at the start of the arena. */
@@ -41,8 +45,8 @@ Instance* self(napi_env env, napi_callback_info info) {
 
 napi_value Gemm(napi_env env, napi_callback_info info) {
   const Instance* s = self(env, info);
-  blasSetThreads(s->threads);
-  gemm(arg(s, 0) != 0, arg(s, 1) != 0, iarg(s, 2), iarg(s, 3), iarg(s, 4), static_cast<float>(arg(s, 5)),
+  blasSetThreads(1);
+  gemm(s->pool, arg(s, 0) != 0, arg(s, 1) != 0, iarg(s, 2), iarg(s, 3), iarg(s, 4), static_cast<float>(arg(s, 5)),
        parg(s, 6), iarg(s, 7), parg(s, 8), iarg(s, 9), static_cast<float>(arg(s, 10)), parg(s, 11),
        iarg(s, 12));
   return nullptr;
@@ -116,6 +120,7 @@ napi_value GruBackward(napi_env env, napi_callback_info info) {
 void releaseArena(napi_env, void*, void* hint) {
   Instance* s = static_cast<Instance*>(hint);
   munmap(s->base, s->bytes);
+  delete s->pool;
   delete s;
 }
 
@@ -147,7 +152,7 @@ napi_value Create(napi_env env, napi_callback_info info) {
     std::snprintf(message, sizeof message, "tbptt native: could not reserve %zu bytes of memory", bytes);
     return fail(env, message);
   }
-  Instance* s = new Instance{static_cast<uint8_t*>(base), bytes, threads};
+  Instance* s = new Instance{static_cast<uint8_t*>(base), bytes, threads, threads > 1 ? new WorkPool(threads) : nullptr};
   napi_value result, buffer, value;
   CHECK(napi_create_object(env, &result));
   if (napi_create_external_arraybuffer(env, base, bytes, releaseArena, s, &buffer) != napi_ok) {

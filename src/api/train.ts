@@ -20,6 +20,7 @@
 import type { Backend } from "../core/backend.js";
 import { TbpttError } from "../core/errors.js";
 import { labelledSetFromRows, type ParseOptions } from "../data/jsonl.js";
+import { checkSetLabels } from "../data/label-check.js";
 import { copyLabelledSet, type LabelledSet } from "../data/labelled.js";
 import { sequencesTaskData, type TaskData } from "../tasks/task-data.js";
 import { buildCorpus } from "../tasks/text/corpus.js";
@@ -86,10 +87,12 @@ function asSet(input: SequencesInput, source: string, options: ParseOptions): La
     throw new TbpttError(
       `${source}: frames have ${set.inputSize} features, the training data ${options.inputSize}`,
     );
-  if (options.classes && set.classes && set.classes.join("\n") !== options.classes.join("\n"))
-    throw new TbpttError(`${source}: its class names are not the training data's, in the same order`);
-  // a set of the caller's is copied: normalisation works in place
-  return copyLabelledSet(set);
+  // a set of the caller's is copied: normalisation works in place; labels are checked
+  // against the training data's classes (a validation set's own names mapped by name)
+  return checkSetLabels(copyLabelledSet({ ...set, source }), {
+    classes: options.classes,
+    classCount: options.classCount,
+  });
 }
 
 const bytesOf = (text: string | Uint8Array) =>

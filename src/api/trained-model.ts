@@ -18,6 +18,7 @@
 import type { Backend } from "../core/backend.js";
 import { TbpttError } from "../core/errors.js";
 import { labelledSetFromRows, type ParseOptions } from "../data/jsonl.js";
+import { checkSetLabels } from "../data/label-check.js";
 import {
   applyNormalisation,
   copyLabelledSet,
@@ -26,6 +27,7 @@ import {
 } from "../data/labelled.js";
 import type { SequenceLike } from "../engine/engine.js";
 import type { Schedule } from "../engine/schedule.js";
+import { checkSequencesFit } from "../engine/sequence-check.js";
 import type { SequenceModel } from "../nn/model.js";
 import { speechReport } from "../tasks/speech/task.js";
 import { buildCorpus } from "../tasks/text/corpus.js";
@@ -128,22 +130,25 @@ export class TrainedModel implements LoadedModel {
       form: { kind: model.head.config.kind, per: model.head.config.per },
       labelsOptional: options.labelsOptional ?? false,
     };
-    const set = Array.isArray(input)
-      ? labelledSetFromRows(
-          input.map((row) => (Array.isArray(row) ? { x: row } : row)),
-          options.source ?? "data",
-          parse,
-        )
-      : copyLabelledSet(input as LabelledSet);
-    if (!Array.isArray(input)) {
+    let set: LabelledSet;
+    if (Array.isArray(input))
+      set = labelledSetFromRows(
+        input.map((row) => (Array.isArray(row) ? { x: row } : row)),
+        options.source ?? "data",
+        parse,
+      );
+    else {
+      set = copyLabelledSet(input as LabelledSet);
       if (set.inputSize !== model.config.inputSize)
         throw new TbpttError(
           `${set.source}: frames have ${set.inputSize} features, the model takes ${model.config.inputSize}`,
         );
-      if (set.classes && meta.classes && set.classes.join("\n") !== meta.classes.join("\n"))
+      if ((set.targetSize ?? 0) !== model.head.targetSize)
         throw new TbpttError(
-          `${set.source}: its class names (${set.classes.length}) are not the model's (${meta.classes.length}) in the same order; read it with { classes: trained.classes }, or give rows`,
+          `${set.source}: ${set.targetSize ? `${set.targetSize} real-valued targets` : "class labels"}, the model outputs ${values ? `${model.head.targetSize} real values` : "classes"}`,
         );
+      // Labels in range, and a set's own class names mapped to the model's by name.
+      set = checkSetLabels(set, { classes: meta.classes, classCount: parse.classCount });
     }
     if (meta.normalisation) applyNormalisation(set, meta.normalisation);
     return set;
@@ -166,6 +171,7 @@ export class TrainedModel implements LoadedModel {
 
   /** Predictions for sequences already in the engine's form (normalised as the model expects). */
   predictSequences(sequences: readonly SequenceLike[], options: RunModelOptions = {}): Prediction[] {
+    checkSequencesFit(this.model, sequences, "predict");
     return predict(this.model, this.meta.classes, sequences, this.schedule, this.streams(options, sequences));
   }
 
@@ -189,6 +195,7 @@ export class TrainedModel implements LoadedModel {
     sequences: readonly SequenceLike[],
     options: RunModelOptions & { report?(metrics: Metrics): Record<string, number> } = {},
   ): Evaluation {
+    checkSequencesFit(this.model, sequences, "evaluate");
     const metrics = evaluateModel(this.model, sequences, this.schedule, this.streams(options, sequences));
     const summary: Record<string, number> = {
       ...(metrics.summary() as unknown as Record<string, number>),

@@ -18,7 +18,7 @@ import { parseOptions } from "./args.js";
 import { docsLine } from "./help.js";
 
 export const EVAL_USAGE = `Usage: tbptt eval --model DIR --data FILE|CORPUS|TEXT [options]
-       tbptt predict --model DIR --data FILE [--streams B] [--out FILE]
+       tbptt predict --model DIR --data FILE|CORPUS [--streams B] [--out FILE] [--skip-bad]
 
 eval: a trained model (a folder written by tbptt train: OUT/model or OUT/best) on
 labelled data, by what the model is:
@@ -47,6 +47,8 @@ values (in the data's units); its sequences need no labels ("y" may be left out)
   --matrix       eval, classes: print the confusion matrix as text
   --confusion F  eval, classes: write the confusion matrix as an SVG picture to F
   --persistence  eval, real values: add the persistence baseline
+  --skip-bad     speech corpora: read the rest of the split when a file is bad, and
+                 list what was skipped (as tbptt train --skip-bad)
 
 ${docsLine("data.md", "speech.md", "text.md", "library.md")}`;
 
@@ -66,6 +68,7 @@ function options(argv: string[]) {
         cache: { type: "string" },
         json: { type: "boolean", default: false },
         persistence: { type: "boolean", default: false },
+        "skip-bad": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     },
@@ -96,6 +99,7 @@ function options(argv: string[]) {
     matrix: values.matrix,
     cache: values.cache,
     persistence: values.persistence,
+    skipBad: values["skip-bad"],
     backend: values.backend as "auto" | "native" | "wasm" | "plain",
   };
 }
@@ -112,8 +116,11 @@ async function load(argv: string[], labelsOptional = false) {
     split: o.split as "test" | "validation",
     where: o.model,
     labelsOptional,
+    skipBad: o.skipBad,
     ...(o.cache !== undefined ? { cache: o.cache } : {}),
   });
+  // What --skip-bad left out, on stderr: stdout stays the figures or the predictions.
+  for (const line of data.warnings ?? []) console.error(`tbptt: ${line}`);
   return { o: { ...o, streams }, trained, ...data };
 }
 

@@ -20,6 +20,7 @@ const SYSTEM_REASONS: Record<string, string> = {
   ENOTDIR: "a part of the path is not a folder",
   EMFILE: "too many open files",
   EIO: "input/output error",
+  EFBIG: "file too large (the file size limit: ulimit -f)",
 };
 
 /** Prints `error` through `print` and returns the exit status. */

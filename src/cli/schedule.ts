@@ -6,7 +6,7 @@
  * Exit status 2 for a bad option or schedule, with the schedule's own message.
  */
 import { UsageError } from "../core/errors.js";
-import { explainSchedule } from "../engine/explain.js";
+import { explainSchedule, MAX_EXPLAIN_LENGTH, tooLongMessage } from "../engine/explain.js";
 import { renderSvg } from "../engine/render-svg.js";
 import { renderTimeline, renderTotals } from "../engine/render-timeline.js";
 import { makeSchedule, parseReset, stepsFromText } from "../engine/schedule.js";
@@ -101,6 +101,7 @@ async function run(argv: string[], io: ScheduleIo): Promise<void> {
   const str = (key: keyof typeof values) => values[key] as string | undefined;
   if (str("length") === undefined) throw new UsageError(`--length T is required\n\n${SCHEDULE_USAGE}`);
   const length = integerOption("length", str("length"), 0, 1);
+  if (length > MAX_EXPLAIN_LENGTH) throw new UsageError(`--${tooLongMessage(length)}`);
   const partial: Record<string, unknown> = {};
   if (str("k1") !== undefined) partial.k1 = stepsFromText(str("k1") as string);
   if (str("k2") !== undefined) partial.k2 = stepsFromText(str("k2") as string);

@@ -10,6 +10,7 @@
  * Ctrl-C or SIGTERM writes a checkpoint at the next point a resumed run continues exactly, then exits.
  */
 import { appendFileSync, existsSync, statSync } from "node:fs";
+import { totalmem } from "node:os";
 import { join } from "node:path";
 import { TbpttError, UsageError } from "../core/errors.js";
 import { makeSchedule } from "../engine/schedule.js";
@@ -28,6 +29,7 @@ import type { TrainConfig } from "../train/config.js";
 import { showValue } from "../train/config-diff.js";
 import { metricPhrases } from "../train/evaluate.js";
 import { figurePhrases } from "../train/figures.js";
+import { checkRunMemory } from "../train/memory-check.js";
 import { FrameMetrics } from "../train/metrics.js";
 import {
   backendForConfig,
@@ -181,14 +183,8 @@ async function trainInFolder(
   if (fallbackReasons.length > 0 && config.backend !== "plain") {
     progress.message(`backend: ${backend.name} (${fallbackReasons.join("; ")})`);
   }
-  const model = createModelForConfig(
-    config,
-    architecture,
-    backend,
-    config.init ? { tensors: readSafetensorsFileSync(config.init).tensors, source: config.init } : undefined,
-  );
-  const per = model.head.config.per;
-  // What is about to run (as tbptt summary prints it, without the tensor table).
+  // What is about to run (as tbptt summary prints it, without the tensor table), measured
+  // without allocating, and refused when it cannot fit this machine.
   const summary = modelSummary(architecture, {
     schedule: makeSchedule(config.schedule),
     streams: config.streams,
@@ -197,6 +193,21 @@ async function trainInFolder(
     dtype: config.dtype,
     backend: backend.name,
   });
+  checkRunMemory(summary, {
+    limitBytes: totalmem(),
+    limitName: "this machine's memory",
+    source: args.configPath,
+    ...(config.model.outputSize === undefined && config.task === "sequences"
+      ? { outputSizeNote: `the largest class index in ${config.data.train} + 1` }
+      : {}),
+  });
+  const model = createModelForConfig(
+    config,
+    architecture,
+    backend,
+    config.init ? { tensors: readSafetensorsFileSync(config.init).tensors, source: config.init } : undefined,
+  );
+  const per = model.head.config.per;
   for (const line of renderSummary(summary)) progress.message(line);
 
   // What using the model later needs: the task's metadata and how its streams were laid out.

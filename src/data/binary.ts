@@ -8,6 +8,7 @@
  */
 import { TbpttError } from "../core/errors.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
+import { checkSetLabels } from "./label-check.js";
 import type { LabelledSet } from "./labelled.js";
 
 /** The compact binary form of a labelled set (a safetensors file; docs/data.md). */
@@ -67,7 +68,7 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
   const total = lengths.reduce((a, b) => a + b, 0);
   if (total !== frames)
     throw new TbpttError(`${source}: sequence lengths add up to ${total}, but there are ${frames} frames`);
-  const meta = metadata["tbptt.dataset"] ? JSON.parse(metadata["tbptt.dataset"]) : {};
+  const meta = datasetMeta(metadata["tbptt.dataset"], source);
   const ids: string[] = meta.ids ?? [];
   const per: "frame" | "sequence" = meta.per === "sequence" ? "sequence" : "frame";
   const data = features.data as Float32Array;
@@ -96,14 +97,35 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
     return s;
   });
   checkFinite(data, inputSize, source, "feature");
-  return {
+  const classes: unknown = meta.classes ?? null;
+  if (classes !== null && (!Array.isArray(classes) || classes.some((c) => typeof c !== "string")))
+    throw new TbpttError(`${source}: metadata "tbptt.dataset": "classes" must be an array of names or null`);
+  // Labels are −1 or a class index, below the file's own class count when it names its classes.
+  return checkSetLabels({
     source,
     inputSize,
     sequences,
-    classes: meta.classes ?? null,
+    classes: classes as string[] | null,
     ...(per === "sequence" ? { per } : {}),
     ...(D > 0 ? { targetSize: D } : {}),
-  };
+  });
+}
+
+/** The "tbptt.dataset" metadata: a JSON object (absent: no names, no ids). */
+function datasetMeta(
+  text: string | undefined,
+  source: string,
+): { classes?: unknown; ids?: string[]; per?: unknown } {
+  if (text === undefined) return {};
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch (e) {
+    throw new TbpttError(`${source}: metadata "tbptt.dataset" is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta))
+    throw new TbpttError(`${source}: metadata "tbptt.dataset" must be a JSON object`);
+  return meta;
 }
 
 function checkFinite(values: Float32Array, width: number, source: string, what: string): void {

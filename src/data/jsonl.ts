@@ -10,7 +10,7 @@
  * where frames may also be typed arrays; its errors name the row as source[i].
  */
 import { TbpttError } from "../core/errors.js";
-import type { LabelledSequence, LabelledSet } from "./labelled.js";
+import { float32Problem, type LabelledSequence, type LabelledSet } from "./labelled.js";
 import { convertTargets, type TargetForm } from "./targets.js";
 
 const KEYS = new Set(["x", "y", "mask", "id"]);
@@ -73,8 +73,8 @@ function checkRow(at: string, value: unknown, expectedDim: number | null, labels
       fail(at, `ragged features: x[${t}] has ${frame.length} values, expected ${dim}`);
     for (let i = 0; i < frame.length; i++) {
       const v = frame[i];
-      if (typeof v !== "number" || !Number.isFinite(v))
-        fail(at, `x[${t}][${i}] is ${JSON.stringify(v)}, expected a finite number`);
+      const problem = float32Problem(v);
+      if (problem) fail(at, `x[${t}][${i}] is ${JSON.stringify(v)}, ${problem}`);
     }
   });
   if (dim < 1) fail(at, "frames must have at least one feature");

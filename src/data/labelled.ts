@@ -36,6 +36,17 @@ export interface LabelledSet {
   targetSize?: number;
 }
 
+/** The largest float32: features and targets are stored as float32, so a larger value would be ±Infinity. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Why `v` cannot be a feature or target (null: it can): not a number, not finite, or beyond float32. */
+export function float32Problem(v: unknown): string | null {
+  if (typeof v !== "number" || !Number.isFinite(v)) return "expected a finite number";
+  if (Math.abs(v) > FLOAT32_MAX)
+    return "beyond float32's range (±3.4e38), where features and targets are stored";
+  return null;
+}
+
 export function toEngineSequences(set: LabelledSet): ArraySequence[] {
   return set.sequences.map(
     (s) =>

@@ -16,6 +16,7 @@
  */
 import { TbpttError } from "../core/errors.js";
 import type { LossPlacement, OutputKind } from "../nn/head.js";
+import { float32Problem } from "./labelled.js";
 
 /** How y is read: the model's output kind and where its targets sit. */
 export interface TargetForm {
@@ -109,6 +110,15 @@ function convertClasses(
   const firstLabel = rows.map(labelsOf).find((ys) => ys.length > 0)?.[0];
   const stringLabels = typeof firstLabel === "string";
   let classes: string[] | null = options.classes ?? null;
+  // classes null (not absent): read against a model or training set whose classes are
+  // indices; names would be numbered here by their sorted order, not by the model's.
+  if (stringLabels && options.classes === null) {
+    const first = rows.find((r) => labelsOf(r).length > 0) as TargetRow;
+    fail(
+      first.at,
+      `labels are class names (${JSON.stringify(firstLabel)}), but the model's classes are indices (its training data gave indices): give class indices`,
+    );
+  }
   if (stringLabels && !classes) {
     const names = new Set<string>();
     for (const r of rows) for (const y of labelsOf(r)) if (typeof y === "string") names.add(y);
@@ -162,8 +172,8 @@ function convertValues(
       fail(r.at, `${name} has ${v.length} values, expected ${D} (every target has the same size)`);
     for (let d = 0; d < v.length; d++) {
       const x = v[d];
-      if (typeof x !== "number" || !Number.isFinite(x))
-        fail(r.at, `${name}[${d}] is ${JSON.stringify(x)}, expected a finite number`);
+      const problem = float32Problem(x);
+      if (problem) fail(r.at, `${name}[${d}] is ${JSON.stringify(x)}, ${problem}`);
     }
     return v as ArrayLike<number>;
   };

@@ -4,9 +4,11 @@
  * as symbols") and, where the output head reads them, its real-valued targets. Shared by the
  * TBPTT engine and the online engines (src/online), which write the same ticks.
  */
+import { TbpttError } from "../core/errors.js";
 import type { FloatArray } from "../core/types.js";
 import type { SequenceModel } from "../nn/model.js";
 import type { Tick } from "./planner.js";
+import { labelLimit } from "./sequence-check.js";
 
 /** A sequence as the engine reads it: features are written in place, never copied whole. */
 export interface SequenceLike {
@@ -67,6 +69,7 @@ export function writeTick(
   const B = tape.streams;
   const I = model.config.inputSize;
   const D = tape.targetSize;
+  const C = labelLimit(model);
   for (let b = 0; b < B; b++) {
     const row = slot * B + b;
     const step = tick.steps[b];
@@ -82,7 +85,14 @@ export function writeTick(
     const seq = sequences[step.sequence] as SequenceLike;
     tape.active[row] = 1;
     tape.reset[row] = step.reset ? 1 : 0;
-    tape.labels[row] = seq.label(step.position);
+    const label = seq.label(step.position);
+    // A label past the classes would read another class's row of the outputs: refused here,
+    // once per step and stream, outside the kernels.
+    if (!(Number.isInteger(label) && label >= -1 && label < C))
+      throw new TbpttError(
+        `sequence ${step.sequence}, step ${step.position}: label ${label}, expected −1 (no loss) or ${C === 1 ? "0" : `a class in [0, ${C})`}`,
+      );
+    tape.labels[row] = label;
     if (ids) ids[row] = inputSymbol(seq, step.sequence, step.position, I);
     else seq.writeInput(step.position, inputs, row * I);
     if (D > 0 && (tape.labels[row] as number) >= 0)

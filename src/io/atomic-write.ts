@@ -66,6 +66,16 @@ async function fsyncDirectory(dir: string): Promise<void> {
 }
 
 /**
+ * A system error of a write names the file the user asked for: a write or fsync on a
+ * descriptor (ENOSPC, EDQUOT, EFBIG, EIO) carries no path at all, and an open or rename
+ * names the temporary file, which the user never asked for and which is gone by then.
+ */
+function namingTarget(e: unknown, target: string): unknown {
+  if (e && typeof (e as NodeJS.ErrnoException).code === "string") (e as NodeJS.ErrnoException).path = target;
+  return e;
+}
+
+/**
  * Replaces `path` with `data` atomically: readers (and a crash at any moment) see
  * either the previous file or the complete new one. Resolves once the new file and
  * the directory entry are on disk.
@@ -92,7 +102,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     await fsyncDirectory(dirname(target));
   } catch (e) {
     if (!renamed) await unlink(temp).catch(() => undefined);
-    throw e;
+    throw namingTarget(e, target);
   }
 }
 
@@ -136,7 +146,7 @@ export function writeFileAtomicSync(path: string, data: Uint8Array): void {
         // The temporary file was never created, or is already gone.
       }
     }
-    throw e;
+    throw namingTarget(e, target);
   }
 }
 

@@ -7,7 +7,8 @@
  * written atomically: to a temporary name in the same folder, then renamed,
  * so a crash or a concurrent run never leaves a half-written entry under the
  * final name (the temporary file a killed write leaves is removed by a later run,
- * stray-temps.ts). A file that does not read back whole is ignored and rewritten.
+ * stray-temps.ts). A file that does not read back whole, or holds a value that is not
+ * finite, is ignored and rewritten.
  *
  * File layout (little endian): "TBFC", u32 version, u32 frames, u32 dim,
  * u32 audio length in samples (so label checks need not read the audio),
@@ -74,6 +75,9 @@ export class FeatureCache {
     if (buf.length !== HEADER + frames * dim * 4) return null;
     const data = new Float32Array(frames * dim);
     new Uint8Array(data.buffer).set(buf.subarray(HEADER));
+    // A NaN or an infinity (a damaged file; the front end never writes one) is a miss too:
+    // the features are computed again from the audio and the entry rewritten.
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i] as number)) return null;
     return { features: { data, frames, dim }, samples };
   }
 

@@ -15,7 +15,7 @@ import type { LoadedModel } from "../train/model-format.js";
 export { modelSchedule } from "../train/model-format.js";
 
 import { readLabelledFile } from "./dataset-files.js";
-import { featureCacheFor, loadSpeechSplits } from "./speech-task.js";
+import { featureCacheFor, loadSpeechSplits, skippedLines } from "./speech-task.js";
 import { loadTextForModel } from "./text-files.js";
 
 /** Options of `loadDataForModel`. */
@@ -30,6 +30,8 @@ export interface ModelDataOptions {
   cache?: string;
   /** Accept sequences without labels (JSON Lines rows without "y"), as predict does. Default false. */
   labelsOptional?: boolean;
+  /** A speech corpus: leave bad files out and list them in `warnings` (default false: the first stops). */
+  skipBad?: boolean;
 }
 
 /** Sequences to run a model on, their ids, a name for the source, and the task's extra figures. */
@@ -39,6 +41,8 @@ export interface ModelData {
   source: string;
   /** The task's own figures from the metrics (bits per character, 39-phone error…). */
   report?(metrics: FrameMetrics): Record<string, number>;
+  /** What skipBad left out, one line per file, for the user. */
+  warnings?: string[];
 }
 
 /** Reads `path` for `loaded`'s task (see the file comment). */
@@ -69,6 +73,8 @@ export async function loadDataForModel(
       normalisation: meta.normalisation ?? null,
       cache: featureCacheFor(meta, options.cache),
       includeValidation: split === "validation",
+      includeTest: split === "test",
+      skipBad: options.skipBad ?? false,
       frontEnd: meta.frontEnd as FrontEndSpec | undefined,
     });
     const utterances = split === "validation" ? splits.valid : splits.test;
@@ -77,6 +83,7 @@ export async function loadDataForModel(
       ids: utterances.map((u) => u.id),
       source: `${path} (${split})`,
       report: speechReport,
+      warnings: skippedLines(splits.problems),
     };
   }
   // "y" is read in the form the model's output needs (classes or values, per frame or per sequence).

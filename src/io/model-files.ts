@@ -59,6 +59,7 @@ export function loadModelDir(dir: string, backend?: Backend): TrainedModel {
   const { model, meta } = decodeModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
     file,
     source: weights,
+    fileSource: join(dir, "model.json"),
     ...(backend ? { backend } : {}),
   });
   return new TrainedModel(model, meta);

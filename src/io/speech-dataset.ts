@@ -10,6 +10,7 @@
  * (see `frames.ts`). Fold to 39 for scoring with `foldTo39`/`foldLabels`.
  */
 import { readFileSync } from "node:fs";
+import { TbpttError } from "../core/errors.js";
 import { decodeAudio } from "../tasks/speech/audio.js";
 import { computeFeatures } from "../tasks/speech/fbank.js";
 import { delayLabels, frameLabels } from "../tasks/speech/frames.js";
@@ -75,6 +76,7 @@ export function loadSpeechSet(
         ({ features, samples: audioLength } = hit);
         out.cacheHits++;
       }
+      checkFeatures(features, audioLength, settings, e.audioPath);
       const segments = parsePhn(readFileSync(e.phnPath, "utf8"), e.phnPath, { audioLength });
       let labels = frameLabels(segments, features.frames, geometry);
       if (options.targetDelay) labels = delayLabels(labels, options.targetDelay);
@@ -92,4 +94,20 @@ export function loadSpeechSet(
     options.onProgress?.(i + 1, entries.length);
   });
   return out;
+}
+
+/**
+ * Features fit to train on, else an error naming the audio file: at least one frame (an
+ * utterance shorter than one analysis window has none) and every value finite.
+ */
+function checkFeatures(features: Features, samples: number, settings: FrontEndOptions, audio: string): void {
+  if (features.frames < 1)
+    throw new TbpttError(
+      `${audio}: ${samples} samples (${((1000 * samples) / settings.sampleRate).toFixed(1)} ms), shorter than one ${settings.windowLength}-sample analysis frame: no frames to label`,
+    );
+  const at = features.data.findIndex((v) => !Number.isFinite(v));
+  if (at >= 0)
+    throw new TbpttError(
+      `${audio}: feature ${at % features.dim} of frame ${Math.floor(at / features.dim)} is ${features.data[at]}, expected a finite number`,
+    );
 }

@@ -48,6 +48,8 @@ export interface SpeechSplitOptions {
   normalisation?: { mean: number[]; std: number[] } | null;
   /** ... and the validation speakers too, when asked. */
   includeValidation?: boolean;
+  /** Read TEST (default true); training leaves it out, as it never scores it. */
+  includeTest?: boolean;
   /** Read the rest of the corpus when a file is bad, and report what was skipped. */
   skipBad?: boolean;
   /** The front end (config `data.frontEnd`): MFCC (default) or the log mel filterbank. */
@@ -61,6 +63,7 @@ export function loadSpeechSplits(root: string, options: SpeechSplitOptions): Spe
     validationSpeakers: options.validSpeakers,
     validationSeed: options.seed ?? 0,
     skipBad: options.skipBad ?? false,
+    includeTest: options.includeTest ?? true,
   });
   const cache = options.cache ?? DEFAULT_FEATURE_CACHE;
   const load = (entries: typeof index.train) =>
@@ -103,6 +106,8 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
     seed: config.seed,
     skipBad: config.data.skipBad,
     frontEnd: config.data.frontEnd,
+    // Training never scores TEST (eval does): a corrupt file there must not stop it.
+    includeTest: false,
   });
   const context = config.data.context ?? 0;
   return {
@@ -122,11 +127,15 @@ export function loadSpeechTask(config: TrainConfig): TaskData {
       // where the features were cached, so eval and predict reuse them (featureCacheFor)
       featureCache: resolve(config.data.cache ?? DEFAULT_FEATURE_CACHE),
     },
-    warnings:
-      splits.problems.length > 0
-        ? [`skipped ${splits.problems.length} bad file(s):`, ...splits.problems.map((p) => `  ${p}`)]
-        : [],
-    describe: `${splits.train.length} training, ${splits.valid.length} validation, ${splits.test.length} test utterances, ${splits.dim} features, 61 phones`,
+    warnings: skippedLines(splits.problems),
+    describe: `${splits.train.length} training, ${splits.valid.length} validation utterances (TEST is read by eval), ${splits.dim} features, 61 phones`,
     report: speechReport,
   };
+}
+
+/** What skipBad left out, for the user: a heading and one line per file (none: no lines). */
+export function skippedLines(problems: readonly string[]): string[] {
+  return problems.length > 0
+    ? [`skipped ${problems.length} bad file(s):`, ...problems.map((p) => `  ${p}`)]
+    : [];
 }

@@ -29,7 +29,7 @@
  *   `skipBad: true` the bad utterances are left out and the problems returned.
  */
 
-import { readdirSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TbpttError } from "../core/errors.js";
 import { Rng } from "../core/random.js";
@@ -86,6 +86,11 @@ export interface TimitIndexOptions {
   validationSpeakers?: number;
   validationSeed?: number;
   skipBad?: boolean;
+  /**
+   * Index TEST (default true). A training run never scores TEST, so it leaves it out: a
+   * corrupt or missing file there does not stop it (TEST must still be a folder).
+   */
+  includeTest?: boolean;
 }
 
 /**
@@ -111,9 +116,10 @@ export function indexTimit(root: string, options: TimitIndexOptions = {}): Timit
   const trainDir = childNamed(base, "train")!;
   const testDir = childNamed(base, "test")!;
   const train = scanSplit(trainDir, "train", includeSA, problems);
-  let test = scanSplit(testDir, "test", includeSA, problems);
+  const includeTest = options.includeTest ?? true;
+  let test = includeTest ? scanSplit(testDir, "test", includeSA, problems) : [];
 
-  if (coreTest) {
+  if (coreTest && includeTest) {
     const core = new Set(Object.values(TIMIT_CORE_TEST_SPEAKERS).flat());
     const present = new Set(test.map((e) => e.speaker));
     const missing = [...core].filter((s) => !present.has(s));
@@ -185,16 +191,16 @@ function scanSplit(
   problems: string[],
 ): TimitEntry[] {
   const entries: TimitEntry[] = [];
-  for (const dr of sortedDirs(dir)) {
+  for (const dr of sortedDirs(dir, problems)) {
     const dialect = dr.toLowerCase();
     if (!/^dr\d$/.test(dialect)) continue;
-    for (const spk of sortedDirs(join(dir, dr))) {
+    for (const spk of sortedDirs(join(dir, dr), problems)) {
       const speakerDir = join(dir, dr, spk);
       const speaker = spk.toLowerCase();
       // Group the speaker's files by sentence: "SI1027.WAV" → si1027 / wav.
       const groups = new Map<string, Map<string, string>>();
       for (const f of readdirSync(speakerDir, { withFileTypes: true })) {
-        if (!f.isFile()) continue;
+        if (entryKind(speakerDir, f, problems) !== "file") continue;
         const dot = f.name.indexOf(".");
         if (dot <= 0) continue;
         const stem = f.name.slice(0, dot).toLowerCase();
@@ -247,9 +253,29 @@ function scanSplit(
   return entries;
 }
 
-function sortedDirs(dir: string): string[] {
+/**
+ * A folder entry's kind, symbolic links followed (a speaker folder linked in from another
+ * disk is read like any other); a link to nothing is a problem named by its path.
+ */
+function entryKind(dir: string, entry: Dirent, problems: string[]): "file" | "folder" | "other" {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "folder";
+  if (!entry.isSymbolicLink()) return "other";
+  const path = join(dir, entry.name);
+  try {
+    const target = statSync(path);
+    return target.isFile() ? "file" : target.isDirectory() ? "folder" : "other";
+  } catch (e) {
+    problems.push(
+      `${path}: a symbolic link to nothing (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`,
+    );
+    return "other";
+  }
+}
+
+function sortedDirs(dir: string, problems: string[]): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => entryKind(dir, d, problems) === "folder")
     .map((d) => d.name)
     .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
 }

@@ -20,18 +20,29 @@ export function softmaxCrossEntropyForward(
   rowOff: number,
 ): number {
   let loss = 0;
+  if (exps.length < classes) exps = new Float64Array(classes);
+  const e = exps;
   for (let r = 0; r < rows; r++) {
     const o = off + r * classes;
     let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < classes; c++) if (logits[o + c] > max) max = logits[o + c];
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[o + c] - max);
+    for (let c = 0; c < classes; c++) {
+      e[c] = Math.exp(logits[o + c] - max);
+      sum += e[c];
+    }
     const label = labels[rowOff + r];
     if (label >= 0 && active[rowOff + r] === 1) loss += Math.log(sum) - (logits[o + label] - max);
-    for (let c = 0; c < classes; c++) logits[o + c] = Math.exp(logits[o + c] - max) / sum;
+    for (let c = 0; c < classes; c++) logits[o + c] = e[c] / sum;
   }
   return loss;
 }
+
+/**
+ * e^{z − max} of one row, kept in float64 between the sum and the division, so each exponential
+ * is computed once and the probabilities are the same bits as when it was computed twice.
+ */
+let exps = new Float64Array(0);
 
 /** dLogits = scale · (p − onehot(y)) on rows with a loss, 0 elsewhere (overwrites). */
 export function softmaxCrossEntropyBackward(

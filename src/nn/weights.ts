@@ -8,7 +8,7 @@
  * `out.`) loads with no conversion.
  */
 import { TbpttError } from "../core/errors.js";
-import { shapeString } from "../core/params.js";
+import { type ParamLayout, shapeString } from "../core/params.js";
 import type { DecodedTensor, NamedTensor } from "../io/safetensors-types.js";
 import type { SequenceModel } from "./model.js";
 
@@ -33,8 +33,31 @@ export function loadParameterTensors(
   source: string,
   ignorePrefixes: readonly string[] = [],
 ): void {
-  const problems: string[] = [];
+  checkParameterTensors(model.layout, tensors, source, ignorePrefixes);
   for (const e of model.layout.entries) {
+    const data = (tensors.get(e.name) as DecodedTensor).data as Float32Array | Float64Array;
+    for (let i = 0; i < e.size; i++) {
+      const v = data[i] as number;
+      if (!Number.isFinite(v))
+        throw new TbpttError(`${source}: ${e.name}[${i}] is ${v}, expected a finite number`);
+      model.params[e.offset + i] = v;
+    }
+  }
+}
+
+/**
+ * Throws, listing every difference, unless `tensors` hold exactly the parameters of
+ * `layout` with their shapes (tensors under `ignorePrefixes` aside). Reads only the
+ * layout, so a model can be checked before its parameters are allocated.
+ */
+export function checkParameterTensors(
+  layout: ParamLayout,
+  tensors: ReadonlyMap<string, DecodedTensor>,
+  source: string,
+  ignorePrefixes: readonly string[] = [],
+): void {
+  const problems: string[] = [];
+  for (const e of layout.entries) {
     const t = tensors.get(e.name);
     if (!t) {
       problems.push(`missing tensor ${e.name} (expected shape ${shapeString(e.shape)})`);
@@ -47,21 +70,12 @@ export function loadParameterTensors(
     }
   }
   for (const name of tensors.keys()) {
-    if (!model.layout.has(name) && !ignorePrefixes.some((p) => name.startsWith(p))) {
+    if (!layout.has(name) && !ignorePrefixes.some((p) => name.startsWith(p))) {
       problems.push(
-        `unexpected tensor ${name} (this model has ${model.layout.entries.length} parameters: ${model.layout.entries.map((e) => e.name).join(", ")})`,
+        `unexpected tensor ${name} (this model has ${layout.entries.length} parameters: ${layout.entries.map((e) => e.name).join(", ")})`,
       );
     }
   }
   if (problems.length > 0)
     throw new TbpttError(`${source}: weights do not fit the model:\n  ${problems.join("\n  ")}`);
-  for (const e of model.layout.entries) {
-    const data = (tensors.get(e.name) as DecodedTensor).data as Float32Array | Float64Array;
-    for (let i = 0; i < e.size; i++) {
-      const v = data[i] as number;
-      if (!Number.isFinite(v))
-        throw new TbpttError(`${source}: ${e.name}[${i}] is ${v}, expected a finite number`);
-      model.params[e.offset + i] = v;
-    }
-  }
 }

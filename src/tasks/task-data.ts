@@ -7,6 +7,7 @@
 
 import { TbpttError } from "../core/errors.js";
 import type { ParseOptions } from "../data/jsonl.js";
+import { checkSetLabels } from "../data/label-check.js";
 import {
   applyNormalisation,
   classCount,
@@ -86,14 +87,16 @@ export function labelledTaskData(
     throw new TbpttError(
       `${source}: model.outputSize is ${options.outputSize}, but the targets have ${outputSize} values`,
     );
-  if (!train.classes && !values) {
-    for (const s of train.sequences) {
-      for (const y of s.labels) {
-        if (y >= outputSize)
-          throw new TbpttError(`${source}: label ${y} is outside model.outputSize = ${outputSize}`);
-      }
-    }
-  }
+  // One name per output, as model.json must have (model-check.ts).
+  if (train.classes && !values && outputSize !== train.classes.length)
+    throw new TbpttError(
+      `${source}: the data names ${train.classes.length} classes, but model.outputSize is ${outputSize}; leave model.outputSize out (it follows the names)`,
+    );
+  // Every label a class index below outputSize or −1; a validation set's own class names
+  // mapped to the training set's by name (label-check.ts).
+  train = checkSetLabels(train, { classCount: values ? undefined : outputSize });
+  if (valid)
+    valid = checkSetLabels(valid, { classes: train.classes, classCount: values ? undefined : outputSize });
   const output: OutputConfig = {
     ...form,
     ...(values
@@ -145,6 +148,9 @@ export function sequencesTaskData(
   const form = asked?.kind && asked.per ? { kind: asked.kind, per: asked.per } : undefined;
   const train = read("train", {
     inputSize: config.model.inputSize,
+    ...(form?.kind !== "mse" && config.model.outputSize !== undefined
+      ? { classCount: config.model.outputSize }
+      : {}),
     form,
     targetSize: form?.kind === "mse" ? config.model.outputSize : undefined,
   });

@@ -10,12 +10,14 @@
  */
 
 import type { Backend } from "../core/backend.js";
+import { countingBackend } from "../core/counting-backend.js";
 import { TbpttError } from "../core/errors.js";
 import { createPlainBackend } from "../core/plain.js";
 import { makeSchedule, type ResetPolicy, type Schedule, type StreamLayout } from "../engine/schedule.js";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import { type ModelConfig, SequenceModel } from "../nn/model.js";
-import { loadParameterTensors, parameterTensors } from "../nn/weights.js";
+import { checkParameterTensors, loadParameterTensors, parameterTensors } from "../nn/weights.js";
+import { checkModelFile } from "./model-check.js";
 
 /** The model.json `format` tag. */
 export const MODEL_FORMAT = "tbptt-model";
@@ -96,19 +98,25 @@ export function parseModelFile(text: string, source = "model.json"): ModelFile {
  */
 export function decodeModel(
   weights: Uint8Array,
-  options: { file?: ModelFile; backend?: Backend; source?: string } = {},
+  options: { file?: ModelFile; backend?: Backend; source?: string; fileSource?: string } = {},
 ): LoadedModel {
   const source = options.source ?? "<model bytes>";
   const decoded = decodeSafetensors(weights, source);
   let file = options.file;
+  let fileSource = options.fileSource ?? "model.json";
   if (file === undefined) {
     const text = decoded.metadata["tbptt.model"];
     if (text === undefined)
       throw new TbpttError(
         `${source}: no "tbptt.model" in the safetensors metadata (a bare weights file: load it with its model.json)`,
       );
-    file = parseModelFile(text, `${source} (metadata "tbptt.model")`);
+    fileSource = `${source} (metadata "tbptt.model")`;
+    file = parseModelFile(text, fileSource);
   }
+  // model.json against itself and against the weights, before any parameter is allocated.
+  checkModelFile(file, fileSource);
+  const counted = new SequenceModel(file.model, countingBackend("float32").backend);
+  checkParameterTensors(counted.layout, decoded.tensors, source);
   const model = new SequenceModel(file.model, options.backend ?? createPlainBackend("float32"));
   loadParameterTensors(model, decoded.tensors, source);
   return { model, meta: file.meta };

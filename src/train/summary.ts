@@ -10,8 +10,7 @@
  * counts what it allocates, sized for the schedule with one stream and then with two;
  * the difference is what each stream adds.
  */
-import type { Backend } from "../core/backend.js";
-import { createPlainBackend } from "../core/plain.js";
+import { countingBackend } from "../core/counting-backend.js";
 import type { DType } from "../core/types.js";
 import { Engine } from "../engine/engine.js";
 import { Planner } from "../engine/planner.js";
@@ -58,25 +57,14 @@ export interface SummaryOptions {
   backend?: string;
 }
 
-/** A plain backend that counts the elements it allocates. */
-function countingBackend(dtype: DType): { backend: Backend; allocated(): number } {
-  const plain = createPlainBackend(dtype);
-  let total = 0;
-  const backend: Backend = {
-    ...plain,
-    alloc(n: number) {
-      total += n;
-      return plain.alloc(n);
-    },
-  };
-  return { backend, allocated: () => total };
-}
-
 /** The summary of a model of `architecture` trained as `options` say (see the file comment). */
 export function modelSummary(architecture: ModelConfig, options: SummaryOptions): ModelSummary {
   const dtype = options.dtype ?? "float32";
   const bytes = dtype === "float32" ? 4 : 8;
-  const capacity = new Planner(options.schedule, options.streams, options.lengths).capacity();
+  // Streams beyond one per sequence stay empty and change no ring: planning with at most
+  // that many keeps an absurd stream count from being laid out before it is refused.
+  const planned = Math.min(options.streams, Math.max(1, options.lengths.length));
+  const capacity = new Planner(options.schedule, planned, options.lengths).capacity();
   // One model, sized for one stream and then for two: buffers only grow, and each one
   // that depends on the streams is allocated again whole, so the second count less the
   // first is what one stream adds.

@@ -10,6 +10,7 @@ import { OwnedAllocations } from "../core/allocations.js";
 import { Rng } from "../core/random.js";
 import type { FloatArray } from "../core/types.js";
 import { Engine, type SequenceLike } from "../engine/engine.js";
+import { checkSequencesFit } from "../engine/sequence-check.js";
 import { SequenceModel } from "../nn/model.js";
 import { checkOnlineModel } from "../online/stack.js";
 import { checkRestore } from "./checkpoint-check.js";
@@ -63,6 +64,8 @@ export class Trainer {
     readonly options: TrainerOptions,
   ) {
     if (train.length === 0) throw new Error("training data: no sequences");
+    checkSequencesFit(model, train, "training data");
+    if (valid) checkSequencesFit(model, valid, "validation data");
     this.memory = new OwnedAllocations(model.backend);
     const asked = options.earlyStopping?.metric;
     if (asked && !metricApplies(asked, model))

@@ -150,7 +150,7 @@ test("errors name the option or the row", async () => {
   assert.throws(() => trained.evaluate("text"), /a string is a text, for a language model/);
 });
 
-test("a labelled set given in place of rows is not changed, and must use the model's class order", async () => {
+test("a labelled set given in place of rows is not changed, and its class names are mapped by name", async () => {
   const trainRows = rows(20, 5);
   const set = labelledSetFromRows(trainRows, "mine");
   const before = Float32Array.from(set.sequences[0]?.features ?? []);
@@ -160,8 +160,20 @@ test("a labelled set given in place of rows is not changed, and must use the mod
   const viaSet = trained.evaluate(set);
   assert.deepEqual(set.sequences[0]?.features, again, "evaluate normalises a copy");
   assert.equal(viaSet.summary.lossPerFrame, trained.evaluate(trainRows).summary.lossPerFrame);
-  const reversed = { ...set, classes: ["up", "down"] };
-  assert.throws(() => trained.evaluate(reversed), /class names .* not the model's/);
+  // The same labels written with the class names in the other order: mapped by name, the
+  // same figures; a name the model does not have is refused, naming the set and the frame.
+  assert.deepEqual(trained.classes, ["down", "up"]);
+  const reversed = {
+    ...set,
+    classes: ["up", "down"],
+    sequences: set.sequences.map((s) => ({ ...s, labels: s.labels.map((y) => (y < 0 ? y : 1 - y)) })),
+  };
+  assert.equal(trained.evaluate(reversed).summary.lossPerFrame, viaSet.summary.lossPerFrame);
+  const unknown = { ...set, classes: ["down", "sideways"] };
+  assert.throws(
+    () => trained.evaluate(unknown),
+    /mine: sequence \d+ \(s\d+\), frame \d+: class "sideways" is not one of the model/,
+  );
   const low = evaluate(
     trained.model,
     toEngineSequences(labelledSetFromRows(trainRows, "x")),

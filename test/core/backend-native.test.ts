@@ -1,6 +1,6 @@
 // The native backend beyond the shared kernel suite (backend.test.ts runs that on it): results are
-// bit-identical from run to run for a given BLAS thread count, also when backends with another
-// thread count run in between (the BLAS's thread count is process-wide, so each product sets it);
+// bit-identical from run to run for a given thread count, also when backends with another
+// thread count run in between; products shared among threads match a float64 reference;
 // a short training run gives the same weights bit for bit; options and memory limits are checked
 // with errors that name them.
 import assert from "node:assert/strict";
@@ -109,6 +109,58 @@ describe("native backend", { skip }, () => {
       assert.deepEqual(bits(b), bits(a));
     });
   }
+
+  // Products big enough to be shared among threads (native/src/gemm.cc cuts them into blocks of
+  // rows or columns of C): every transposition, blocks by rows (m > n) and by columns, an uneven
+  // last block (3 threads), sub-matrices (leading dimensions wider than the block, offsets), one
+  // row (gemv); against a float64 product computed here.
+  for (const threads of [2, 3])
+    test(`products shared among ${threads} threads match a float64 reference`, async () => {
+      const backend = (await nativeForTests({ threads }))!;
+      const rng = new Rng(threads);
+      for (const [m, n, k] of [
+        [32, 1024, 256],
+        [1000, 72, 300],
+        [1, 8192, 200],
+        [45, 513, 97],
+      ] as const)
+        for (const [tA, tB] of [
+          [false, false],
+          [false, true],
+          [true, false],
+          [true, true],
+        ] as const) {
+          const [lda, ldb, ldc] = [(tA ? m : k) + 3, (tB ? k : n) + 5, n + 2];
+          const [oa, ob, oc] = [4, 1, 7];
+          const a = backend.alloc(oa + (tA ? k : m) * lda) as Float32Array;
+          const b = backend.alloc(ob + (tB ? n : k) * ldb) as Float32Array;
+          const c = backend.alloc(oc + m * ldc) as Float32Array;
+          for (const x of [a, b, c]) for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
+          const c0 = Float32Array.from(c);
+          backend.gemm(tA, tB, m, n, k, 0.5, a, oa, lda, b, ob, ldb, 0.25, c, oc, ldc);
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < n; j++) {
+              let sum = 0;
+              for (let p = 0; p < k; p++)
+                sum +=
+                  (a[oa + (tA ? p * lda + i : i * lda + p)] as number) *
+                  (b[ob + (tB ? j * ldb + p : p * ldb + j)] as number);
+              const want = 0.5 * sum + 0.25 * (c0[oc + i * ldc + j] as number);
+              const got = c[oc + i * ldc + j] as number;
+              if (Math.abs(got - want) > 1e-4 * Math.sqrt(k) + 1e-5)
+                assert.fail(
+                  `${m}×${n}×${k} ${tA ? "T" : "N"}${tB ? "T" : "N"}: C[${i}][${j}] = ${got}, expected ${want}`,
+                );
+            }
+          // the padding between rows of C is not written
+          for (let i = 0; i < m; i++)
+            for (let j = n; j < ldc && oc + i * ldc + j < c.length; j++)
+              assert.equal(c[oc + i * ldc + j], c0[oc + i * ldc + j], `padding C[${i}][${j}]`);
+          backend.free(a);
+          backend.free(b);
+          backend.free(c);
+        }
+    });
 
   test("reports the BLAS it runs on", async () => {
     const backend = (await nativeForTests())!;

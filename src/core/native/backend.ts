@@ -9,8 +9,9 @@
  * through an argument block at the arena's start, so a call converts no JavaScript values
  * (native/src/addon.cc), which is what keeps a batch-1 step cheap.
  *
- * Threads: the BLAS's own (`threads`, default 1, set before each product because it is a
- * process-wide setting of the BLAS). Results are deterministic for a given thread count
+ * Threads (`threads`, default 1): big products are cut into blocks that the calling thread and
+ * the addon's workers share (native/src/pool.h says why not the BLAS's own threads, which stay at
+ * one). Results are deterministic for a given thread count
  * (test/core/backend-native.test.ts), and match the plain backend to float32 rounding.
  */
 import { type ArenaKernels, bindArenaKernels } from "../arena-kernels.js";
@@ -20,7 +21,7 @@ import { loadNativeAddon, type NativeInstance } from "./addon.js";
 
 /** Options of the native (Node-API, OpenBLAS) backend (docs/backends.md). */
 export interface NativeOptions {
-  /** Threads the BLAS may use (default 1). */
+  /** Threads that share the big matrix products (default 1). */
   threads?: number;
   /** The arena's reservation in MiB (default 1024, at most 65536); untouched pages cost no memory. */
   reserveMiB?: number;

@@ -109,6 +109,9 @@ function decodeSphere(bytes: Uint8Array, name: string): Audio {
       throw new TbpttError(`${name}: SPHERE header has no ${key} field`);
     }
     if (typeof v !== "number") throw new TbpttError(`${name}: SPHERE field ${key} should be -i, got "${v}"`);
+    // -i fields are integers; a fraction or a negative count would reach the sample reader.
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new TbpttError(`${name}: SPHERE field ${key} is ${v}, expected a whole number ≥ 0`);
     return v;
   };
   const coding = String(fields.get("sample_coding") ?? "pcm");
