@@ -122,17 +122,39 @@ export function decodeModel(
   }
   // model.json against itself and against the weights, before any parameter is allocated.
   checkModelFile(file, fileSource);
-  // Each layer has weight tensors of its own: more layers than tensors cannot fit, and
-  // building even the counting model of a billion layers would not end.
-  if (file.model.layers > decoded.tensors.size)
-    throw new TbpttError(
-      `${fileSource}: model.layers is ${file.model.layers}, but ${source} holds ${decoded.tensors.size} tensors (each layer has its own weights)`,
-    );
+  checkSizesFit(file.model, decoded.tensors, fileSource, source);
   const counted = new SequenceModel(file.model, countingBackend("float32").backend);
   checkParameterTensors(counted.layout, decoded.tensors, source);
   const model = new SequenceModel(file.model, options.backend ?? createPlainBackend("float32"));
   loadParameterTensors(model, decoded.tensors, source);
   return { model, meta: file.meta };
+}
+
+/**
+ * Sizes the weights cannot hold, refused before even the counting model is built (a
+ * billion layers would take for ever to build, an output of 1e9 values its loss's
+ * buffers): each layer has tensors of its own, and each size is a dimension of some
+ * tensor, so no size exceeds the largest tensor's value count.
+ */
+function checkSizesFit(
+  config: ModelConfig,
+  tensors: ReadonlyMap<string, { data: { length: number } }>,
+  fileSource: string,
+  source: string,
+): void {
+  if (config.layers > tensors.size)
+    throw new TbpttError(
+      `${fileSource}: model.layers is ${config.layers}, but ${source} holds ${tensors.size} tensors (each layer has its own weights)`,
+    );
+  let largest = 0;
+  for (const t of tensors.values()) largest = Math.max(largest, t.data.length);
+  for (const key of ["inputSize", "hiddenSize", "outputSize", "projSize"] as const) {
+    const size = config[key] ?? 0;
+    if (size > largest)
+      throw new TbpttError(
+        `${fileSource}: model.${key} is ${size}, but the largest tensor of ${source} holds ${largest} values`,
+      );
+  }
 }
 
 /** The streams' layout and resets the model was trained with (meta.schedule), for running it again. */

@@ -107,7 +107,7 @@ test("a binary dataset whose sequence ids are not names is refused naming the fi
   );
 });
 
-test("a model.json with more layers than its weights have tensors is refused at once (was a hang)", () => {
+test("a model.json with sizes its weights cannot hold is refused at once (was a hang, a RangeError, an abort)", () => {
   const config = {
     cell: "gru" as const,
     inputSize: 2,
@@ -126,5 +126,17 @@ test("a model.json with more layers than its weights have tensors is refused at 
   assert.throws(
     () => decodeModel(weights, { file, source: "m/model.safetensors", fileSource: "m/model.json" }),
     projectError(/^m\/model\.json: model\.layers is 2\.4e\+94, but m\/model\.safetensors holds 6 tensors/),
+  );
+  // An mse output of 1e300 values (its loss's buffers were allocated before the weights were compared).
+  const mse = { ...config, outputSize: 1e300, output: { kind: "mse", per: "frame" } };
+  const huge = parseModelFile(
+    JSON.stringify({ format: "tbptt-model", version: 1, model: mse, meta }),
+    "m/model.json",
+  );
+  assert.throws(
+    () => decodeModel(weights, { file: huge, source: "m/model.safetensors", fileSource: "m/model.json" }),
+    projectError(
+      /^m\/model\.json: model\.outputSize is 1e\+300, but the largest tensor of m\/model\.safetensors holds 12 values/,
+    ),
   );
 });
