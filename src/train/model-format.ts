@@ -131,10 +131,11 @@ export function decodeModel(
 }
 
 /**
- * Sizes the weights cannot hold, refused before even the counting model is built (a
- * billion layers would take for ever to build, an output of 1e9 values its loss's
- * buffers): each layer has tensors of its own, and each size is a dimension of some
- * tensor, so no size exceeds the largest tensor's value count.
+ * Sizes the weights cannot hold that even the counting model would choke on, refused before
+ * it is built: a billion layers would take for ever to build (each layer has tensors of its
+ * own), and an output's loss allocates buffers of outputSize values (a dimension of the
+ * output layer's weights, so never more than the largest tensor holds). Other sizes cost the
+ * counting model nothing, and its comparison names each tensor that does not fit.
  */
 function checkSizesFit(
   config: ModelConfig,
@@ -148,13 +149,10 @@ function checkSizesFit(
     );
   let largest = 0;
   for (const t of tensors.values()) largest = Math.max(largest, t.data.length);
-  for (const key of ["inputSize", "hiddenSize", "outputSize", "projSize"] as const) {
-    const size = config[key] ?? 0;
-    if (size > largest)
-      throw new TbpttError(
-        `${fileSource}: model.${key} is ${size}, but the largest tensor of ${source} holds ${largest} values`,
-      );
-  }
+  if (config.outputSize > largest)
+    throw new TbpttError(
+      `${fileSource}: model.outputSize is ${config.outputSize}, but the largest tensor of ${source} holds ${largest} values`,
+    );
 }
 
 /** The streams' layout and resets the model was trained with (meta.schedule), for running it again. */
