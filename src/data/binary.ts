@@ -69,7 +69,9 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
   if (total !== frames)
     throw new TbpttError(`${source}: sequence lengths add up to ${total}, but there are ${frames} frames`);
   const meta = datasetMeta(metadata["tbptt.dataset"], source);
-  const ids: string[] = meta.ids ?? [];
+  const ids: unknown = meta.ids ?? [];
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string"))
+    throw new TbpttError(`${source}: metadata "tbptt.dataset": "ids" must be an array of sequence names`);
   const per: "frame" | "sequence" = meta.per === "sequence" ? "sequence" : "frame";
   const data = features.data as Float32Array;
   const targetTensor = tensors.has("targets") ? get("targets", "F32") : null;
@@ -84,7 +86,7 @@ export function decodeLabelledSet(bytes: Uint8Array, source: string): LabelledSe
   const sequences = Array.from(lengths, (T, i) => {
     if (T < 1) throw new TbpttError(`${source}: sequence ${i} is empty`);
     const s = {
-      id: ids[i] ?? `${source}#${i}`,
+      id: (ids[i] as string | undefined) ?? `${source}#${i}`,
       features: data.subarray(at * inputSize, (at + T) * inputSize),
       labels: labels.subarray(at, at + T),
       ...(targets ? { targets: targets.subarray(at * D, (at + T) * D) } : {}),

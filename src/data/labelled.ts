@@ -128,7 +128,13 @@ export function applyNormalisation(set: LabelledSet, norm: Normalisation): void 
   for (const s of set.sequences) {
     for (let k = 0; k < s.features.length; k++) {
       const i = k % I;
-      s.features[k] = ((s.features[k] as number) - (norm.mean[i] as number)) / (norm.std[i] as number);
+      const x = s.features[k] as number;
+      s.features[k] = (x - (norm.mean[i] as number)) / (norm.std[i] as number);
+      // Finite statistics can still take a finite feature past float32 (a tiny std, a huge mean).
+      if (!Number.isFinite(s.features[k] as number))
+        throw new TbpttError(
+          `${set.source}: sequence ${s.id}, feature ${i} of frame ${Math.floor(k / I)} is ${x}, which normalised with mean ${norm.mean[i]} and std ${norm.std[i]} is ${s.features[k]} in float32`,
+        );
     }
   }
 }

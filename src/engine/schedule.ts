@@ -9,6 +9,9 @@
  *   outputUpdate "k1" (the output layer changes with the rest, at each update) or "step"
  *   (rnnlm, Mikolov 2012: the output layer changes after every step, see docs/rnnlm.md).
  */
+import { TbpttError } from "../core/errors.js";
+
+/** How gradients are cut: "window" (each update back through its window) or "per-loss" (each loss back k2 steps). */
 export type Truncation = "window" | "per-loss";
 /** When the carried state returns to zero: at each sequence's start, never, or every N steps. */
 export type ResetPolicy = "sequence" | "never" | { every: number };
@@ -67,7 +70,9 @@ function checkSteps(name: string, value: unknown): number {
     typeof value !== "number" ||
     !(value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 1))
   ) {
-    throw new Error(`schedule.${name}: expected an integer ≥ 1 or Infinity, got ${JSON.stringify(value)}`);
+    throw new TbpttError(
+      `schedule.${name}: expected an integer ≥ 1 or Infinity, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -78,13 +83,13 @@ export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>):
   const k1 = checkSteps("k1", s.k1);
   const k2 = checkSteps("k2", s.k2);
   if (s.truncation !== "window" && s.truncation !== "per-loss") {
-    throw new Error(
+    throw new TbpttError(
       `schedule.truncation: expected "window" or "per-loss", got ${JSON.stringify(s.truncation)}`,
     );
   }
   const truncation = s.truncation as Truncation;
   if (truncation === "window" && k2 < k1) {
-    throw new Error(
+    throw new TbpttError(
       `schedule: truncation "window" needs k2 ≥ k1 (its window is the update's own k1 steps plus k2 − k1 of history), got k1 = ${k1}, k2 = ${k2}; for k2 < k1 (each loss back k2 steps, as Mikolov 2012) use truncation "per-loss"`,
     );
   }
@@ -99,42 +104,42 @@ export function makeSchedule(partial: Partial<Record<keyof Schedule, unknown>>):
       !Number.isInteger(every) ||
       every < 1
     ) {
-      throw new Error(
+      throw new TbpttError(
         `schedule.reset: expected { "every": N } with an integer N ≥ 1, got ${JSON.stringify(reset)}`,
       );
     }
   } else if (reset !== "sequence" && reset !== "never") {
-    throw new Error(
+    throw new TbpttError(
       `schedule.reset: expected "sequence", "never" or { "every": N }, got ${JSON.stringify(reset)}`,
     );
   }
   if (typeof s.flush !== "boolean")
-    throw new Error(`schedule.flush: expected true or false, got ${JSON.stringify(s.flush)}`);
+    throw new TbpttError(`schedule.flush: expected true or false, got ${JSON.stringify(s.flush)}`);
   if (s.reduction !== "sum" && s.reduction !== "mean") {
-    throw new Error(`schedule.reduction: expected "sum" or "mean", got ${JSON.stringify(s.reduction)}`);
+    throw new TbpttError(`schedule.reduction: expected "sum" or "mean", got ${JSON.stringify(s.reduction)}`);
   }
   if (s.layout !== "aligned" && s.layout !== "packed") {
-    throw new Error(`schedule.layout: expected "aligned" or "packed", got ${JSON.stringify(s.layout)}`);
+    throw new TbpttError(`schedule.layout: expected "aligned" or "packed", got ${JSON.stringify(s.layout)}`);
   }
   if (s.outputUpdate !== "k1" && s.outputUpdate !== "step") {
-    throw new Error(
+    throw new TbpttError(
       `schedule.outputUpdate: expected "k1" (the output layer changes at each update) or "step" (after every step, as rnnlm), got ${JSON.stringify(s.outputUpdate)}`,
     );
   }
   const algorithm = s.algorithm ?? "tbptt";
   if (algorithm !== "tbptt" && algorithm !== "rtrl" && algorithm !== "uoro") {
-    throw new Error(
+    throw new TbpttError(
       `schedule.algorithm: expected "tbptt", "rtrl" or "uoro", got ${JSON.stringify(algorithm)}`,
     );
   }
   if (algorithm !== "tbptt") {
     // RTRL and UORO follow every loss back to the last reset, forward in time: nothing to truncate.
     if (k2 !== Number.POSITIVE_INFINITY || truncation !== "window")
-      throw new Error(
+      throw new TbpttError(
         `schedule: algorithm "${algorithm}" carries every loss's gradient back to the last reset (k2 = Infinity, truncation "window"), got k2 = ${k2}, truncation "${truncation}"`,
       );
     if (s.outputUpdate !== "k1")
-      throw new Error(
+      throw new TbpttError(
         `schedule.outputUpdate: algorithm "${algorithm}" updates all parameters together every k1 steps ("k1"), got ${JSON.stringify(s.outputUpdate)}`,
       );
   }
@@ -164,7 +169,7 @@ export function parseReset(text: string): ResetPolicy {
   if (text === "sequence" || text === "never") return text;
   const m = /^(?:every[:=])?(\d+)$/.exec(text);
   if (m) return { every: Number(m[1]) };
-  throw new Error(`--reset: expected sequence, never or every:N, got ${JSON.stringify(text)}`);
+  throw new TbpttError(`--reset: expected sequence, never or every:N, got ${JSON.stringify(text)}`);
 }
 
 export function describeReset(reset: ResetPolicy): string {

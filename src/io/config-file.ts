@@ -59,9 +59,22 @@ export function readConfigFile(
     throw new TbpttError(
       `${nameOrPath}: no such config file${existsSync(nameOrPath) ? " (it is a folder)" : ""}, nor a bundled recipe (tbptt recipes lists them; they are in ${RECIPES_DIR})`,
     );
+  return { config: configFromText(readFileSync(path, "utf8"), path, overrides), path };
+}
+
+/**
+ * A config from the text of the file at `path` (which names it in errors and anchors its
+ * relative paths), with `overrides` applied, validated: what readConfigFile does once the
+ * file is read.
+ */
+export function configFromText(
+  text: string,
+  path: string,
+  overrides: readonly (readonly [string, string | undefined])[] = [],
+): TrainConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    raw = JSON.parse(text);
   } catch (e) {
     throw new TbpttError(`${path}: invalid JSON: ${(e as Error).message}`);
   }
@@ -74,7 +87,7 @@ export function readConfigFile(
   const typed = PATH_KEYS.filter((key) => overrides.some(([k]) => k === key));
   resolvePaths(applied, process.cwd(), typed);
   try {
-    return { config: parseConfig(applied, path), path };
+    return parseConfig(applied, path);
   } catch (e) {
     // A problem the file alone does not have comes from the command line's overrides: a
     // usage error (exit status 2), said so.

@@ -3,6 +3,7 @@
  * class-factorised softmax, a mixture density…) implements OutputHead (head.ts) and
  * gets a case here and in validateOutputConfig.
  */
+import { TbpttError } from "../core/errors.js";
 import type { ParamLayout } from "../core/params.js";
 import { AffineHead } from "./affine-head.js";
 import { ClassSoftmaxHead } from "./class-softmax-head.js";
@@ -13,14 +14,16 @@ import { softmaxRowLoss } from "./softmax-xent.js";
 /** Checks an output config against the model's outputSize; throws naming the field. */
 export function validateOutputConfig(output: OutputConfig, outputSize: number): void {
   const bad = (field: string, expected: string, got: unknown): never => {
-    throw new Error(`model.output.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
+    throw new TbpttError(`model.output.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
   };
   if (typeof output !== "object" || output === null) bad("", "an object { kind, per }", output);
   if (output.kind !== "softmax" && output.kind !== "mse" && output.kind !== "class-softmax")
     bad("kind", '"softmax", "mse" or "class-softmax"', output.kind);
   if (output.per !== "frame" && output.per !== "sequence") bad("per", '"frame" or "sequence"', output.per);
   if (output.kind === "softmax" && outputSize < 2)
-    throw new Error(`model.outputSize: expected at least 2 classes for a softmax output, got ${outputSize}`);
+    throw new TbpttError(
+      `model.outputSize: expected at least 2 classes for a softmax output, got ${outputSize}`,
+    );
   if (output.kind === "class-softmax") {
     const sizes = output.classSizes;
     if (!Array.isArray(sizes) || sizes.length < 1)

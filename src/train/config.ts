@@ -4,7 +4,7 @@
  * names the closest valid key. docs/config.md documents every key.
  */
 import { z } from "zod";
-import { TbpttError } from "../core/errors.js";
+import { TbpttError, UsageError } from "../core/errors.js";
 
 const steps = z.union([
   z.number().int().min(1),
@@ -313,6 +313,10 @@ export function applyOverrides(
       }
     }
     const keys = path.split(".");
+    // No config key has these names; following them would change every object's prototype.
+    const reserved = keys.find((k) => k === "__proto__" || k === "constructor" || k === "prototype");
+    if (reserved !== undefined)
+      throw new UsageError(`--${path}: "${reserved}" is not a config key (docs/config.md lists them)`);
     let node: Record<string, unknown> = out;
     keys.slice(0, -1).forEach((key) => {
       if (typeof node[key] !== "object" || node[key] === null) node[key] = {};

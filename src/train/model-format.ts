@@ -89,6 +89,13 @@ export function parseModelFile(text: string, source = "model.json"): ModelFile {
     throw new TbpttError(`${source}: "model" (the architecture) is missing`);
   if (typeof file.meta !== "object" || file.meta === null)
     throw new TbpttError(`${source}: "meta" is missing`);
+  // The streams' resets and layout are read when the model runs: check them now, naming the file.
+  try {
+    modelSchedule(file.meta);
+  } catch (e) {
+    if (e instanceof TbpttError) throw new TbpttError(`${source}: meta.${e.message}`);
+    throw e;
+  }
   return file;
 }
 
@@ -115,6 +122,12 @@ export function decodeModel(
   }
   // model.json against itself and against the weights, before any parameter is allocated.
   checkModelFile(file, fileSource);
+  // Each layer has weight tensors of its own: more layers than tensors cannot fit, and
+  // building even the counting model of a billion layers would not end.
+  if (file.model.layers > decoded.tensors.size)
+    throw new TbpttError(
+      `${fileSource}: model.layers is ${file.model.layers}, but ${source} holds ${decoded.tensors.size} tensors (each layer has its own weights)`,
+    );
   const counted = new SequenceModel(file.model, countingBackend("float32").backend);
   checkParameterTensors(counted.layout, decoded.tensors, source);
   const model = new SequenceModel(file.model, options.backend ?? createPlainBackend("float32"));

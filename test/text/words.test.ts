@@ -138,7 +138,7 @@ test("a word corpus: ids start with </s>; the vocabulary comes from the training
         unit: "word",
         validFraction: 0.25,
       }),
-    /the validation text: 1 word\(s\) not in the model's vocabulary of 4.*"d"/,
+    /t\.txt \(its last 0\.25 of words, held out for validation\): 1 word\(s\) not in the model.s vocabulary of 4.*"d"/,
   );
   const separate = buildCorpus([{ name: "t.txt", bytes: bytes("a a b\n") }], {
     unit: "word",

@@ -133,10 +133,15 @@ function buildWordCorpus(
     return { perFile, all: perFile.flat() };
   };
   const training = words(sources);
+  const name = sources.length === 1 ? (sources[0] as TextSource).name : `${sources.length} files`;
   let trainWords = training.all;
   let validWords: string[] | null = null;
-  if (options.valid) validWords = words(options.valid).all;
-  else if (fraction > 0) {
+  // Errors about the validation words name where they came from: the files, or the training text's end.
+  let validName = `${name} (its last ${fraction} of words, held out for validation)`;
+  if (options.valid) {
+    validWords = words(options.valid).all;
+    validName = options.valid.map((s) => s.name).join(", ");
+  } else if (fraction > 0) {
     const n = Math.round(trainWords.length * fraction);
     if (n < 1 || trainWords.length - n < 1)
       throw new TbpttError(
@@ -148,11 +153,10 @@ function buildWordCorpus(
   const vocabulary =
     (options.vocabulary as WordVocabulary | undefined) ??
     WordVocabulary.fromTokens(trainWords, options.words);
-  const name = sources.length === 1 ? (sources[0] as TextSource).name : `${sources.length} files`;
   const train = vocabulary.encode(trainWords, name);
-  const valid = validWords ? vocabulary.encode(validWords, "the validation text") : null;
+  const valid = validWords ? vocabulary.encode(validWords, validName) : null;
   if (valid && validWords?.length === 0)
-    throw new TbpttError("data.valid: the validation text holds no words");
+    throw new TbpttError(`data.valid: the validation text ${validName} holds no words`);
   const files = sources.map((s, i) => ({ name: s.name, symbols: (training.perFile[i] as string[]).length }));
   return { vocabulary, train, valid, files };
 }
