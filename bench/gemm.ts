@@ -28,6 +28,7 @@ const shapes: Shape[] = [
   { m: 16, k: 166, n: 560, transB: false, label: "16×166×560" },
   { m: 16, k: 166, n: 560, transB: true, label: "16×166×560, B transposed" },
   { m: 32, k: 256, n: 1024, transB: false, label: "32×256×1024" },
+  { m: 32, k: 256, n: 1024, transB: true, label: "32×256×1024, B transposed (char-rnn step)" },
   { m: 300, k: 26, n: 560, transB: true, label: "300×26×560 (window input projection, Bᵀ)" },
 ];
 

@@ -63,7 +63,7 @@ namespace {
 // the BLAS kernels), at most BLOCKS_PER_THREAD per thread, so that a thread that falls behind
 // (descheduled on a busy machine) holds back little: the others take its share.
 constexpr double MIN_BLOCK_FLOPS = 1 << 20;
-constexpr int BLOCKS_PER_THREAD = 4;
+constexpr int BLOCKS_PER_THREAD = 2;
 constexpr int ALIGN = 16;
 
 struct Product {

@@ -93,7 +93,7 @@ const bits = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.leng
 
 describe("native backend", { skip }, () => {
   for (const threads of [1, 2]) {
-    test(`products are bit-identical run to run on ${threads} BLAS thread(s)`, async () => {
+    test(`products are bit-identical run to run on ${threads} thread(s)`, async () => {
       const first = (await nativeForTests({ threads }))!;
       const other = (await nativeForTests({ threads: 3 - threads }))!;
       const before = allProducts(first);
@@ -103,7 +103,7 @@ describe("native backend", { skip }, () => {
         assert.deepEqual(bits(again[i]!), bits(before[i]!), `product ${i}`);
     });
 
-    test(`training gives the same weights bit for bit on ${threads} BLAS thread(s)`, async () => {
+    test(`training gives the same weights bit for bit on ${threads} thread(s)`, async () => {
       const a = train((await nativeForTests({ threads }))!);
       const b = train((await nativeForTests({ threads }))!);
       assert.deepEqual(bits(b), bits(a));
