@@ -58,11 +58,13 @@ static void product(bool transA, bool transB, int m, int n, int k, float alpha, 
 
 namespace {
 
-// A block is worth a thread from about a million flops on (about 10 µs on one core, against a
-// few µs to hand it over); blocks are cut at multiples of 16 rows or columns (whole vectors of
-// the BLAS kernels), at most BLOCKS_PER_THREAD per thread, so that a thread that falls behind
-// (descheduled on a busy machine) holds back little: the others take its share.
-constexpr double MIN_BLOCK_FLOPS = 1 << 20;
+// A block is worth a thread from about two million flops on (about 20 µs on one core; a sleeping
+// worker takes about as long to wake). With one million, A16's step products (16×560×166, 3
+// million flops) were cut in two and A16 on 2 threads ran at 0.82× of 1 thread; with two million
+// they stay whole, 0.97× (docs/notes/bench.md). Blocks are cut at multiples of 16 rows or columns
+// (whole vectors of the BLAS kernels), at most BLOCKS_PER_THREAD per thread, so that a thread
+// that falls behind (descheduled on a busy machine) holds back little: the others take its share.
+constexpr double MIN_BLOCK_FLOPS = 1 << 21;
 constexpr int BLOCKS_PER_THREAD = 2;
 constexpr int ALIGN = 16;
 

@@ -121,7 +121,7 @@ describe("native backend", { skip }, () => {
       for (const [m, n, k] of [
         [32, 1024, 256],
         [1000, 72, 300],
-        [1, 8192, 200],
+        [1, 16384, 300],
         [45, 513, 97],
       ] as const)
         for (const [tA, tB] of [
