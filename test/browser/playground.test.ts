@@ -225,6 +225,10 @@ describe("the playground in Chromium", { skip: chromiumSkip }, () => {
     await configured(page, first.configured + 1);
     const second = await trainUntilPaused(page);
     assert.equal(second.initialWeights, first.initialWeights, "same seed and model: same initial weights");
+    // the table is redrawn at the display's rate: wait for the new run's rows to appear
+    await page.waitForFunction(
+      `new Set([...document.querySelectorAll("#curves-table tbody tr td:first-child")].map((c) => c.textContent)).size >= 2`,
+    );
     const labels = await page.$$eval("#curves-table tbody tr td:first-child", (cells) => [
       ...new Set(cells.map((c) => c.textContent)),
     ]);
