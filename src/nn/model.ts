@@ -57,6 +57,9 @@ export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
 };
 
 /** Throws, naming the field and what it expected, when `config` is not a valid architecture. */
+/** The deepest stack a model may have (far beyond any trained RNN; see validateModelConfig). */
+export const MAX_LAYERS = 10_000;
+
 export function validateModelConfig(config: ModelConfig): void {
   const bad = (field: string, expected: string, got: unknown) => {
     throw new TbpttError(`model.${field}: expected ${expected}, got ${JSON.stringify(got)}`);
@@ -69,6 +72,10 @@ export function validateModelConfig(config: ModelConfig): void {
     const v = config[key];
     if (!Number.isInteger(v) || v < 1) bad(key, "a positive integer", v);
   }
+  // Each layer is an object with its own tensors, built before any size check can count them:
+  // a stack of a billion layers would exhaust the JavaScript heap while being described.
+  if (config.layers > MAX_LAYERS)
+    bad("layers", `at most ${MAX_LAYERS.toLocaleString("en-US")}`, config.layers);
   validateOutputConfig(config.output ?? DEFAULT_OUTPUT, config.outputSize);
   if (config.peepholes && config.cell !== "lstm")
     bad("peepholes", `false for cell "${config.cell}" (peepholes are LSTM's)`, true);

@@ -160,6 +160,11 @@ test("wrong shapes and non-finite inputs are refused at the boundary", async () 
     () => new SequenceModel({ ...blstm, hiddenSize: 0 }, createPlainBackend("float32")),
     /model\.hiddenSize: expected a positive integer, got 0/,
   );
+  // a billion layers is refused by its size, before a billion layer objects exhaust the heap
+  assert.throws(
+    () => new SequenceModel({ ...blstm, layers: 1e9 }, createPlainBackend("float32")),
+    /model\.layers: expected at most 10,000, got 1000000000/,
+  );
   assert.throws(
     () => new SequenceModel({ ...blstm, cell: "gru", peepholes: true }, createPlainBackend("float32")),
     /model\.peepholes/,
