@@ -56,9 +56,10 @@ export const DEFAULT_MODEL: Omit<ModelConfig, "inputSize" | "outputSize"> = {
   peepholes: false,
 };
 
-/** Throws, naming the field and what it expected, when `config` is not a valid architecture. */
 /** The deepest stack a model may have (far beyond any trained RNN; see validateModelConfig). */
 export const MAX_LAYERS = 10_000;
+
+/** Throws, naming the field and what it expected, when `config` is not a valid architecture. */
 
 export function validateModelConfig(config: ModelConfig): void {
   const bad = (field: string, expected: string, got: unknown) => {

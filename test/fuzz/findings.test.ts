@@ -125,7 +125,16 @@ test("a model.json with sizes its weights cannot hold is refused at once (was a 
   );
   assert.throws(
     () => decodeModel(weights, { file, source: "m/model.safetensors", fileSource: "m/model.json" }),
-    projectError(/^m\/model\.json: model\.layers is 2\.4e\+94, but m\/model\.safetensors holds 6 tensors/),
+    projectError(/^m\/model\.json: model\.layers: expected at most 10,000, got 2\.4e\+94/),
+  );
+  // Below that cap, more layers than the weights have tensors for is refused before building them.
+  const deep = parseModelFile(
+    JSON.stringify({ format: "tbptt-model", version: 1, model: { ...config, layers: 5000 }, meta }),
+    "m/model.json",
+  );
+  assert.throws(
+    () => decodeModel(weights, { file: deep, source: "m/model.safetensors", fileSource: "m/model.json" }),
+    projectError(/^m\/model\.json: model\.layers is 5000, but m\/model\.safetensors holds 6 tensors/),
   );
   // An mse output of 1e300 values (its loss's buffers were allocated before the weights were compared).
   const mse = { ...config, outputSize: 1e300, output: { kind: "mse", per: "frame" } };
