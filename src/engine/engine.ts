@@ -32,9 +32,8 @@ import type { Schedule } from "./schedule.js";
 import { checkTargets, type SequenceLike, writeTick } from "./tick-writer.js";
 
 // The engine's vocabulary, where callers have always imported it from
-export type { OutputStepRecord, RunOptions, RunSummary, UpdateFn, UpdateRecord } from "./run-records.js";
-export { runUpdates } from "./run-records.js";
-export { checkTargets, type SequenceLike, writeTick } from "./tick-writer.js";
+export * from "./run-records.js";
+export * from "./tick-writer.js";
 
 /**
  * Runs a TBPTT(k1, k2) schedule with a model over sequences on B streams: forward steps, backward

@@ -20,6 +20,7 @@ import { learningRate } from "./lr-schedule.js";
 import { NoisyInputs } from "./noise.js";
 import { createOptimizer, type Optimizer } from "./optimizer.js";
 import { SplitOptimizer } from "./split-optimizer.js";
+import { freshTrainerState } from "./trainer-state.js";
 import type {
   Checkpoint,
   EpochSummary,
@@ -30,19 +31,11 @@ import type {
   TrainResult,
   ValidationMetric,
 } from "./trainer-types.js";
+import { checkEarlyStoppingMetric, chooseValidationMetric, metricValue } from "./validation-metric.js";
 import { crossedCadence, labelledSteps, type RunTotals, type ValidationPoint } from "./validation-points.js";
 
 // The trainer's vocabulary, where callers have always imported it from
-export type {
-  Checkpoint,
-  EpochSummary,
-  StopReason,
-  TrainerHooks,
-  TrainerOptions,
-  TrainerState,
-  TrainResult,
-  ValidationMetric,
-} from "./trainer-types.js";
+export type * from "./trainer-types.js";
 
 /**
  * The training loop: epochs of TBPTT updates through the engine, optimizer steps, validation, early
@@ -67,11 +60,7 @@ export class Trainer {
     checkSequencesFit(model, train, "training data");
     if (valid) checkSequencesFit(model, valid, "validation data");
     this.memory = new OwnedAllocations(model.backend);
-    const asked = options.earlyStopping?.metric;
-    if (asked && !metricApplies(asked, model))
-      throw new Error(
-        `earlyStopping.metric: "${asked}" does not apply to a model with ${model.head.targetSize > 0 ? "real-valued outputs (use rmse, mae or loss)" : "class outputs (use frameError or loss)"}`,
-      );
+    checkEarlyStoppingMetric(options.earlyStopping?.metric, model);
     if (options.schedule.outputUpdate === "step" && (options.noise?.weight ?? 0) > 0)
       throw new Error(
         'noise.weight: weight noise is drawn per update, but with schedule.outputUpdate "step" the output layer changes within an update; use one or the other',
@@ -86,36 +75,12 @@ export class Trainer {
         : createOptimizer(options.optimizer, model.params.length, alloc);
     this.shuffleRng = new Rng(options.seed);
     this.noiseRng = new Rng(options.seed ^ 0x5eed);
-    this.state = {
-      epoch: 0,
-      updates: 0,
-      order: null,
-      position: null,
-      shuffleRng: this.shuffleRng.getState(),
-      noiseRng: this.noiseRng.getState(),
-      optimizerSteps: 0,
-      best: null,
-      bestEpoch: -1,
-      epochsSinceBest: 0,
-      epochLossSum: 0,
-      epochFrames: 0,
-      badInARow: 0,
-      skippedUpdates: 0,
-      finished: false,
-      forwardSteps: 0,
-      backwardSteps: 0,
-      trainSeconds: 0,
-      peakStoredSteps: 0,
-      epochLabelled: 0,
-    };
+    this.state = freshTrainerState(this.shuffleRng.getState(), this.noiseRng.getState());
   }
 
   /** The validation metric that picks the best model and stops early. */
   validationMetric(): ValidationMetric {
-    const { earlyStopping, bestMetric } = this.options;
-    if (earlyStopping?.metric) return earlyStopping.metric;
-    if (bestMetric && metricApplies(bestMetric, this.model)) return bestMetric;
-    return this.model.head.targetSize > 0 ? "rmse" : "frameError";
+    return chooseValidationMetric(this.options, this.model);
   }
 
   /**
@@ -127,15 +92,9 @@ export class Trainer {
     checkRestore(checkpoint, this.optimizer, this.options, this.train.length, source);
     this.model.params.set(checkpoint.params);
     this.optimizer.loadState(checkpoint.optimizer, checkpoint.state.optimizerSteps);
-    // Counters added after a checkpoint was written start from zero.
-    const counters = {
-      forwardSteps: 0,
-      backwardSteps: 0,
-      trainSeconds: 0,
-      peakStoredSteps: 0,
-      epochLabelled: 0,
-    };
-    this.state = { ...counters, ...structuredClone(checkpoint.state) };
+    // Counters added after a checkpoint was written start as in a fresh run (from zero).
+    const fresh = freshTrainerState(checkpoint.state.shuffleRng, checkpoint.state.noiseRng);
+    this.state = { ...fresh, ...structuredClone(checkpoint.state) };
     this.shuffleRng.setState(this.state.shuffleRng);
     this.noiseRng.setState(this.state.noiseRng);
     this.pendingCarried = checkpoint.carried;
@@ -350,8 +309,7 @@ export class Trainer {
       // The epoch is complete: validate, keep the best, decide whether to go on.
       const validMetrics = validate(this.model, here("epoch"))?.validMetrics ?? null;
       const valid: MetricsSummary | null = validMetrics?.summary() ?? null;
-      const metricName = this.validationMetric();
-      const value = valid ? (metricName === "loss" ? valid.lossPerFrame : (valid[metricName] ?? null)) : null;
+      const value = valid ? metricValue(valid, this.validationMetric()) : null;
       const best = value !== null && Number.isFinite(value) && (s.best === null || value < s.best);
       if (best) {
         s.best = value;
@@ -436,10 +394,4 @@ export class Trainer {
     this.evalModel ??= new SequenceModel(this.model.config, this.model.backend);
     return this.evalModel;
   }
-}
-
-/** Frame error judges class outputs; RMSE and MAE real values; the loss both. */
-function metricApplies(metric: ValidationMetric, model: SequenceModel): boolean {
-  const values = model.head.targetSize > 0;
-  return values ? metric !== "frameError" : metric !== "rmse" && metric !== "mae";
 }
